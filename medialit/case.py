@@ -1,0 +1,340 @@
+"""Load and validate a case: the canonical article plus its public practice annotations.
+
+`load_case(name)` is the one loader for the book, the widgets, the exercises and the tests. Every file in
+`seeds/<name>/` is checked against its JSON Schema (medialit/schemas/) and then against the article itself;
+any problem raises `CaseDataError` naming the file, the record and the fix.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .article import Article, Paragraph, build_paragraphs
+from .records import (
+    SKILLS,
+    Actor,
+    Claim,
+    Figure,
+    LaterReport,
+    LoadedPhrase,
+    Statement,
+)
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+CASE_FILES = ("article", "provenance", "passages", "loaded_language", "claims", "statements")
+
+
+class CaseDataError(ValueError):
+    """A case file is malformed or disagrees with the article. The message names file, record and fix."""
+
+    def __init__(self, file: Path, record: str, problem: str, fix: str) -> None:
+        self.file, self.record, self.problem, self.fix = file, record, problem, fix
+        super().__init__(f"{file}: {record}: {problem} Fix: {fix}")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    article: Article
+    provenance: dict[str, Any]
+    practice: dict[str, tuple[int, ...]]
+    graded: dict[str, tuple[int, ...]]
+    loaded_language: tuple[LoadedPhrase, ...]
+    claims: tuple[Claim, ...]
+    questions: dict[str, str]
+    actors: tuple[Actor, ...]
+    statements: tuple[Statement, ...]
+    later_reports: tuple[LaterReport, ...]
+    _text: str = field(repr=False, default="")
+
+    @property
+    def text(self) -> str:
+        """The canonical body text; every span in the course indexes this string."""
+        return self._text
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return self.article.paragraphs
+
+    def paragraph(self, number: int) -> Paragraph:
+        return self.article.paragraph(number)
+
+    def practice_paragraphs(self, skill: str) -> tuple[int, ...]:
+        return self.practice.get(_check_skill(skill), ())
+
+    def graded_paragraphs(self, skill: str) -> tuple[int, ...]:
+        return self.graded.get(_check_skill(skill), ())
+
+    def actor(self, actor_id: str) -> Actor:
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        known = ", ".join(a.id for a in self.actors)
+        raise ValueError(f"Unknown actor {actor_id!r}; the actors are: {known}.")
+
+    def speaker_name(self, speaker_id: str) -> str:
+        """A display name for a record's speaker or source ("author" included)."""
+        return self.actor(speaker_id).name
+
+
+def _check_skill(skill: str) -> str:
+    if skill not in SKILLS:
+        raise ValueError(f"Unknown skill {skill!r}; choose one of: {', '.join(SKILLS)}.")
+    return skill
+
+
+class _DatesAsTextLoader(yaml.SafeLoader):
+    """Keeps 2018-02-09 as text so the JSON Schema sees what the author wrote; we parse dates ourselves."""
+
+
+_DatesAsTextLoader.yaml_implicit_resolvers = {
+    key: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise CaseDataError(path, "file", "is missing.", f"create it (see the other cases in {SEEDS_DIR}).")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_DatesAsTextLoader)
+    except yaml.YAMLError as error:
+        raise CaseDataError(path, "file", f"is not valid YAML ({error}).", "correct the YAML syntax.") from None
+    if not isinstance(data, dict):
+        raise CaseDataError(path, "file", "must be a mapping at the top level.", "start the file with `schema: ...`.")
+    return data
+
+
+@lru_cache(maxsize=None)
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads((SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def _record_label(data: dict[str, Any], path: list[Any]) -> str:
+    """'phrases[3] (id ll-04)' for a schema error deep in a list of records."""
+    if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):
+        items = data.get(path[0])
+        label = f"{path[0]}[{path[1]}]"
+        if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict):
+            record_id = items[path[1]].get("id")
+            if record_id is not None:
+                label += f" (id {record_id})"
+        rest = path[2:]
+        return label + ("" if not rest else " field " + ".".join(str(p) for p in rest))
+    return "field " + ".".join(str(p) for p in path) if path else "top level"
+
+
+def _validate_schema(path: Path, data: dict[str, Any], schema_name: str) -> None:
+    validator = jsonschema.Draft202012Validator(_schema(schema_name))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        where = _record_label(data, list(error.absolute_path))
+        allowed = error.schema.get("enum") if isinstance(error.schema, dict) else None
+        fix = (
+            f"use one of: {', '.join(map(str, allowed))}."
+            if allowed
+            else f"make it match medialit/schemas/{schema_name}.schema.json."
+        )
+        raise CaseDataError(path, where, f"{error.message}.", fix)
+
+
+def _check_unique_ids(path: Path, records: list[dict[str, Any]], kind: str) -> None:
+    seen: set[str] = set()
+    for record in records:
+        if record["id"] in seen:
+            raise CaseDataError(path, f"{kind} id {record['id']}", "is used twice.", "give every record its own id.")
+        seen.add(record["id"])
+
+
+def _check_span(path: Path, record: dict[str, Any], article: Article, text: str) -> None:
+    label, start, end = f"record {record['id']}", record["start"], record["end"]
+    if start >= end:
+        problem = "is empty" if start == end else "is inverted"
+        raise CaseDataError(
+            path, label, f"span [{start}, {end}) {problem}.", "end must be greater than start (spans are [start, end))."
+        )
+    if end > len(text):
+        raise CaseDataError(
+            path, label, f"span [{start}, {end}) ends past the article (length {len(text)}).",
+            "recompute the offsets with `python -m medialit.tooling.locate`.",
+        )
+    actual = text[start:end]
+    if actual != record["text"]:
+        raise CaseDataError(
+            path, label, f"text {record['text']!r} does not match the article at [{start}, {end}), which reads {actual!r}.",
+            "recompute the offsets with `python -m medialit.tooling.locate <paragraph> \"<phrase>\"`.",
+        )
+    paragraph = article.paragraph(record["paragraph"]) if record["paragraph"] <= len(article.paragraphs) else None
+    if paragraph is None or not (paragraph.start <= start and end <= paragraph.end):
+        raise CaseDataError(
+            path, label, f"span [{start}, {end}) is not inside paragraph {record['paragraph']}.",
+            "set `paragraph` to the paragraph that contains the phrase.",
+        )
+
+
+def _parse_date(value: str | None, path: Path, label: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CaseDataError(path, label, f"{value!r} is not a real date.", "write it as YYYY-MM-DD.") from None
+
+
+def _figure(raw: dict[str, Any] | None, path: Path, label: str) -> Figure | None:
+    if raw is None:
+        return None
+    low, high = raw["low"], raw["high"]
+    if low is None and high is None:
+        raise CaseDataError(path, label, "figure has neither bound.", "give low, high or both (null for an open end).")
+    if low is not None and high is not None and low > high:
+        raise CaseDataError(path, label, f"figure low {low} is above high {high}.", "swap or correct the bounds.")
+    return Figure(raw["kind"], raw["side"], low, high, raw["label"], raw.get("reading"))
+
+
+def _load_article(folder: Path) -> Article:
+    path = folder / "article.yaml"
+    data = _read(path)
+    _validate_schema(path, data, "article")
+    return Article(
+        title=data["title"],
+        author=data["author"],
+        date=_parse_date(data["date"], path, "field date"),
+        outlet=data["outlet"],
+        outlet_url=data.get("outlet_url"),
+        paragraphs=build_paragraphs(data["paragraphs"]),
+        repairs=tuple(data["repairs"]),
+    )
+
+
+def _load_passages(folder: Path, article: Article) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    path = folder / "passages.yaml"
+    data = _read(path)
+    _validate_schema(path, data, "passages")
+    practice = {skill: tuple(numbers) for skill, numbers in data["practice"].items()}
+    graded = {skill: tuple(numbers) for skill, numbers in data["graded"].items()}
+    for group_name, group in (("practice", practice), ("graded", graded)):
+        for skill, numbers in group.items():
+            for number in numbers:
+                if number > len(article.paragraphs):
+                    raise CaseDataError(
+                        path, f"{group_name}.{skill}", f"paragraph {number} does not exist.",
+                        f"use paragraph numbers 1 to {len(article.paragraphs)}.",
+                    )
+    all_practice = {n for numbers in practice.values() for n in numbers}
+    for skill, numbers in graded.items():
+        clash = sorted(set(numbers) & all_practice)
+        if clash:
+            raise CaseDataError(
+                path, f"graded.{skill}", f"paragraphs {clash} are also practice paragraphs.",
+                "graded passages must differ from practice passages: move them to one list only.",
+            )
+    return practice, graded
+
+
+def _load_annotations(
+    folder: Path, file_stem: str, list_key: str, article: Article, text: str,
+    practice: tuple[int, ...], graded: dict[str, tuple[int, ...]], speakers: set[str], speaker_field: str,
+) -> list[dict[str, Any]]:
+    path = folder / f"{file_stem}.yaml"
+    data = _read(path)
+    _validate_schema(path, data, file_stem)
+    records = data[list_key]
+    _check_unique_ids(path, records, list_key)
+    graded_anywhere = {n for numbers in graded.values() for n in numbers}
+    for record in records:
+        _check_span(path, record, article, text)
+        label = f"record {record['id']}"
+        if record["paragraph"] in graded_anywhere:
+            raise CaseDataError(
+                path, label, f"sits in paragraph {record['paragraph']}, which is kept for graded exercises.",
+                "graded keys belong only in hidden tests in solutions/: remove this record.",
+            )
+        if record["paragraph"] not in practice:
+            raise CaseDataError(
+                path, label, f"paragraph {record['paragraph']} is not a practice paragraph for this skill.",
+                "add the paragraph to passages.yaml practice list, or move the record.",
+            )
+        if record[speaker_field] not in speakers:
+            raise CaseDataError(
+                path, label, f"{speaker_field} {record[speaker_field]!r} is not a known actor.",
+                f"use one of: {', '.join(sorted(speakers))} (actors are listed in statements.yaml).",
+            )
+    return records
+
+
+def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tuple[Actor, ...], tuple[Statement, ...], tuple[LaterReport, ...]]:
+    path = folder / "statements.yaml"
+    data = _read(path)
+    _validate_schema(path, data, "statements")
+    _check_unique_ids(path, data["actors"], "actors")
+    _check_unique_ids(path, data["statements"], "statements")
+    actors = tuple(Actor(a["id"], a["name"], a["role"]) for a in data["actors"])
+    actor_ids = {a.id for a in actors}
+    statements = []
+    for raw in data["statements"]:
+        label = f"record {raw['id']}"
+        if raw["actor"] not in actor_ids:
+            raise CaseDataError(path, label, f"actor {raw['actor']!r} is not listed under actors.",
+                                f"use one of: {', '.join(sorted(actor_ids))}.")
+        number = raw.get("paragraph")
+        if raw["verbatim"]:
+            if number is None:
+                raise CaseDataError(path, label, "is marked verbatim but names no paragraph.",
+                                    "give the paragraph the words are quoted from, or set verbatim: false.")
+            if raw["words"] not in article.paragraph(number).text:
+                raise CaseDataError(path, label, f"words {raw['words']!r} do not occur in paragraph {number}.",
+                                    "copy the words exactly from the canonical article (quotation marks included).")
+        statements.append(Statement(
+            id=raw["id"], actor=raw["actor"], question=raw["question"], paragraph=number, words=raw["words"],
+            verbatim=raw["verbatim"], date=_parse_date(raw["date"], path, label), date_note=raw.get("date_note"),
+            source_note=raw["source_note"], figure=_figure(raw["figure"], path, label), article_use=raw["article_use"],
+        ))
+    reports = tuple(
+        LaterReport(_parse_date(r["date"], path, f"later_reports[{i}]"), r["who"], r["what"], r["reported_by"],
+                    _figure(r["figure"], path, f"later_reports[{i}]"))
+        for i, r in enumerate(data["later_reports"])
+    )
+    return dict(data["questions"]), actors, tuple(statements), reports
+
+
+def load_case(name: str, *, root: Path | str | None = None) -> Case:
+    """Load, validate and return the case `seeds/<name>/` (or `<root>/<name>/`)."""
+    if not isinstance(name, str) or not name:
+        raise ValueError("load_case needs the case name as a string, e.g. load_case('deir-ezzor-2018').")
+    return _load_case_cached(name, str(Path(root).resolve()) if root is not None else str(SEEDS_DIR))
+
+
+@lru_cache(maxsize=8)
+def _load_case_cached(name: str, root: str) -> Case:
+    folder = Path(root) / name
+    if not folder.is_dir():
+        known = sorted(p.name for p in Path(root).iterdir() if p.is_dir()) if Path(root).is_dir() else []
+        raise ValueError(f"No case {name!r} in {root}. Known cases: {', '.join(known) or 'none'}.")
+    article = _load_article(folder)
+    text = article.text
+    provenance_path = folder / "provenance.yaml"
+    provenance = _read(provenance_path)
+    _validate_schema(provenance_path, provenance, "provenance")
+    practice, graded = _load_passages(folder, article)
+    questions, actors, statements, later_reports = _load_statements(folder, article)
+    speakers = {a.id for a in actors} | {"author"}
+    phrases = _load_annotations(folder, "loaded_language", "phrases", article, text,
+                                practice.get("loaded_language", ()), graded, speakers, "speaker")
+    claims = _load_annotations(folder, "claims", "claims", article, text,
+                               practice.get("claims", ()), graded, speakers, "source")
+    return Case(
+        name=name, article=article, provenance=provenance, practice=practice, graded=graded,
+        loaded_language=tuple(LoadedPhrase(**r) for r in phrases),
+        claims=tuple(Claim(**r) for r in claims),
+        questions=questions, actors=actors, statements=statements, later_reports=later_reports, _text=text,
+    )

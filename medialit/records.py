@@ -1,0 +1,105 @@
+"""Typed records for a case's annotations: loaded phrases, claims, actors, statements, figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+QUESTIONS = ("casualties", "who_attacked_first", "russian_presence", "legality")
+ATTRIBUTIONS = ("named", "anonymous", "unsourced")
+CLAIM_KINDS = ("fact", "interpretation")
+SKILLS = ("loaded_language", "claims", "statements", "capstone")
+# Spelled as in the SemEval-2020 Task 11 data files (Da San Martino et al., 2020).
+TECHNIQUES = (
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+)
+
+
+@dataclass(frozen=True)
+class LoadedPhrase:
+    id: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    technique: str
+    speaker: str  # "author" or an actor id
+    neutral_alternative: str
+    reason: str
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    source: str  # "author" or an actor id
+    attribution: str
+    reporting_verb: str | None
+    kind: str
+    reason: str
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number a source gave, as bounds: "up to 100" has high=100 and low=None; "dozens" is a range."""
+
+    kind: str  # "killed" | "wounded"
+    side: str  # "pro-government" | "sdf-coalition"
+    low: float | None
+    high: float | None
+    label: str
+    reading: str | None = None  # how a vague word was turned into numbers
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    actor: str
+    question: str
+    paragraph: int | None
+    words: str
+    verbatim: bool
+    date: date | None
+    date_note: str | None
+    source_note: str
+    figure: Figure | None
+    article_use: str | None
+
+
+@dataclass(frozen=True)
+class LaterReport:
+    date: date
+    who: str
+    what: str
+    reported_by: str
+    figure: Figure | None

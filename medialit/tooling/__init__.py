@@ -1,0 +1,1 @@
+"""Course tooling: command-line helpers for authors and the build."""

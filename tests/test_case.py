@@ -1,0 +1,160 @@
+"""load_case returns typed records, and every kind of bad data fails loudly with file, record and fix."""
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from medialit import CASE, CaseDataError, Claim, LoadedPhrase, Statement, load_case
+from medialit.records import QUESTIONS, TECHNIQUES
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_load_case_returns_text_and_three_record_types():
+    case = load_case(CASE)
+    assert case.text.startswith("US warplanes and artillery batteries")
+    assert case.loaded_language and all(isinstance(r, LoadedPhrase) for r in case.loaded_language)
+    assert case.claims and all(isinstance(r, Claim) for r in case.claims)
+    assert case.statements and all(isinstance(r, Statement) for r in case.statements)
+    for record in (*case.loaded_language, *case.claims):
+        assert case.text[record.start:record.end] == record.text
+    assert {s.question for s in case.statements} == set(QUESTIONS)
+
+
+def test_loaded_language_key_includes_officials_language_not_only_the_authors():
+    case = load_case(CASE)
+    speakers = {r.speaker for r in case.loaded_language}
+    assert "author" in speakers and len(speakers - {"author"}) >= 3
+    officials = {r.text for r in case.loaded_language if r.speaker != "author"}
+    assert {"war crime", "unprovoked attack", "illegal presence"} <= officials
+
+
+def test_figures_keep_bounds():
+    case = load_case(CASE)
+    by_label = {s.figure.label: s.figure for s in case.statements if s.figure}
+    assert (by_label["up to 100"].low, by_label["up to 100"].high) == (None, 100)
+    dozens = by_label["dozens"]
+    assert dozens.low is not None and dozens.high is not None and dozens.low < dozens.high
+
+
+def test_practice_and_graded_paragraphs_are_disjoint_and_records_are_practice_only():
+    case = load_case(CASE)
+    practice = {n for skill in ("loaded_language", "claims", "capstone") for n in case.practice_paragraphs(skill)}
+    graded = {n for skill in ("loaded_language", "claims", "capstone") for n in case.graded_paragraphs(skill)}
+    assert practice and graded and not practice & graded
+    assert {r.paragraph for r in case.loaded_language} <= set(case.practice_paragraphs("loaded_language"))
+    assert {r.paragraph for r in case.claims} <= set(case.practice_paragraphs("claims"))
+
+
+@pytest.fixture
+def case_copy(tmp_path):
+    """A writable copy of the case; edit(file, change) rewrites one YAML file and returns the error raised."""
+    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
+
+    def edit(file_stem, change):
+        path = tmp_path / CASE / f"{file_stem}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        with pytest.raises(CaseDataError) as info:
+            load_case(CASE, root=tmp_path)
+        error = info.value
+        assert error.file == path, "the error must name the file"
+        assert error.fix, "the error must say how to fix it"
+        return str(error)
+
+    return edit
+
+
+def first_phrase(data):
+    return data["phrases"][0]
+
+
+def test_unchanged_copy_loads(tmp_path):
+    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
+    assert load_case(CASE, root=tmp_path).text == load_case(CASE).text
+
+
+def test_span_text_mismatch(case_copy):
+    message = case_copy("loaded_language", lambda d: first_phrase(d).update(start=first_phrase(d)["start"] + 1,
+                                                                              end=first_phrase(d)["end"] + 1))
+    assert "ll-01" in message and "does not match the article" in message and "medialit.tooling.locate" in message
+
+
+def test_unknown_technique(case_copy):
+    message = case_copy("loaded_language", lambda d: first_phrase(d).update(technique="Propaganda"))
+    assert "phrases[0] (id ll-01)" in message and "Loaded_Language" in message
+
+
+def test_unknown_attribution(case_copy):
+    message = case_copy("claims", lambda d: d["claims"][0].update(attribution="rumour"))
+    assert "claims[0] (id cl-01)" in message and "named, anonymous, unsourced" in message
+
+
+def test_inverted_span(case_copy):
+    message = case_copy("loaded_language", lambda d: first_phrase(d).update(start=80, end=60))
+    assert "ll-01" in message and "inverted" in message
+
+
+def test_empty_span(case_copy):
+    message = case_copy("loaded_language", lambda d: first_phrase(d).update(start=60, end=60))
+    assert "ll-01" in message and "empty" in message
+
+
+def test_span_past_the_end_of_the_article(case_copy):
+    message = case_copy("claims", lambda d: d["claims"][0].update(start=100_000, end=100_010))
+    assert "cl-01" in message and "past the article" in message
+
+
+def test_negative_offset(case_copy):
+    message = case_copy("claims", lambda d: d["claims"][0].update(start=-5))
+    assert "claims[0] (id cl-01) field start" in message
+
+
+def test_duplicate_ids(case_copy):
+    message = case_copy("claims", lambda d: d["claims"][1].update(id=d["claims"][0]["id"]))
+    assert "cl-01" in message and "used twice" in message
+
+
+def test_record_in_a_graded_paragraph_is_refused(case_copy):
+    def move_to_graded(data):
+        data["phrases"].append({**first_phrase(data), "id": "ll-leak", "paragraph": 13})
+    message = case_copy("loaded_language", move_to_graded)
+    assert "ll-leak" in message
+
+
+def test_graded_paragraph_also_practice(case_copy):
+    message = case_copy("passages", lambda d: d["graded"]["claims"].append(1))
+    assert "graded.claims" in message and "[1]" in message
+
+
+def test_unknown_speaker(case_copy):
+    message = case_copy("loaded_language", lambda d: first_phrase(d).update(speaker="nobody"))
+    assert "'nobody'" in message and "pentagon" in message
+
+
+def test_statement_words_must_be_verbatim(case_copy):
+    message = case_copy("statements", lambda d: d["statements"][0].update(words="the Pentagon said 100"))
+    assert "st-01" in message and "do not occur in paragraph 3" in message
+
+
+def test_figure_bounds_inverted(case_copy):
+    message = case_copy("statements", lambda d: d["statements"][1]["figure"].update(low=200, high=10))
+    assert "st-02" in message and "above high" in message
+
+
+def test_invalid_yaml(tmp_path):
+    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
+    (tmp_path / CASE / "claims.yaml").write_text("claims: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CaseDataError, match="not valid YAML"):
+        load_case(CASE, root=tmp_path)
+
+
+def test_unknown_case_name_lists_known_cases():
+    with pytest.raises(ValueError, match="Known cases: deir-ezzor-2018"):
+        load_case("no-such-case")
+
+
+def test_techniques_are_the_semeval_list():
+    assert len(TECHNIQUES) == 14
