@@ -2,6 +2,7 @@
 import hashlib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from medialit import CASE, load_case
@@ -58,12 +59,7 @@ def test_loaded_article_numbers_paragraphs_and_indexes_the_text():
     assert "WSWWS" not in case.text and "Socialist Equality Party" not in case.text
 
 
-def test_paragraph_lookup_rejects_numbers_outside_the_article():
-    case = load_case(CASE)
-    for bad in (0, 25, "3", True):
-        try:
-            case.paragraph(bad)
-        except ValueError as error:
-            assert "paragraphs 1 to 24" in str(error)
-        else:
-            raise AssertionError(f"paragraph({bad!r}) should raise")
+@pytest.mark.parametrize("bad", [0, 25, "3", True])
+def test_paragraph_lookup_rejects_numbers_outside_the_article(bad):
+    with pytest.raises(ValueError, match="paragraphs 1 to 24"):
+        load_case(CASE).paragraph(bad)
