@@ -1,0 +1,158 @@
+"""Claim sorter: label each claim of a practice passage by its attribution, its kind and its reporting verb.
+
+The browser module (claim_sorter.js) does the checking, so the widget also works on the static site with no
+kernel; Python receives the student's choices in `.answers` and scores them with medialit.scoring.score_labels.
+Only claims from practice paragraphs are ever sent to the browser: graded paragraphs are refused.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..case import Case
+from ..records import ATTRIBUTIONS, CLAIM_KINDS
+from ..scoring import LabelScore, score_labels
+
+_HERE = Path(__file__).resolve().parent
+FIELDS = ("attribution", "kind", "reporting_verb")
+# The answer for "this claim has no reporting verb"; the key's null verb is scored as this label.
+NO_VERB = "none"
+
+
+class ClaimAnswerError(traitlets.TraitError, ValueError):
+    """A bad value for `ClaimSorter.answers`. A TraitError so traitlets rolls the change back; a ValueError
+    because the course promises a ValueError with a fix for every bad input."""
+
+
+def _edge_stripped(word: str) -> str:
+    # Quotation marks and commas cling to words in the text ("“war"); the verb is the word without them.
+    return re.sub(r"^[\W_]+|[\W_]+$", "", word)
+
+
+def claim_words(text: str) -> list[str]:
+    """The words of a claim as the browser shows them on token buttons, without edge punctuation."""
+    return [w for w in (_edge_stripped(t) for t in text.split()) if w]
+
+
+def _is_word_run(answer: str, text: str) -> bool:
+    wanted = [w.casefold() for w in answer.split()]
+    words = [w.casefold() for w in claim_words(text)]
+    return any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def _check_paragraphs(case: Case, paragraphs: Iterable[int] | None) -> tuple[int, ...]:
+    practice = case.practice_paragraphs("claims")
+    allowed = ", ".join(map(str, practice))
+    if paragraphs is None:
+        return practice
+    if isinstance(paragraphs, (str, bytes)) or not isinstance(paragraphs, Iterable):
+        raise ValueError(f"paragraphs must be a list of paragraph numbers such as [2, 3, 4], not {paragraphs!r}.")
+    numbers = list(paragraphs)
+    if not numbers:
+        raise ValueError(f"paragraphs is empty; give at least one practice paragraph for claims: {allowed}.")
+    graded = case.graded_paragraphs("claims")
+    for number in numbers:
+        if type(number) is not int:
+            raise ValueError(f"paragraph numbers must be whole numbers (int), not {number!r}; "
+                             f"the practice paragraphs for claims are: {allowed}.")
+        if number in graded:
+            raise ValueError(f"paragraph {number} is kept for a graded exercise, so the claim sorter will not show "
+                             f"its key; choose practice paragraphs for claims: {allowed}.")
+        if number not in practice:
+            raise ValueError(f"paragraph {number} is not a practice paragraph for claims; "
+                             f"choose from: {allowed}.")
+    return tuple(dict.fromkeys(numbers))  # keep the teacher's order, drop repeats
+
+
+class ClaimSorter(anywidget.AnyWidget):
+    """Cards for the claims of practice paragraphs; the student labels each and presses Check.
+
+    >>> sorter = ClaimSorter(load_case("deir-ezzor-2018"), paragraphs=[2, 3, 4])
+    >>> sorter.answers   # {"cl-03": {"attribution": "named", "kind": "fact", "reporting_verb": "denounced"}, ...}
+    >>> sorter.score()   # a medialit.scoring.LabelScore, one point per label
+    """
+
+    _esm = _HERE / "claim_sorter.js"
+    _css = _HERE / "claim_sorter.css"
+
+    # Public practice data for the browser: the claims with their key and reason, and the paragraphs' text.
+    claims = traitlets.List(traitlets.Dict()).tag(sync=True)
+    passages = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # The student's choices: claim id -> {"attribution", "kind", "reporting_verb"}; None where not yet chosen.
+    answers = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, case: Case, paragraphs: Iterable[int] | None = None, **kwargs: Any) -> None:
+        if not isinstance(case, Case):
+            raise ValueError("ClaimSorter needs a case from medialit.load_case, e.g. "
+                             f"ClaimSorter(load_case('deir-ezzor-2018'), paragraphs=[2, 3]), not {type(case).__name__}.")
+        numbers = _check_paragraphs(case, paragraphs)
+        chosen = [c for n in numbers for c in case.claims if c.paragraph == n]
+        if not chosen:
+            raise ValueError(f"paragraphs {list(numbers)} have no claims in the practice data; "
+                             f"choose from: {', '.join(map(str, case.practice_paragraphs('claims')))}.")
+        claims = [
+            {"id": c.id, "paragraph": c.paragraph, "text": c.text, "attribution": c.attribution,
+             "kind": c.kind, "reporting_verb": c.reporting_verb, "reason": c.reason}
+            for c in chosen
+        ]
+        passages = [{"paragraph": n, "text": case.paragraph(n).text} for n in numbers]
+        super().__init__(claims=claims, passages=passages, **kwargs)
+
+    @property
+    def paragraphs(self) -> list[int]:
+        return [p["paragraph"] for p in self.passages]
+
+    @traitlets.validate("answers")
+    def _validate_answers(self, proposal: dict[str, Any]) -> dict[str, dict[str, str | None]]:
+        value = proposal["value"]
+        if not isinstance(value, Mapping):
+            raise ClaimAnswerError("answers must be a dict such as "
+                                   "{'cl-03': {'attribution': 'named', 'kind': 'fact', 'reporting_verb': 'denounced'}}.")
+        by_id = {c["id"]: c for c in self.claims}
+        clean: dict[str, dict[str, str | None]] = {}
+        for claim_id, answer in value.items():
+            if claim_id not in by_id:
+                raise ClaimAnswerError(f"answers: there is no claim {claim_id!r} in this sorter; "
+                                       f"its claims are: {', '.join(by_id)}.")
+            if not isinstance(answer, Mapping):
+                raise ClaimAnswerError(f"answers[{claim_id!r}] must be a dict with the keys {', '.join(FIELDS)}.")
+            unknown = [k for k in answer if k not in FIELDS]
+            if unknown:
+                raise ClaimAnswerError(f"answers[{claim_id!r}] has unknown keys {unknown}; use only: {', '.join(FIELDS)}.")
+            entry: dict[str, str | None] = {}
+            for name, labels in (("attribution", ATTRIBUTIONS), ("kind", CLAIM_KINDS)):
+                label = answer.get(name)
+                if label is not None and label not in labels:
+                    raise ClaimAnswerError(f"answers[{claim_id!r}][{name!r}] is {label!r}; "
+                                           f"use one of: {', '.join(labels)} (or None for no answer yet).")
+                entry[name] = label
+            verb = answer.get("reporting_verb")
+            if verb is not None:
+                if not isinstance(verb, str):
+                    raise ClaimAnswerError(f"answers[{claim_id!r}]['reporting_verb'] must be a string, not {verb!r}.")
+                verb = " ".join(verb.split()) or None
+            if verb is not None and verb != NO_VERB and not _is_word_run(verb, by_id[claim_id]["text"]):
+                raise ClaimAnswerError(f"answers[{claim_id!r}]['reporting_verb'] is {verb!r}, which is not a run of "
+                                       f"words in the claim; give words from the claim, {NO_VERB!r}, or None.")
+            entry["reporting_verb"] = verb
+            clean[claim_id] = entry
+        return clean
+
+    def key(self) -> dict[str, dict[str, str]]:
+        """The practice key in the shape score_labels takes; a claim with no reporting verb has NO_VERB."""
+        return {c["id"]: {"attribution": c["attribution"], "kind": c["kind"],
+                          "reporting_verb": c["reporting_verb"] or NO_VERB} for c in self.claims}
+
+    def score(self) -> LabelScore:
+        """Score the current answers: one point per label (attribution, kind, reporting verb) per claim."""
+        return score_labels(
+            self.answers, self.key(),
+            # Attribution and kind were checked against their labels when answers was set; the verb is free text.
+            allowed=None,
+            explanations={c["id"]: c["reason"] for c in self.claims},
+        )

@@ -1,0 +1,526 @@
+// Statement comparer: sources by questions, a chart of the casualty figures with a table alternative,
+// prompts the student answers, and an optional reveal of later reports.
+// Every source, the article's own voice included, is laid out and questioned the same way.
+// Every piece of data is inserted as text (createTextNode / textContent / SVG text nodes), never as HTML.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const SIDES = { "pro-government": "pro-government forces", "sdf-coalition": "SDF and coalition side" };
+const SORTS = [
+  ["date", "Date (earliest first; undated last)"],
+  ["figure-asc", "Figure (smallest first)"],
+  ["figure-desc", "Figure (largest first)"],
+  ["source", "Source (in the order of the rows above)"],
+];
+const FONT = 14; // px, in SVG user units (the SVG is drawn at the width it is shown, so 1 unit = 1 px)
+const INK = "#1b1b1b";
+const KILLED = "#0b3d6b";
+const WOUNDED = "#7a3300";
+
+function h(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function svg(tag, attrs = {}, children = []) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function setAttrs(node, attrs) {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.setAttribute("class", value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+}
+
+function append(node, children) {
+  for (const child of [].concat(children)) {
+    if (child === null || child === undefined) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+}
+
+function formatDate(iso) {
+  if (!iso) return "date not given";
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+function num(value) {
+  return Number.isInteger(value) ? String(value) : String(Math.round(value * 10) / 10);
+}
+
+function boundsText(f) {
+  if (f.low !== null && f.high !== null) return f.low === f.high ? num(f.low) : `${num(f.low)}–${num(f.high)}`;
+  if (f.low === null) return `at most ${num(f.high)} (no lower bound given)`;
+  return `at least ${num(f.low)} (no upper bound given)`;
+}
+
+function figureSentence(f) {
+  return `“${f.label}”: ${f.kind}, ${SIDES[f.side] || f.side}; as numbers: ${boundsText(f)}.`;
+}
+
+function representative(f) {
+  if (f.low !== null && f.high !== null) return (f.low + f.high) / 2;
+  return f.low !== null ? f.low : f.high;
+}
+
+// Break text into lines of at most `width` px, estimating a character as 0.56 em (the SVG is not wrapped by
+// the browser; an estimate keeps the layout the same whether or not the widget is visible yet).
+function wrap(text, width, size = FONT) {
+  const perLine = Math.max(12, Math.floor(width / (size * 0.56)));
+  const lines = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!line) line = word;
+    else if ((line + " " + word).length <= perLine) line += " " + word;
+    else {
+      lines.push(line);
+      line = word;
+    }
+    while (line.length > perLine) {
+      lines.push(line.slice(0, perLine));
+      line = line.slice(perLine);
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function niceMax(value) {
+  if (!(value > 0)) return 10;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) {
+    if (step * power >= value) return step * power;
+  }
+  return 10 * power;
+}
+
+let counter = 0;
+
+function render({ model, el }) {
+  const uid = `ml-sc-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const data = model.get("data") || {};
+  const questions = data.questions || [];
+  const actors = data.actors || [];
+  const statements = data.statements || [];
+  const later = data.later_reports || [];
+  const prompts = model.get("prompts") || [];
+  const actorIndex = new Map(actors.map((a, i) => [a.id, i]));
+  const actorName = (id) => (actors[actorIndex.get(id)] || { name: id }).name;
+
+  const view = {
+    actors: new Set(actors.map((a) => a.id)),
+    questions: new Set(questions.map((q) => q.id)),
+    sort: "date",
+  };
+
+  const root = h("section", { class: "ml-sc", "aria-label": "Statement comparer" });
+  el.append(root);
+  root.append(
+    h("p", { class: "ml-sc-intro" }, [
+      "Each row is a source and each column a question. The article's own voice is a row like the others: " +
+        "ask every source the same questions. “Quote” marks the article's exact words; “Summary” marks a " +
+        "report summarised in the course's own words, with its source named.",
+    ]),
+  );
+
+  // ---- controls -------------------------------------------------------------------------------------------
+  const controls = h("div", { class: "ml-sc-controls" });
+  root.append(controls);
+
+  function checkboxGroup(legend, items, set, name) {
+    const box = h("fieldset", { class: `ml-sc-filter ml-sc-filter-${name}` }, [h("legend", {}, [legend])]);
+    items.forEach((item, i) => {
+      const id = `${uid}-${name}-${i}`;
+      const input = h("input", { type: "checkbox", id, value: item.id, checked: true });
+      input.addEventListener("change", () => {
+        if (input.checked) set.add(item.id);
+        else set.delete(item.id);
+        update();
+      });
+      box.append(h("div", { class: "ml-sc-check" }, [input, h("label", { for: id }, [item.label])]));
+    });
+    return box;
+  }
+  controls.append(
+    checkboxGroup("Sources to show", actors.map((a) => ({ id: a.id, label: a.name })), view.actors, "actor"),
+    checkboxGroup("Questions to show", questions.map((q) => ({ id: q.id, label: q.text })), view.questions, "question"),
+  );
+  const sortId = `${uid}-sort`;
+  const sortSelect = h("select", { id: sortId, class: "ml-sc-sort" });
+  for (const [value, text] of SORTS) sortSelect.append(h("option", { value }, [text]));
+  sortSelect.addEventListener("change", () => {
+    view.sort = sortSelect.value;
+    update();
+  });
+  controls.append(h("div", { class: "ml-sc-sortbox" }, [h("label", { for: sortId }, ["Sort the casualty figures by"]), sortSelect]));
+  const status = h("p", { class: "ml-sc-status", role: "status", "aria-live": "polite" });
+  root.append(status);
+
+  // ---- matrix ---------------------------------------------------------------------------------------------
+  const matrixId = `${uid}-matrix`;
+  const matrix = h("table", { class: "ml-sc-matrix", role: "table", id: matrixId });
+  matrix.append(h("caption", {}, ["What each source said, by question"]));
+  const headRow = h("tr", { role: "row" }, [h("th", { scope: "col", role: "columnheader" }, ["Source"])]);
+  const columnHeads = new Map();
+  for (const q of questions) {
+    const th = h("th", { scope: "col", role: "columnheader", "data-question": q.id }, [q.text]);
+    columnHeads.set(q.id, th);
+    headRow.append(th);
+  }
+  matrix.append(h("thead", { role: "rowgroup" }, [headRow]));
+  const body = h("tbody", { role: "rowgroup" });
+  const rows = new Map();
+  const cells = [];
+  for (const actor of actors) {
+    const row = h("tr", { role: "row", "data-actor": actor.id }, [
+      h("th", { scope: "row", role: "rowheader" }, [
+        h("span", { class: "ml-sc-actor" }, [actor.name]),
+        h("span", { class: "ml-sc-role" }, [actor.role]),
+      ]),
+    ]);
+    for (const q of questions) {
+      const cell = h("td", { role: "cell", "data-question": q.id });
+      // Shown only in the narrow, stacked layout, where the column header is out of sight.
+      cell.append(h("p", { class: "ml-sc-cell-question", "aria-hidden": "true" }, [q.text]));
+      const said = statements
+        .filter((s) => s.actor === actor.id && s.question === q.id)
+        .sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"));
+      if (!said.length) cell.append(h("p", { class: "ml-sc-empty" }, ["Nothing recorded."]));
+      for (const s of said) cell.append(statementBlock(s));
+      cells.push(cell);
+      row.append(cell);
+    }
+    rows.set(actor.id, row);
+    body.append(row);
+  }
+  matrix.append(body);
+  const matrixEmpty = h("p", { class: "ml-sc-empty", hidden: true }, ["No source or no question is selected."]);
+  root.append(h("div", { class: "ml-sc-matrix-wrap" }, [matrix]), matrixEmpty);
+
+  function statementBlock(s) {
+    const block = h("div", { class: "ml-sc-statement", "data-statement": s.id });
+    block.append(
+      h("p", { class: `ml-sc-badge ${s.verbatim ? "is-quote" : "is-summary"}` }, [
+        s.verbatim
+          ? s.paragraph
+            ? `Quote · paragraph ${s.paragraph}`
+            : "Quote"
+          : "Summary (not the article's words)",
+      ]),
+    );
+    block.append(
+      s.verbatim
+        ? h("blockquote", { class: "ml-sc-words" }, [h("q", {}, [s.words])])
+        : h("p", { class: "ml-sc-words ml-sc-summary" }, [s.words]),
+    );
+    if (!s.verbatim) block.append(h("p", { class: "ml-sc-note" }, [h("strong", {}, ["Source: "]), s.source_note]));
+    block.append(h("p", { class: "ml-sc-date" }, [s.date ? `Said: ${formatDate(s.date)}` : "Date not given"]));
+    if (s.figure) block.append(h("p", { class: "ml-sc-figure" }, [h("strong", {}, ["Figure: "]), figureSentence(s.figure)]));
+    const more = h("details", { class: "ml-sc-more" }, [h("summary", {}, ["Where this comes from"])]);
+    if (s.date_note) more.append(h("p", {}, [h("strong", {}, ["Date: "]), s.date_note]));
+    if (s.verbatim) more.append(h("p", {}, [h("strong", {}, ["Source: "]), s.source_note]));
+    if (s.article_use) more.append(h("p", {}, [h("strong", {}, ["How the article uses it: "]), s.article_use]));
+    if (s.figure && s.figure.reading) more.append(h("p", {}, [h("strong", {}, ["Reading of the words: "]), s.figure.reading]));
+    block.append(more);
+    return block;
+  }
+
+  // ---- chart and table ------------------------------------------------------------------------------------
+  const chartSection = h("div", { class: "ml-sc-chart-section" });
+  root.append(chartSection);
+  chartSection.append(h("p", { class: "ml-sc-heading", id: `${uid}-chart-heading` }, ["Casualty figures each source gave"]));
+  chartSection.append(legend());
+  const chartBox = h("div", { class: "ml-sc-chart" });
+  chartSection.append(chartBox);
+  const tableDetails = h("details", { class: "ml-sc-table-details" }, [h("summary", {}, ["The same figures as a table"])]);
+  chartSection.append(tableDetails);
+  const tableBox = h("div", { class: "ml-sc-table-wrap" });
+  tableDetails.append(tableBox);
+
+  function legend() {
+    const list = h("ul", { class: "ml-sc-legend", "aria-label": "How to read the chart" });
+    const swatch = (children) => svg("svg", { width: 44, height: 18, viewBox: "0 0 44 18", "aria-hidden": "true", focusable: "false" }, children);
+    list.append(
+      h("li", {}, [swatch([svg("circle", { cx: 9, cy: 9, r: 6, fill: KILLED }), svg("rect", { x: 20, y: 4, width: 22, height: 10, fill: KILLED })]),
+        " Killed: filled circle (one number) or solid bar (a range)"]),
+      h("li", {}, [swatch([svg("path", { d: "M9 2 L16 9 L9 16 L2 9 Z", fill: "#ffffff", stroke: WOUNDED, "stroke-width": 2.5 }),
+        svg("rect", { x: 20, y: 4, width: 22, height: 10, fill: "#ffffff", stroke: WOUNDED, "stroke-width": 2, "stroke-dasharray": "3 2" })]),
+        " Wounded: hollow diamond (one number) or outlined, dashed bar (a range)"]),
+      h("li", {}, [swatch([svg("line", { x1: 4, y1: 9, x2: 38, y2: 9, stroke: INK, "stroke-width": 2, "stroke-dasharray": "5 3" }),
+        svg("path", { d: "M36 4 L43 9 L36 14 Z", fill: INK })]),
+        " Dashed line with an arrow: an open-ended figure (“up to …”, “more than …”)"]),
+    );
+    return list;
+  }
+
+  function figureRows() {
+    const rows = statements.filter((s) => s.figure && view.actors.has(s.actor));
+    const byActor = (a, b) => actorIndex.get(a.actor) - actorIndex.get(b.actor);
+    const sorters = {
+      date: (a, b) => (a.date || "9999").localeCompare(b.date || "9999") || byActor(a, b),
+      "figure-asc": (a, b) => representative(a.figure) - representative(b.figure) || byActor(a, b),
+      "figure-desc": (a, b) => representative(b.figure) - representative(a.figure) || byActor(a, b),
+      source: (a, b) => byActor(a, b),
+    };
+    return rows.sort(sorters[view.sort] || sorters.date);
+  }
+
+  // One scale for every view, so filtering never makes a figure look bigger or smaller.
+  const allValues = statements.flatMap((s) => (s.figure ? [s.figure.low, s.figure.high] : [])).filter((v) => v !== null);
+  const anyOpenTop = statements.some((s) => s.figure && s.figure.high === null);
+  const scaleMax = niceMax(Math.max(0, ...allValues) * (anyOpenTop ? 1.25 : 1.05));
+
+  function drawChart(rowsToDraw) {
+    chartBox.replaceChildren();
+    if (!rowsToDraw.length) {
+      chartBox.append(h("p", { class: "ml-sc-empty" }, ["No casualty figure from the selected sources."]));
+      return;
+    }
+    const width = Math.max(280, Math.floor(chartBox.clientWidth || el.clientWidth || 640));
+    const left = 12;
+    const right = 28;
+    const plot = width - left - right;
+    const x = (v) => left + (v / scaleMax) * plot;
+    const titleId = `${uid}-chart-title`;
+    const descId = `${uid}-chart-desc`;
+    const graphic = svg("svg", {
+      class: "ml-sc-svg",
+      role: "img",
+      width,
+      viewBox: `0 0 ${width} 100`,
+      "aria-labelledby": `${titleId} ${descId}`,
+    });
+    graphic.append(svg("title", { id: titleId }, ["Casualty figures each source gave, on one scale"]));
+    const desc = rowsToDraw
+      .map((s) => `${actorName(s.actor)}, ${formatDate(s.date)}: ${figureSentence(s.figure)}`)
+      .join(" ");
+    graphic.append(svg("desc", { id: descId }, [`${desc} The same figures are in the table below the chart.`]));
+    const defs = svg("defs");
+    for (const [kind, colour] of [["killed", KILLED], ["wounded", WOUNDED]]) {
+      defs.append(svg("marker", {
+        id: `${uid}-arrow-${kind}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
+        orient: "auto-start-reverse", markerUnits: "strokeWidth",
+      }, [svg("path", { d: "M0 0 L10 5 L0 10 Z", fill: colour })]));
+    }
+    graphic.append(defs);
+
+    let y = 8;
+    for (const s of rowsToDraw) {
+      const f = s.figure;
+      const colour = f.kind === "killed" ? KILLED : WOUNDED;
+      const group = svg("g", { class: `ml-sc-row is-${f.kind}`, "data-statement": s.id });
+      const heading = wrap(`${actorName(s.actor)} · ${formatDate(s.date)}`, plot + right);
+      const detail = wrap(`“${f.label}” ${f.kind}, ${SIDES[f.side] || f.side}` +
+        (f.reading && f.low !== null && f.high !== null ? ` (read as ${num(f.low)}–${num(f.high)})` : ""), plot + right);
+      for (const [lines, weight] of [[heading, 700], [detail, 400]]) {
+        for (const line of lines) {
+          y += FONT + 4;
+          group.append(svg("text", { x: left, y, "font-size": FONT, "font-weight": weight, fill: INK }, [line]));
+        }
+      }
+      const cy = y + 16;
+      group.append(svg("line", { x1: x(0), y1: cy, x2: x(scaleMax), y2: cy, stroke: "#d0d0d0", "stroke-width": 1 }));
+      const dashed = { stroke: colour, "stroke-width": 2.5, "stroke-dasharray": "6 4" };
+      if (f.low === null) {
+        // "up to N": known top, open towards zero.
+        group.append(svg("line", { x1: x(f.high), y1: cy, x2: x(0) + 2, y2: cy, ...dashed, "marker-end": `url(#${uid}-arrow-${f.kind})` }));
+        group.append(point(f.kind, x(f.high), cy, colour));
+      } else if (f.high === null) {
+        // "more than N": known bottom, open upwards.
+        group.append(svg("line", { x1: x(f.low), y1: cy, x2: x(scaleMax) + right - 6, y2: cy, ...dashed, "marker-end": `url(#${uid}-arrow-${f.kind})` }));
+        group.append(point(f.kind, x(f.low), cy, colour));
+      } else if (f.low === f.high) {
+        group.append(point(f.kind, x(f.low), cy, colour));
+      } else {
+        const bar = { x: x(f.low), y: cy - 6, width: Math.max(2, x(f.high) - x(f.low)), height: 12 };
+        group.append(f.kind === "killed"
+          ? svg("rect", { ...bar, fill: colour })
+          : svg("rect", { ...bar, fill: "#ffffff", stroke: colour, "stroke-width": 2, "stroke-dasharray": "3 2" }));
+        for (const v of [f.low, f.high]) group.append(svg("line", { x1: x(v), y1: cy - 10, x2: x(v), y2: cy + 10, stroke: colour, "stroke-width": 2 }));
+      }
+      graphic.append(group);
+      y = cy + 16;
+    }
+    // Axis with ticks.
+    const axisY = y + 6;
+    graphic.append(svg("line", { x1: x(0), y1: axisY, x2: x(scaleMax), y2: axisY, stroke: INK, "stroke-width": 1.5 }));
+    const ticks = width < 420 ? 4 : 5;
+    for (let i = 0; i <= ticks; i++) {
+      const v = (scaleMax / ticks) * i;
+      graphic.append(svg("line", { x1: x(v), y1: axisY, x2: x(v), y2: axisY + 6, stroke: INK, "stroke-width": 1.5 }));
+      graphic.append(svg("text", { x: x(v), y: axisY + 8 + FONT, "font-size": FONT, fill: INK, "text-anchor": i === 0 ? "start" : i === ticks ? "end" : "middle" }, [num(v)]));
+    }
+    const caption = wrap("Number of people, as each source gave it", plot);
+    let cy = axisY + 12 + FONT;
+    for (const line of caption) {
+      cy += FONT + 4;
+      graphic.append(svg("text", { x: left, y: cy, "font-size": FONT, fill: INK }, [line]));
+    }
+    const height = cy + 8;
+    graphic.setAttribute("height", height);
+    graphic.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    chartBox.append(graphic);
+  }
+
+  function point(kind, cx, cy, colour) {
+    return kind === "killed"
+      ? svg("circle", { cx, cy, r: 7, fill: colour, stroke: "#ffffff", "stroke-width": 1 })
+      : svg("path", { d: `M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`, fill: "#ffffff", stroke: colour, "stroke-width": 2.5 });
+  }
+
+  function drawTable(rowsToDraw) {
+    tableBox.replaceChildren();
+    const table = h("table", { class: "ml-sc-figures" });
+    table.append(h("caption", {}, ["Casualty figures each source gave (sorted as the chart)"]));
+    const head = h("tr");
+    for (const name of ["Source", "Date", "Figure as given", "Killed or wounded", "Side", "Lowest", "Highest", "Note"]) {
+      head.append(h("th", { scope: "col" }, [name]));
+    }
+    table.append(h("thead", {}, [head]));
+    const tbody = h("tbody");
+    for (const s of rowsToDraw) {
+      const f = s.figure;
+      tbody.append(h("tr", { "data-statement": s.id }, [
+        h("th", { scope: "row" }, [actorName(s.actor)]),
+        h("td", {}, [formatDate(s.date)]),
+        h("td", {}, [f.label]),
+        h("td", {}, [f.kind]),
+        h("td", {}, [SIDES[f.side] || f.side]),
+        h("td", {}, [f.low === null ? "not given" : num(f.low)]),
+        h("td", {}, [f.high === null ? "not given" : num(f.high)]),
+        h("td", {}, [f.reading || (s.verbatim ? `Quote, paragraph ${s.paragraph}` : s.source_note)]),
+      ]));
+    }
+    if (!rowsToDraw.length) tbody.append(h("tr", {}, [h("td", { colspan: 8 }, ["No casualty figure from the selected sources."])]));
+    table.append(tbody);
+    tableBox.append(table);
+  }
+
+  // ---- prompts --------------------------------------------------------------------------------------------
+  const promptSection = h("div", { class: "ml-sc-prompts" }, [
+    h("p", { class: "ml-sc-heading" }, ["Your notes"]),
+    h("p", { class: "ml-sc-hint" }, ["Answer for every source in the same way, the article included."]),
+  ]);
+  root.append(promptSection);
+  const areas = new Map();
+  let saving = false;
+  prompts.forEach((p, i) => {
+    const id = `${uid}-prompt-${i}`;
+    const area = h("textarea", { id, rows: 4, "data-prompt": p.id, class: "ml-sc-answer" });
+    area.addEventListener("input", () => {
+      const all = { ...(model.get("answers") || {}) };
+      all[p.id] = area.value;
+      saving = true;
+      try {
+        model.set("answers", all);
+        model.save_changes();
+      } finally {
+        saving = false;
+      }
+    });
+    areas.set(p.id, area);
+    promptSection.append(h("div", { class: "ml-sc-prompt" }, [h("label", { for: id }, [p.text]), area]));
+  });
+  function restoreAnswers() {
+    const all = model.get("answers") || {};
+    for (const [pid, area] of areas) {
+      const text = typeof all[pid] === "string" ? all[pid] : "";
+      if (area.value !== text) area.value = text;
+    }
+  }
+  const onAnswers = () => {
+    if (!saving) restoreAnswers();
+  };
+  model.on("change:answers", onAnswers);
+  restoreAnswers();
+
+  // ---- later reports --------------------------------------------------------------------------------------
+  let onRevealed = null;
+  if (later.length) {
+    const timelineId = `${uid}-later`;
+    const revealButton = h("button", { type: "button", class: "ml-sc-reveal", "aria-expanded": "false", "aria-controls": timelineId });
+    const timeline = h("div", { class: "ml-sc-later", id: timelineId, hidden: true });
+    timeline.append(h("p", { class: "ml-sc-hint" }, [
+      "Reports published after, or outside, the article, from the course's list of sources. Each is itself a " +
+        "claim by someone: ask of it the same questions you asked above.",
+    ]));
+    const list = h("ol", { class: "ml-sc-timeline" });
+    for (const r of [...later].sort((a, b) => a.date.localeCompare(b.date))) {
+      const item = h("li", {}, [
+        h("p", { class: "ml-sc-when" }, [h("time", { datetime: r.date }, [formatDate(r.date)])]),
+        h("p", { class: "ml-sc-who" }, [r.who]),
+        h("p", {}, [r.what]),
+      ]);
+      if (r.figure) item.append(h("p", { class: "ml-sc-figure" }, [h("strong", {}, ["Figure: "]), figureSentence(r.figure)]));
+      if (r.figure && r.figure.reading) item.append(h("p", {}, [h("strong", {}, ["Reading: "]), r.figure.reading]));
+      item.append(h("p", { class: "ml-sc-by" }, [h("strong", {}, ["Reported by: "]), r.reported_by]));
+      list.append(item);
+    }
+    timeline.append(list);
+    const showRevealed = () => {
+      const open = Boolean(model.get("revealed"));
+      timeline.hidden = !open;
+      revealButton.setAttribute("aria-expanded", open ? "true" : "false");
+      revealButton.textContent = open ? "Hide the later reports" : "Reveal what later reports said";
+    };
+    revealButton.addEventListener("click", () => {
+      model.set("revealed", !model.get("revealed"));
+      model.save_changes();
+      showRevealed();
+    });
+    onRevealed = showRevealed;
+    model.on("change:revealed", onRevealed);
+    root.append(h("div", { class: "ml-sc-later-section" }, [
+      h("p", { class: "ml-sc-heading" }, ["Later reports"]),
+      h("p", { class: "ml-sc-hint" }, ["Form your own view from the table and chart first, then compare."]),
+      revealButton,
+      timeline,
+    ]));
+    showRevealed();
+  }
+
+  // ---- updates --------------------------------------------------------------------------------------------
+  function update() {
+    for (const [id, row] of rows) row.hidden = !view.actors.has(id);
+    for (const [qid, th] of columnHeads) th.hidden = !view.questions.has(qid);
+    for (const cell of cells) cell.hidden = !view.questions.has(cell.getAttribute("data-question"));
+    const nothing = view.actors.size === 0 || view.questions.size === 0;
+    matrix.hidden = nothing;
+    matrixEmpty.hidden = !nothing;
+    const figures = figureRows();
+    drawChart(figures);
+    drawTable(figures);
+    const sortName = SORTS.find(([v]) => v === view.sort)[1].split(" (")[0].toLowerCase();
+    status.textContent = `Showing ${view.actors.size} of ${actors.length} sources and ${view.questions.size} of ` +
+      `${questions.length} questions; ${figures.length} casualty ${figures.length === 1 ? "figure" : "figures"}, sorted by ${sortName}.`;
+  }
+
+  let lastWidth = 0;
+  const observer = typeof ResizeObserver === "function"
+    ? new ResizeObserver((entries) => {
+      const width = Math.floor(entries[0].contentRect.width);
+      if (width && Math.abs(width - lastWidth) > 8) {
+        lastWidth = width;
+        drawChart(figureRows());
+      }
+    })
+    : null;
+  if (observer) observer.observe(chartBox);
+  update();
+
+  return () => {
+    model.off("change:answers", onAnswers);
+    if (onRevealed) model.off("change:revealed", onRevealed);
+    if (observer) observer.disconnect();
+  };
+}
+
+export default { render };
