@@ -1,0 +1,21 @@
+"""nbgrader configuration for the course (read by every `nbgrader` command run in this folder).
+
+Source notebooks with solutions and hidden tests live in solutions/<assignment>/;
+`nbgrader generate_assignment <assignment>` writes the student versions into
+exercises/<assignment>/. The gradebook is nbgrader's default SQLite file,
+gradebook.db in this folder (gitignored: it holds students' marks).
+"""
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "medialit-deir-ezzor"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+
+# A submission that loops forever is cut off after a minute per cell instead of
+# stalling autograding; the cell then counts as failed.
+c.ExecutePreprocessor.timeout = 60
+
+# Only for a shared JupyterHub that hands out assignments through nbgrader's
+# exchange; the course's own tests never use it.
+# c.Exchange.root = "/srv/nbgrader/exchange"

@@ -1,0 +1,132 @@
+"""The built site is self-contained: its pages and its widget runtime load from the site alone.
+
+The second test builds a one-page book with the project's own _config.yml and a
+real anywidget, because whether the vendored runtime is wired correctly must not
+depend on which chapters happen to contain widgets.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+pytestmark = pytest.mark.browser
+
+
+def test_loopback_rule_only_accepts_this_machine(loopback_only) -> None:
+    is_loopback_url = loopback_only
+    assert is_loopback_url("http://127.0.0.1:8000/index.html")
+    assert is_loopback_url("http://127.3.4.5/")
+    assert is_loopback_url("http://localhost:9/")
+    assert is_loopback_url("http://[::1]:80/")
+    assert is_loopback_url("blob:http://127.0.0.1:8000/3f1c")
+    assert not is_loopback_url("https://cdn.jsdelivr.net/npm/anywidget@0.11.0/dist/index.js")
+    assert not is_loopback_url("http://10.0.0.1/")
+    assert not is_loopback_url("http://127.0.0.1.example.com/")
+
+
+def test_index_page_loads_everything_from_the_site(page: Page, page_watch, site_url: str, screenshot) -> None:
+    page.goto(site_url, wait_until="networkidle")
+    # index.html redirects to the book's first page.
+    page.wait_for_url(re.compile(r".*/book/.+\.html"))
+    page.wait_for_load_state("networkidle")
+    # The theme also keeps a hidden print-only <h1>; the role query sees only the visible one.
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
+    assert page.title(), "the first page has no <title>"
+    screenshot("index")
+    served = [url for url in page_watch.requests if url.startswith(site_url)]
+    assert any(url.endswith(".css") or ".css?" in url for url in served), "the theme's CSS was not loaded"
+    page_watch.assert_clean()
+
+
+WIDGET_PAGE = '''---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+# Widget runtime check
+
+```{code-cell} ipython3
+import anywidget
+import traitlets
+
+
+class Counter(anywidget.AnyWidget):
+    _esm = """
+    function render({ model, el }) {
+      const button = document.createElement("button");
+      button.className = "counter-button";
+      const show = () => { button.textContent = `count is ${model.get("value")}`; };
+      button.addEventListener("click", () => {
+        model.set("value", model.get("value") + 1);
+        model.save_changes();
+      });
+      model.on("change:value", show);
+      show();
+      el.appendChild(button);
+    }
+    export default { render };
+    """
+    value = traitlets.Int(0).tag(sync=True)
+
+
+Counter(value=41)
+```
+'''
+
+
+@pytest.fixture(scope="module")
+def widget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-page book built with the project's _config.yml; returns its _build/html."""
+    node_modules = ROOT / "node_modules"
+    if not (node_modules / "anywidget").is_dir():
+        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
+    book = tmp_path_factory.mktemp("widget-book")
+    shutil.copyfile(ROOT / "_config.yml", book / "_config.yml")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/widget\n", encoding="utf-8")
+    (book / "book").mkdir()
+    (book / "book" / "widget.md").write_text(WIDGET_PAGE, encoding="utf-8")
+    (book / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(book), "-W", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"building the widget check book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return book / "_build" / "html"
+
+
+@pytest.mark.slow
+def test_saved_widget_renders_and_responds_offline(widget_site: Path, page: Page, page_watch, serve, screenshot) -> None:
+    html = (widget_site / "book" / "widget.html").read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-state+json" in html, "myst-nb did not save the widget state into the page"
+    script_sources = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html)
+    assert script_sources and not [src for src in script_sources if "://" in src], script_sources
+
+    with serve(widget_site) as url:
+        page.goto(url + "book/widget.html", wait_until="networkidle")
+        button = page.locator("button.counter-button")
+        expect(button).to_have_text("count is 41")
+        button.click()
+        expect(button).to_have_text("count is 42")
+        screenshot("widget")
+
+    module_requests = [u for u in page_watch.requests if "/_static/vendor/npm/anywidget@" in u]
+    assert module_requests, f"the anywidget front end was not fetched from the site: {page_watch.requests}"
+    page_watch.assert_clean()
