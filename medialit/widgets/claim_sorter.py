@@ -29,6 +29,19 @@ class ClaimAnswerError(traitlets.TraitError, ValueError):
     because the course promises a ValueError with a fix for every bad input."""
 
 
+class _AnswerDict(traitlets.Dict):
+    """A Dict trait whose wrong-type error is a ClaimAnswerError (so a ValueError) with an example."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ClaimAnswerError(
+                "answers must be a dict such as "
+                "{'cl-03': {'attribution': 'named', 'kind': 'fact', 'reporting_verb': 'denounced'}}, "
+                f"not {type(value).__name__}."
+            )
+        return super().validate(obj, value)
+
+
 def _edge_stripped(word: str) -> str:
     # Quotation marks and commas cling to words in the text ("“war"); the verb is the word without them.
     return re.sub(r"^[\W_]+|[\W_]+$", "", word)
@@ -51,7 +64,8 @@ def _check_paragraphs(case: Case, paragraphs: Iterable[int] | None) -> tuple[int
     if paragraphs is None:
         return practice
     if isinstance(paragraphs, (str, bytes)) or not isinstance(paragraphs, Iterable):
-        raise ValueError(f"paragraphs must be a list of paragraph numbers such as [2, 3, 4], not {paragraphs!r}.")
+        raise ValueError(f"paragraphs must be a list of paragraph numbers, not {paragraphs!r}; "
+                         f"the practice paragraphs for claims are: {allowed}.")
     numbers = list(paragraphs)
     if not numbers:
         raise ValueError(f"paragraphs is empty; give at least one practice paragraph for claims: {allowed}.")
@@ -84,7 +98,7 @@ class ClaimSorter(anywidget.AnyWidget):
     claims = traitlets.List(traitlets.Dict()).tag(sync=True)
     passages = traitlets.List(traitlets.Dict()).tag(sync=True)
     # The student's choices: claim id -> {"attribution", "kind", "reporting_verb"}; None where not yet chosen.
-    answers = traitlets.Dict().tag(sync=True)
+    answers = _AnswerDict().tag(sync=True)
 
     def __init__(self, case: Case, paragraphs: Iterable[int] | None = None, **kwargs: Any) -> None:
         if not isinstance(case, Case):
@@ -110,9 +124,6 @@ class ClaimSorter(anywidget.AnyWidget):
     @traitlets.validate("answers")
     def _validate_answers(self, proposal: dict[str, Any]) -> dict[str, dict[str, str | None]]:
         value = proposal["value"]
-        if not isinstance(value, Mapping):
-            raise ClaimAnswerError("answers must be a dict such as "
-                                   "{'cl-03': {'attribution': 'named', 'kind': 'fact', 'reporting_verb': 'denounced'}}.")
         by_id = {c["id"]: c for c in self.claims}
         clean: dict[str, dict[str, str | None]] = {}
         for claim_id, answer in value.items():

@@ -33,6 +33,17 @@ class StatementAnswerError(traitlets.TraitError, ValueError):
     course's rule for bad input)."""
 
 
+class _AnswerDict(traitlets.Dict):
+    """A Dict trait whose wrong-type error is a StatementAnswerError (so a ValueError)."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if not isinstance(value, dict):
+            ids = ", ".join(p["id"] for p in obj.prompts)
+            raise StatementAnswerError(f"answers must be a dict of prompt id -> text (the prompts are: {ids}), "
+                                       f"not {type(value).__name__}.")
+        return super().validate(obj, value)
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
@@ -76,7 +87,7 @@ class StatementComparer(anywidget.AnyWidget):
 
     data = traitlets.Dict().tag(sync=True)
     prompts = traitlets.List(traitlets.Dict()).tag(sync=True)
-    answers = traitlets.Dict().tag(sync=True)
+    answers = _AnswerDict().tag(sync=True)
     revealed = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, case: Case, *, prompts: Mapping[str, str] | None = None, later_reports: bool = True,
@@ -106,8 +117,6 @@ class StatementComparer(anywidget.AnyWidget):
     def _validate_answers(self, proposal: dict[str, Any]) -> dict[str, str]:
         value = proposal["value"]
         ids = [p["id"] for p in self.prompts]
-        if not isinstance(value, Mapping):
-            raise StatementAnswerError(f"answers must be a dict of prompt id -> text; the prompts are: {', '.join(ids)}.")
         for prompt_id, text in value.items():
             if prompt_id not in ids:
                 raise StatementAnswerError(f"answers: there is no prompt {prompt_id!r}; the prompts are: {', '.join(ids)}.")
