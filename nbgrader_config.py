@@ -19,3 +19,11 @@ c.ExecutePreprocessor.timeout = 60
 # Only for a shared JupyterHub that hands out assignments through nbgrader's
 # exchange; the course's own tests never use it.
 # c.Exchange.root = "/srv/nbgrader/exchange"
+
+# Grading hardening (medialit/grading.py): hidden tests are taken out of test cells before the
+# student's kernel runs, each answer is scored in this grader process (so nothing a student's code
+# patches in its kernel can change a score), edited or deleted locked cells flag the submission in
+# the gradebook, and deleted test cells are put back.
+from medialit.grading import configure_nbgrader  # noqa: E402
+
+configure_nbgrader(c)
