@@ -335,7 +335,7 @@ function render({ model, el }) {
             ? `${name}: no answer yet.`
             : `${name}: not yet (you chose ${describe(field, r.given)}).`;
         items.append(
-          h("li", { class: r.correct ? "is-correct" : "is-not-yet", "data-field": field }, [
+          h("li", { class: r.correct ? "is-correct" : r.given === null ? "is-blank" : "is-not-yet", "data-field": field }, [
             h("span", { class: "ml-cs-icon", "aria-hidden": "true" }, [icon]),
             ` ${words}`,
           ]),

@@ -71,33 +71,40 @@ function representative(f) {
   return f.low !== null ? f.low : f.high;
 }
 
-// Break text into lines of at most `width` px, estimating a character as 0.56 em (the SVG is not wrapped by
-// the browser; an estimate keeps the layout the same whether or not the widget is visible yet).
-function wrap(text, width, size = FONT) {
-  const perLine = Math.max(12, Math.floor(width / (size * 0.56)));
+// SVG text does not wrap, so lines are broken here. Widths are measured with a canvas in the font the chart
+// is drawn in (the SVG inherits it); without a canvas, a generous estimate per character is used.
+const measurer = typeof document !== "undefined" ? document.createElement("canvas").getContext("2d") : null;
+
+function textWidth(text, font) {
+  if (measurer) {
+    measurer.font = font;
+    return measurer.measureText(text).width;
+  }
+  return text.length * FONT * 0.62;
+}
+
+function wrap(text, width, font) {
   const lines = [];
   let line = "";
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (!line) line = word;
-    else if ((line + " " + word).length <= perLine) line += " " + word;
+    const candidate = line ? `${line} ${word}` : word;
+    if (!line || textWidth(candidate, font) <= width) line = candidate;
     else {
       lines.push(line);
       line = word;
-    }
-    while (line.length > perLine) {
-      lines.push(line.slice(0, perLine));
-      line = line.slice(perLine);
     }
   }
   if (line) lines.push(line);
   return lines;
 }
 
-function niceMax(value) {
-  if (!(value > 0)) return 10;
-  const power = 10 ** Math.floor(Math.log10(value));
+// A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target` intervals up to `value`.
+function niceStep(value, target) {
+  if (!(value > 0)) return 1;
+  const raw = value / target;
+  const power = 10 ** Math.floor(Math.log10(raw));
   for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * power >= value) return step * power;
+    if (step * power >= raw) return step * power;
   }
   return 10 * power;
 }
@@ -276,7 +283,7 @@ function render({ model, el }) {
   // One scale for every view, so filtering never makes a figure look bigger or smaller.
   const allValues = statements.flatMap((s) => (s.figure ? [s.figure.low, s.figure.high] : [])).filter((v) => v !== null);
   const anyOpenTop = statements.some((s) => s.figure && s.figure.high === null);
-  const scaleMax = niceMax(Math.max(0, ...allValues) * (anyOpenTop ? 1.25 : 1.05));
+  const reach = Math.max(1, ...allValues) * (anyOpenTop ? 1.25 : 1.05);
 
   function drawChart(rowsToDraw) {
     chartBox.replaceChildren();
@@ -288,7 +295,12 @@ function render({ model, el }) {
     const left = 12;
     const right = 28;
     const plot = width - left - right;
+    const step = niceStep(reach, width < 420 ? 4 : 6);
+    const scaleMax = Math.ceil(reach / step) * step;
     const x = (v) => left + (v / scaleMax) * plot;
+    const family = getComputedStyle(chartBox).fontFamily || "sans-serif";
+    const fonts = { 400: `400 ${FONT}px ${family}`, 700: `700 ${FONT}px ${family}` };
+    const textRoom = width - left - 8;
     const titleId = `${uid}-chart-title`;
     const descId = `${uid}-chart-desc`;
     const graphic = svg("svg", {
@@ -317,9 +329,9 @@ function render({ model, el }) {
       const f = s.figure;
       const colour = f.kind === "killed" ? KILLED : WOUNDED;
       const group = svg("g", { class: `ml-sc-row is-${f.kind}`, "data-statement": s.id });
-      const heading = wrap(`${actorName(s.actor)} · ${formatDate(s.date)}`, plot + right);
-      const detail = wrap(`“${f.label}” ${f.kind}, ${SIDES[f.side] || f.side}` +
-        (f.reading && f.low !== null && f.high !== null ? ` (read as ${num(f.low)}–${num(f.high)})` : ""), plot + right);
+      const heading = wrap(`${actorName(s.actor)} · ${formatDate(s.date)}`, textRoom, fonts[700]);
+      const detail = wrap(`“${f.label}”: ${f.kind}, ${SIDES[f.side] || f.side}` +
+        (f.reading && f.low !== null && f.high !== null ? ` (read as ${num(f.low)}–${num(f.high)})` : ""), textRoom, fonts[400]);
       for (const [lines, weight] of [[heading, 700], [detail, 400]]) {
         for (const line of lines) {
           y += FONT + 4;
@@ -352,13 +364,13 @@ function render({ model, el }) {
     // Axis with ticks.
     const axisY = y + 6;
     graphic.append(svg("line", { x1: x(0), y1: axisY, x2: x(scaleMax), y2: axisY, stroke: INK, "stroke-width": 1.5 }));
-    const ticks = width < 420 ? 4 : 5;
+    const ticks = Math.round(scaleMax / step);
     for (let i = 0; i <= ticks; i++) {
-      const v = (scaleMax / ticks) * i;
+      const v = step * i;
       graphic.append(svg("line", { x1: x(v), y1: axisY, x2: x(v), y2: axisY + 6, stroke: INK, "stroke-width": 1.5 }));
       graphic.append(svg("text", { x: x(v), y: axisY + 8 + FONT, "font-size": FONT, fill: INK, "text-anchor": i === 0 ? "start" : i === ticks ? "end" : "middle" }, [num(v)]));
     }
-    const caption = wrap("Number of people, as each source gave it", plot);
+    const caption = wrap("Number of people, as each source gave it", textRoom, fonts[400]);
     let cy = axisY + 12 + FONT;
     for (const line of caption) {
       cy += FONT + 4;

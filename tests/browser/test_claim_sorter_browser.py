@@ -1,0 +1,290 @@
+"""ClaimSorter on a page built by Jupyter Book (the project's _config.yml), driven in headless Chromium.
+
+The page has no kernel: everything the student sees after "Check" is computed by claim_sorter.js, and the test
+compares it with medialit.scoring (through ClaimSorter.score()) on the same answers.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Locator, Page, expect
+
+from medialit import CASE, load_case
+from medialit.widgets import ClaimSorter
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PARAGRAPHS = [2, 3, 4]
+# Markup that must show as text. The img payload would also make a request for "x", which the page fixture reports.
+SCRIPT_PAYLOAD = "<script>window.__pwned=1</script>"
+IMG_PAYLOAD = '<img src=x onerror="window.__pwned=2">'
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGE_HEAD = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+PRACTICE_PAGE = PAGE_HEAD + f"""# Claim sorter test page
+
+```{{code-cell}} ipython3
+from medialit import CASE, load_case
+from medialit.widgets import ClaimSorter
+
+ClaimSorter(load_case(CASE), paragraphs={PARAGRAPHS!r})
+```
+"""
+
+HOSTILE_PAGE = PAGE_HEAD + """# Claim sorter with markup in its data
+
+```{code-cell} ipython3
+from medialit import CASE, load_case
+from medialit.widgets import ClaimSorter
+
+ClaimSorter(load_case(CASE, root=r"CASE_ROOT"), paragraphs=[1])
+```
+"""
+
+
+def hostile_seeds(folder: Path) -> Path:
+    """A copy of the case whose paragraph 1 starts with markup (so claim cl-01 does) and whose reason is markup.
+
+    The replaced text has the same length, so every offset in the case stays right; records whose text
+    overlaps it are updated from the new article text.
+    """
+    root = folder / "seeds"
+    shutil.copytree(ROOT / "seeds" / CASE, root / CASE)
+    article_path, claims_path, phrases_path = (root / CASE / f"{n}.yaml" for n in ("article", "claims", "loaded_language"))
+    article = yaml.safe_load(article_path.read_text(encoding="utf-8"))
+    first = article["paragraphs"][0]
+    article["paragraphs"][0] = SCRIPT_PAYLOAD + first[len(SCRIPT_PAYLOAD):]
+    article_path.write_text(yaml.safe_dump(article, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8")
+    text = "\n\n".join(article["paragraphs"])
+    for path, key in ((claims_path, "claims"), (phrases_path, "phrases")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for record in data[key]:
+            record["text"] = text[record["start"]:record["end"]]
+            if key == "claims" and record["paragraph"] == 1:
+                record["reason"] = f"{IMG_PAYLOAD} {record['reason']}"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8")
+    case = load_case(CASE, root=root)  # must still validate
+    assert case.claims[0].text.startswith(SCRIPT_PAYLOAD)
+    return root
+
+
+def build_book(folder: Path, pages: dict[str, str]) -> Path:
+    """Build `pages` (name -> MyST notebook text) with the project's _config.yml; return _build/html."""
+    if not (ROOT / "node_modules" / "anywidget").is_dir():
+        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
+    shutil.copyfile(ROOT / "_config.yml", folder / "_config.yml")
+    names = list(pages)
+    toc = f"format: jb-book\nroot: book/{names[0]}\n"
+    if names[1:]:
+        toc += "chapters:\n" + "".join(f"  - file: book/{n}\n" for n in names[1:])
+    (folder / "_toc.yml").write_text(toc, encoding="utf-8")
+    (folder / "book").mkdir()
+    for name, text in pages.items():
+        (folder / "book" / f"{name}.md").write_text(text, encoding="utf-8")
+    (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "--keep-going"],
+                            capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, f"building the test book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return folder / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = hostile_seeds(tmp_path_factory.mktemp("hostile-case"))
+    return build_book(tmp_path_factory.mktemp("claim-sorter-book"), {
+        "claims": PRACTICE_PAGE,
+        "hostile": HOSTILE_PAGE.replace("CASE_ROOT", str(data)),
+    })
+
+
+@pytest.fixture(scope="module")
+def sorter() -> ClaimSorter:
+    """The same widget in Python: the key the page was built with, and the scorer to compare with."""
+    return ClaimSorter(load_case(CASE), paragraphs=PARAGRAPHS)
+
+
+def open_page(page: Page, url: str) -> Locator:
+    page.goto(url, wait_until="networkidle")
+    widget = page.locator(".ml-cs")
+    expect(widget).to_have_count(1)
+    return widget
+
+
+def card(widget: Locator, claim_id: str) -> Locator:
+    return widget.locator(f'.ml-cs-card[data-claim="{claim_id}"]')
+
+
+def click_words(box: Locator, words: list[str]) -> None:
+    for word in words:
+        box.locator(".ml-cs-token", has_text=re.compile(rf"^\W*{re.escape(word)}\W*$")).first.click()
+
+
+def test_cards_show_each_claim_with_its_paragraph(site: Path, serve, page: Page, page_watch, sorter) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/claims.html")
+        expect(widget.locator(".ml-cs-card")).to_have_count(len(sorter.claims))
+        for index, claim in enumerate(sorter.claims, start=1):
+            box = card(widget, claim["id"])
+            expect(box.locator(".ml-cs-claim")).to_have_text(claim["text"])
+            expect(box.locator(".ml-cs-card-title")).to_have_text(
+                f"Claim {index} of {len(sorter.claims)} · paragraph {claim['paragraph']}")
+            expect(box.locator("fieldset legend")).to_have_count(3)
+            expect(box.get_by_role("radio")).to_have_count(5)
+        # Nothing is judged before the student asks.
+        expect(widget.locator(".ml-cs-feedback:visible")).to_have_count(0)
+    page_watch.assert_clean()
+
+
+def test_mouse_and_keyboard_answers_get_the_feedback_python_computes(
+        site: Path, serve, page: Page, page_watch, screenshot, sorter) -> None:
+    claims = {c["id"]: c for c in sorter.claims}
+    with serve(site) as url:
+        widget = open_page(page, url + "book/claims.html")
+
+        # cl-03 by mouse, all three as in the key.
+        box = card(widget, "cl-03")
+        box.get_by_label("Named source").check()
+        box.get_by_label(re.compile("^Interpretation")).check()
+        click_words(box, ["denounced"])
+        expect(box.locator(".ml-cs-chosen")).to_have_text("Reporting verb: “denounced”.")
+
+        # cl-05 by keyboard only: Space picks a radio; arrows move between words; Enter picks, a neighbour extends.
+        box = card(widget, "cl-05")
+        box.get_by_label("Named source").focus()
+        page.keyboard.press("Space")
+        box.get_by_label(re.compile("^Fact")).focus()
+        page.keyboard.press("Space")
+        box.locator(".ml-cs-token").first.focus()
+        page.keyboard.press("End")
+        page.keyboard.press("Home")
+        words = box.locator(".ml-cs-token").all_inner_texts()
+        for _ in range(words.index("proudly")):
+            page.keyboard.press("ArrowRight")
+        expect(box.locator(".ml-cs-token").nth(words.index("proudly"))).to_be_focused()
+        page.keyboard.press("Enter")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        expect(box.locator(".ml-cs-chosen")).to_have_text("Reporting verb: “proudly claimed”.")
+        expect(box.locator('.ml-cs-token[aria-pressed="true"]')).to_have_count(2)
+
+        # cl-04: a wrong source, a right kind, and "no reporting verb" where the key has one.
+        box = card(widget, "cl-04")
+        box.get_by_label("Anonymous source").check()
+        box.get_by_label(re.compile("^Fact")).check()
+        box.get_by_role("button", name="No reporting verb").click()
+        expect(box.get_by_role("button", name="No reporting verb")).to_have_attribute("aria-pressed", "true")
+
+        # cl-06 and cl-07 stay blank.
+        widget.get_by_role("button", name="Check my answers").focus()
+        page.keyboard.press("Enter")
+
+        answers = {
+            "cl-03": {"attribution": "named", "kind": "interpretation", "reporting_verb": "denounced"},
+            "cl-05": {"attribution": "named", "kind": "fact", "reporting_verb": "proudly claimed"},
+            "cl-04": {"attribution": "anonymous", "kind": "fact", "reporting_verb": "none"},
+        }
+        sorter.answers = answers
+        result = sorter.score()
+        right = {f: sum(1 for i in result.items if i.field == f and i.correct)
+                 for f in ("attribution", "kind", "reporting_verb")}
+        n = len(sorter.claims)
+        summary = widget.locator(".ml-cs-summary")
+        expect(summary).to_contain_text(
+            f"{right['attribution']} of {n} attributions right, {right['kind']} of {n} fact-or-interpretation labels "
+            f"right, {right['reporting_verb']} of {n} reporting verbs right ({result.correct} of {result.total} in all).")
+
+        for claim_id in claims:
+            items = {i.field: i for i in result.items if i.item == claim_id}
+            box = card(widget, claim_id)
+            all_right = all(i.correct for i in items.values())
+            expect(box).to_have_attribute("data-result", "correct" if all_right else "not-yet")
+            verdict = box.locator(".ml-cs-verdict")
+            expect(verdict).to_contain_text("Correct" if all_right else "Not yet")
+            expect(verdict.locator(".ml-cs-icon")).to_have_text("✓" if all_right else "✗")
+            expect(box.locator(".ml-cs-reason")).to_contain_text(claims[claim_id]["reason"])
+            for field, item in items.items():
+                line = box.locator(f'li[data-field="{field}"]')
+                expected = "correct" if item.correct else ("no answer yet" if item.given is None else "not yet")
+                expect(line).to_contain_text(expected)
+        expect(card(widget, "cl-04").locator('li[data-field="attribution"]')).to_contain_text("you chose anonymous source")
+        screenshot("checked")
+
+        # Changing an answer withdraws the old verdict until the student checks again.
+        card(widget, "cl-04").get_by_label("Named source").check()
+        expect(summary).to_contain_text("press “Check my answers” again")
+        expect(widget.locator(".ml-cs-feedback:visible")).to_have_count(0)
+
+        widget.get_by_role("button", name="Show answers").click()
+        expect(card(widget, "cl-04").locator(".ml-cs-key")).to_contain_text("reporting verb “insisting”")
+        expect(card(widget, "cl-06").locator(".ml-cs-key")).to_contain_text(
+            f"reporting verb “{claims['cl-06']['reporting_verb']}”")
+        screenshot("answers-shown")
+
+        widget.get_by_role("button", name="Clear my answers").click()
+        expect(widget.get_by_role("radio", checked=True)).to_have_count(0)
+        expect(widget.locator('.ml-cs-token[aria-pressed="true"]')).to_have_count(0)
+    page_watch.assert_clean()
+
+
+def test_markup_in_the_data_shows_as_text(site: Path, serve, page: Page, page_watch, screenshot) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/hostile.html")
+        first = widget.locator(".ml-cs-card").first
+        expect(first.locator(".ml-cs-claim")).to_contain_text(SCRIPT_PAYLOAD)
+        expect(first.locator(".ml-cs-token").first).to_contain_text(SCRIPT_PAYLOAD)
+        widget.get_by_role("button", name="Check my answers").click()
+        expect(first.locator(".ml-cs-reason")).to_contain_text(IMG_PAYLOAD)
+        assert widget.locator("script, img").count() == 0
+        assert page.evaluate("window.__pwned") is None
+        screenshot("hostile")
+    page_watch.assert_clean()
+
+
+def test_readable_at_390_px_and_no_serious_accessibility_violations(
+        site: Path, serve, page: Page, page_watch, screenshot) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    with serve(site) as url:
+        widget = open_page(page, url + "book/claims.html")
+        widget.get_by_role("button", name="Check my answers").click()
+        overflow = widget.evaluate("el => el.scrollWidth - el.clientWidth")
+        assert overflow <= 1, f"the widget is {overflow}px wider than its box at 390 px"
+        box = widget.locator(".ml-cs-card").first.bounding_box()
+        assert box is not None and box["width"] <= 390
+        # Keyboard focus is visible: an outline appears on the focused word button.
+        token = widget.locator(".ml-cs-token").first
+        token.focus()
+        page.keyboard.press("ArrowRight")
+        focused = widget.locator(".ml-cs-token:focus")
+        assert focused.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+        screenshot("390px")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            """async () => {
+                const r = await axe.run(document.querySelector('.ml-cs'), {resultTypes: ['violations']});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}));
+            }"""
+        )
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe-core found accessibility problems in the claim sorter: {serious}"
+    page_watch.assert_clean()

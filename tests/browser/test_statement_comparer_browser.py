@@ -1,0 +1,326 @@
+"""StatementComparer on a page built by Jupyter Book (the project's _config.yml), driven in headless Chromium.
+
+The page has no kernel: the matrix, chart, table, sorting, filtering and the later-reports reveal all run in
+statement_comparer.js. Expected orders and contents are computed here from medialit.load_case.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Locator, Page, expect
+
+from medialit import CASE, load_case
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCRIPT_PAYLOAD = "<script>window.__pwned=1</script>"
+IMG_PAYLOAD = '<img src=x onerror="window.__pwned=2">'
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGE_HEAD = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+PRACTICE_PAGE = PAGE_HEAD + """# Statement comparer test page
+
+```{code-cell} ipython3
+from medialit import CASE, load_case
+from medialit.widgets import StatementComparer
+
+StatementComparer(load_case(CASE))
+```
+"""
+
+HOSTILE_PAGE = PAGE_HEAD + """# Statement comparer with markup in its data
+
+```{code-cell} ipython3
+from medialit import CASE, load_case
+from medialit.widgets import StatementComparer
+
+StatementComparer(load_case(CASE, root=r"CASE_ROOT"))
+```
+"""
+
+HOSTILE_STATEMENT = "st-02"
+
+
+def hostile_seeds(folder: Path) -> Path:
+    """A copy of the case with markup in an actor's name, a question, a statement, a figure and a later report."""
+    root = folder / "seeds"
+    shutil.copytree(ROOT / "seeds" / CASE, root / CASE)
+    path = root / CASE / "statements.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    next(a for a in data["actors"] if a["id"] == "author")["name"] = IMG_PAYLOAD
+    data["questions"]["casualties"] = SCRIPT_PAYLOAD
+    statement = next(s for s in data["statements"] if s["id"] == HOSTILE_STATEMENT)
+    statement.update(words=f"{SCRIPT_PAYLOAD} dozens", verbatim=False, source_note=IMG_PAYLOAD)
+    statement["figure"]["label"] = IMG_PAYLOAD
+    data["later_reports"][0].update(what=SCRIPT_PAYLOAD, reported_by=IMG_PAYLOAD)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8")
+    assert load_case(CASE, root=root).questions["casualties"] == SCRIPT_PAYLOAD  # still a valid case
+    return root
+
+
+def build_book(folder: Path, pages: dict[str, str]) -> Path:
+    """Build `pages` (name -> MyST notebook text) with the project's _config.yml; return _build/html."""
+    if not (ROOT / "node_modules" / "anywidget").is_dir():
+        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
+    shutil.copyfile(ROOT / "_config.yml", folder / "_config.yml")
+    names = list(pages)
+    toc = f"format: jb-book\nroot: book/{names[0]}\n"
+    if names[1:]:
+        toc += "chapters:\n" + "".join(f"  - file: book/{n}\n" for n in names[1:])
+    (folder / "_toc.yml").write_text(toc, encoding="utf-8")
+    (folder / "book").mkdir()
+    for name, text in pages.items():
+        (folder / "book" / f"{name}.md").write_text(text, encoding="utf-8")
+    (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "--keep-going"],
+                            capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, f"building the test book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return folder / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = hostile_seeds(tmp_path_factory.mktemp("hostile-statements"))
+    return build_book(tmp_path_factory.mktemp("statement-comparer-book"), {
+        "statements": PRACTICE_PAGE,
+        "hostile": HOSTILE_PAGE.replace("CASE_ROOT", str(data)),
+    })
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_case(CASE)
+
+
+def open_page(page: Page, url: str) -> Locator:
+    page.goto(url, wait_until="networkidle")
+    widget = page.locator(".ml-sc")
+    expect(widget).to_have_count(1)
+    return widget
+
+
+def shown_date(day) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else "date not given"
+
+
+def representative(figure) -> float:
+    if figure.low is not None and figure.high is not None:
+        return (figure.low + figure.high) / 2
+    return figure.low if figure.low is not None else figure.high
+
+
+def expected_order(case, sort: str, actors: set[str] | None = None) -> list[str]:
+    index = {a.id: i for i, a in enumerate(case.actors)}
+    rows = [s for s in case.statements if s.figure and (actors is None or s.actor in actors)]
+    keys = {
+        "date": lambda s: (s.date.isoformat() if s.date else "9999", index[s.actor]),
+        "figure-asc": lambda s: (representative(s.figure), index[s.actor]),
+        "figure-desc": lambda s: (-representative(s.figure), index[s.actor]),
+        "source": lambda s: index[s.actor],
+    }
+    return [s.id for s in sorted(rows, key=keys[sort])]
+
+
+def chart_order(widget: Locator) -> list[str]:
+    return widget.locator("svg.ml-sc-svg g.ml-sc-row").evaluate_all("gs => gs.map(g => g.dataset.statement)")
+
+
+def table_order(widget: Locator) -> list[str]:
+    return widget.locator("table.ml-sc-figures tbody tr").evaluate_all("rs => rs.map(r => r.dataset.statement)")
+
+
+def test_matrix_shows_every_source_by_question_with_quotes_marked(site: Path, serve, page: Page, page_watch, case) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        matrix = widget.get_by_role("table", name="What each source said, by question")
+        expect(matrix.locator("tbody tr")).to_have_count(len(case.actors))
+        expect(matrix.get_by_role("columnheader")).to_have_count(1 + len(case.questions))
+        for actor in case.actors:
+            expect(matrix.locator(f'tr[data-actor="{actor.id}"] th')).to_contain_text(actor.name)
+        for s in case.statements:
+            block = matrix.locator(f'tr[data-actor="{s.actor}"] td[data-question="{s.question}"] '
+                                   f'[data-statement="{s.id}"]')
+            expect(block.locator(".ml-sc-words")).to_have_text(s.words)
+            if s.verbatim:
+                expect(block.locator(".ml-sc-badge")).to_have_text(f"Quote · paragraph {s.paragraph}")
+                expect(block.locator("q")).to_have_count(1)
+            else:
+                expect(block.locator(".ml-sc-badge")).to_have_text("Summary (not the article's words)")
+                expect(block).to_contain_text(s.source_note)
+            expect(block.locator(".ml-sc-date")).to_have_text(
+                f"Said: {shown_date(s.date)}" if s.date else "Date not given")
+        said = {(s.actor, s.question) for s in case.statements}
+        empty = len(case.actors) * len(case.questions) - len(said)
+        expect(matrix.locator("td .ml-sc-empty")).to_have_count(empty)
+    page_watch.assert_clean()
+
+
+def test_chart_and_table_show_each_figure_as_given(site: Path, serve, page: Page, page_watch, case, screenshot) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        chart = widget.locator("svg.ml-sc-svg")
+        expect(chart).to_have_attribute("role", "img")
+        assert chart_order(widget) == expected_order(case, "date")
+        widget.get_by_text("The same figures as a table").click()
+        assert table_order(widget) == expected_order(case, "date")
+        names = {a.id: a.name for a in case.actors}
+        for s in (s for s in case.statements if s.figure):
+            f = s.figure
+            group = chart.locator(f'g[data-statement="{s.id}"]')
+            text = group.locator("text").evaluate_all("ts => ts.map(t => t.textContent).join(' ')")
+            assert f"“{f.label}”: {f.kind}" in text, text
+            assert shown_date(s.date) in text and names[s.actor].split()[0] in text, text
+            # Killed and wounded differ in shape, not only colour; open-ended figures end in an arrow.
+            open_ended = f.low is None or f.high is None
+            assert group.locator("line[marker-end]").count() == (1 if open_ended else 0)
+            if f.low == f.high or open_ended:
+                expect(group.locator("circle" if f.kind == "killed" else "path")).to_have_count(1)
+            else:
+                expect(group.locator("rect")).to_have_count(1)
+            row = widget.locator(f'table.ml-sc-figures tr[data-statement="{s.id}"] td')
+            expect(row.nth(0)).to_have_text(shown_date(s.date))
+            expect(row.nth(1)).to_have_text(f.label)
+            expect(row.nth(2)).to_have_text(f.kind)
+            expect(row.nth(4)).to_have_text("not given" if f.low is None else f"{f.low:g}")
+            expect(row.nth(5)).to_have_text("not given" if f.high is None else f"{f.high:g}")
+        description = chart.locator("desc").text_content()
+        assert all(s.figure.label in description for s in case.statements if s.figure)
+        screenshot("chart")
+    page_watch.assert_clean()
+
+
+def test_sorting_and_filtering_by_keyboard(site: Path, serve, page: Page, page_watch, case, screenshot) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        select = widget.get_by_label("Sort the casualty figures by")
+        select.focus()
+        page.keyboard.press("ArrowDown")  # figure, smallest first
+        expect(select).to_have_value("figure-asc")
+        assert chart_order(widget) == expected_order(case, "figure-asc")
+        select.select_option("figure-desc")
+        assert chart_order(widget) == expected_order(case, "figure-desc")
+        assert table_order(widget) == expected_order(case, "figure-desc")
+
+        author = next(a for a in case.actors if a.id == "author")
+        box = widget.get_by_role("group", name="Sources to show").get_by_label(author.name)
+        box.focus()
+        page.keyboard.press("Space")
+        expect(box).not_to_be_checked()
+        expect(widget.locator('tr[data-actor="author"]')).to_be_hidden()
+        others = {a.id for a in case.actors} - {"author"}
+        assert chart_order(widget) == expected_order(case, "figure-desc", others)
+
+        question = widget.get_by_role("group", name="Questions to show").get_by_label(case.questions["legality"])
+        question.focus()
+        page.keyboard.press("Space")
+        expect(widget.locator('th[data-question="legality"]')).to_be_hidden()
+        expect(widget.locator('td[data-question="legality"]:visible')).to_have_count(0)
+        expect(widget.locator(".ml-sc-status")).to_contain_text(
+            f"Showing {len(case.actors) - 1} of {len(case.actors)} sources and {len(case.questions) - 1} of "
+            f"{len(case.questions)} questions; {len(expected_order(case, 'date', others))} casualty figures, "
+            "sorted by figure")
+        screenshot("filtered")
+    page_watch.assert_clean()
+
+
+def test_prompts_and_the_later_reports_reveal(site: Path, serve, page: Page, page_watch, case, screenshot) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        areas = widget.locator("textarea")
+        expect(areas).to_have_count(3)
+        first = widget.get_by_label("Which of these figures could someone check")
+        first.click()
+        page.keyboard.type("A confirmed count can be checked against named lists.")
+        expect(first).to_have_value("A confirmed count can be checked against named lists.")
+
+        button = widget.locator("button.ml-sc-reveal")
+        expect(button).to_have_accessible_name("Reveal what later reports said")
+        timeline = widget.locator(".ml-sc-later")
+        expect(timeline).to_be_hidden()
+        expect(button).to_have_attribute("aria-expanded", "false")
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(timeline).to_be_visible()
+        expect(button).to_have_attribute("aria-expanded", "true")
+        expect(button).to_have_text("Hide the later reports")
+        items = timeline.locator("li")
+        expect(items).to_have_count(len(case.later_reports))
+        for item, report in zip(items.all(), sorted(case.later_reports, key=lambda r: r.date)):
+            expect(item.locator("time")).to_have_attribute("datetime", report.date.isoformat())
+            expect(item).to_contain_text(report.who)
+            expect(item).to_contain_text(report.what)
+            expect(item.locator(".ml-sc-by")).to_have_text(f"Reported by: {report.reported_by}")
+        screenshot("revealed")
+    page_watch.assert_clean()
+
+
+def test_markup_in_the_data_shows_as_text(site: Path, serve, page: Page, page_watch, screenshot) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/hostile.html")
+        expect(widget.locator('th[data-question="casualties"]')).to_have_text(SCRIPT_PAYLOAD)
+        expect(widget.locator('tr[data-actor="author"] .ml-sc-actor')).to_have_text(IMG_PAYLOAD)
+        block = widget.locator(f'[data-statement="{HOSTILE_STATEMENT}"]').first
+        expect(block.locator(".ml-sc-words")).to_have_text(f"{SCRIPT_PAYLOAD} dozens")
+        expect(block.locator(".ml-sc-badge")).to_have_text("Summary (not the article's words)")
+        expect(block.locator(".ml-sc-note")).to_have_text(f"Source: {IMG_PAYLOAD}")
+        svg_text = widget.locator(f'svg g[data-statement="{HOSTILE_STATEMENT}"] text').evaluate_all(
+            "ts => ts.map(t => t.textContent).join(' ')")
+        assert IMG_PAYLOAD.split()[0] in svg_text
+        widget.get_by_role("button", name="Reveal what later reports said").click()
+        expect(widget.locator(".ml-sc-later li").first).to_contain_text(SCRIPT_PAYLOAD)
+        expect(widget.locator(".ml-sc-later li .ml-sc-by").first).to_have_text(f"Reported by: {IMG_PAYLOAD}")
+        assert widget.locator("script, img, foreignObject").count() == 0
+        assert page.evaluate("window.__pwned") is None
+        screenshot("hostile")
+    page_watch.assert_clean()
+
+
+def test_readable_at_390_px_and_no_serious_accessibility_violations(
+        site: Path, serve, page: Page, page_watch, screenshot) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        widget.get_by_role("button", name="Reveal what later reports said").click()
+        overflow = widget.evaluate("el => el.scrollWidth - el.clientWidth")
+        assert overflow <= 1, f"the widget is {overflow}px wider than its box at 390 px"
+        # Stacked layout: each answer carries its question as a visible label.
+        expect(widget.locator(".ml-sc-cell-question").first).to_be_visible()
+        chart = widget.locator("svg.ml-sc-svg").bounding_box()
+        assert chart is not None and chart["width"] <= 390
+        select = widget.get_by_label("Sort the casualty figures by")
+        select.focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        screenshot("390px")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            """async () => {
+                const r = await axe.run(document.querySelector('.ml-sc'), {resultTypes: ['violations']});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                              nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+            }"""
+        )
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe-core found accessibility problems in the statement comparer: {serious}"
+    page_watch.assert_clean()
