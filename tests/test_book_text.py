@@ -48,8 +48,9 @@ SKILL_CHAPTERS = {
     "statements": ("statements", "StatementComparer"),
     "capstone": ("capstone", None),
 }
-# Quoted strings of this many words or more that copy the article must use the {article} role.
-QUOTE_MIN_WORDS = 3
+# Quoted strings of this many words or more that copy the article must use the {article} role. Shorter ones are
+# often plain English that the article happens to contain ("claimed the lives of", as an idiom), not quotations.
+QUOTE_MIN_WORDS = 5
 # A block quote this close to an article paragraph but not verbatim is a misquotation: the share of its characters
 # in runs of NEAR_MISS_RUN or more that the paragraph shares. Neutral rewrites in the book score up to about 0.86;
 # a copy with a typo or a changed word scores 0.97 or more.
