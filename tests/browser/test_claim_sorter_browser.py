@@ -50,6 +50,23 @@ ClaimSorter(load_case(CASE), paragraphs={PARAGRAPHS!r})
 ```
 """
 
+# Answers set in Python before the page is saved: the browser must show them (the Python -> browser path).
+PRESET = {
+    "cl-05": {"attribution": "named", "kind": "fact", "reporting_verb": "proudly claimed"},
+    "cl-04": {"attribution": "unsourced", "kind": None, "reporting_verb": "none"},
+}
+PRESET_PAGE = PAGE_HEAD + f"""# Claim sorter with answers set in Python
+
+```{{code-cell}} ipython3
+from medialit import CASE, load_case
+from medialit.widgets import ClaimSorter
+
+sorter = ClaimSorter(load_case(CASE), paragraphs={PARAGRAPHS!r})
+sorter.answers = {PRESET!r}
+sorter
+```
+"""
+
 HOSTILE_PAGE = PAGE_HEAD + """# Claim sorter with markup in its data
 
 ```{code-cell} ipython3
@@ -115,6 +132,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_book(tmp_path_factory.mktemp("claim-sorter-book"), {
         "claims": PRACTICE_PAGE,
         "hostile": HOSTILE_PAGE.replace("CASE_ROOT", str(data)),
+        "preset": PRESET_PAGE,
     })
 
 
@@ -244,6 +262,21 @@ def test_mouse_and_keyboard_answers_get_the_feedback_python_computes(
         widget.get_by_role("button", name="Clear my answers").click()
         expect(widget.get_by_role("radio", checked=True)).to_have_count(0)
         expect(widget.locator('.ml-cs-token[aria-pressed="true"]')).to_have_count(0)
+    page_watch.assert_clean()
+
+
+def test_answers_saved_from_python_show_on_the_page(site: Path, serve, page: Page, page_watch) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/preset.html")
+        box = card(widget, "cl-05")
+        expect(box.get_by_label("Named source")).to_be_checked()
+        expect(box.get_by_label(re.compile("^Fact"))).to_be_checked()
+        expect(box.locator('.ml-cs-token[aria-pressed="true"]')).to_have_text(["proudly", "claimed"])
+        box = card(widget, "cl-04")
+        expect(box.get_by_label("No source given")).to_be_checked()
+        expect(box.locator("input[name$='-kind']:checked")).to_have_count(0)
+        expect(box.get_by_role("button", name="No reporting verb")).to_have_attribute("aria-pressed", "true")
+        expect(card(widget, "cl-03").get_by_role("radio", checked=True)).to_have_count(0)
     page_watch.assert_clean()
 
 

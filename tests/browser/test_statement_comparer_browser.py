@@ -47,6 +47,20 @@ StatementComparer(load_case(CASE))
 ```
 """
 
+PRESET_NOTE = "Notes written in Python before the page was saved."
+PRESET_PAGE = PAGE_HEAD + f"""# Statement comparer with answers set in Python
+
+```{{code-cell}} ipython3
+from medialit import CASE, load_case
+from medialit.widgets import StatementComparer
+
+comparer = StatementComparer(load_case(CASE))
+comparer.answers = {{"gains": {PRESET_NOTE!r}}}
+comparer.revealed = True
+comparer
+```
+"""
+
 HOSTILE_PAGE = PAGE_HEAD + """# Statement comparer with markup in its data
 
 ```{code-cell} ipython3
@@ -105,6 +119,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_book(tmp_path_factory.mktemp("statement-comparer-book"), {
         "statements": PRACTICE_PAGE,
         "hostile": HOSTILE_PAGE.replace("CASE_ROOT", str(data)),
+        "preset": PRESET_PAGE,
     })
 
 
@@ -272,6 +287,16 @@ def test_prompts_and_the_later_reports_reveal(site: Path, serve, page: Page, pag
             expect(item).to_contain_text(report.what)
             expect(item.locator(".ml-sc-by")).to_have_text(f"Reported by: {report.reported_by}")
         screenshot("revealed")
+    page_watch.assert_clean()
+
+
+def test_state_saved_from_python_shows_on_the_page(site: Path, serve, page: Page, page_watch) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/preset.html")
+        expect(widget.locator('textarea[data-prompt="gains"]')).to_have_value(PRESET_NOTE)
+        expect(widget.locator('textarea[data-prompt="checkable"]')).to_have_value("")
+        expect(widget.locator(".ml-sc-later")).to_be_visible()
+        expect(widget.locator("button.ml-sc-reveal")).to_have_attribute("aria-expanded", "true")
     page_watch.assert_clean()
 
 
