@@ -99,8 +99,24 @@ function plural(n, word, many) {
   return `${n} ${n === 1 ? word : many || `${word}s`}`;
 }
 
+/**
+ * x with `digits` decimals, rounded as Python's format(x, ".{digits}f") rounds: like toFixed, except
+ * that an exact tie goes to the even digit (toFixed rounds it up), so both sides print the same words.
+ */
+export function formatFixed(x, digits) {
+  const exact = x.toFixed(Math.min(100, digits + 30));
+  const [whole, fraction = ""] = exact.split(".");
+  const rest = fraction.slice(digits);
+  if (/^50*$/.test(rest)) {
+    const lastDigit = Number(digits === 0 ? whole[whole.length - 1] : fraction[digits - 1]);
+    if (lastDigit % 2 === 0) return digits === 0 ? whole : `${whole}.${fraction.slice(0, digits)}`;
+  }
+  return x.toFixed(digits);
+}
+
 function percent(x) {
-  return `${Math.round(x * 100)}%`;
+  // Python's "{:.0%}" multiplies by 100 in floating point, then formats.
+  return `${formatFixed(x * 100, 0)}%`;
 }
 
 /** The score in plain words, one sentence per entry (the same wording as SpanScore.summary()). */
@@ -131,9 +147,9 @@ export function explainScore(score) {
     .map(([n, text]) => text.replace("{}", String(n)));
   const listed = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
   lines.push(`The key has ${plural(nKey, "phrase")}: you ${listed}.`);
-  lines.push(`Precision ${score.precision.toFixed(2)} means that, on average, ${percent(score.precision)} of each phrase you marked lies inside a key phrase.`);
-  lines.push(`Recall ${score.recall.toFixed(2)} means that, on average, you covered ${percent(score.recall)} of each key phrase.`);
-  lines.push(`F1 ${score.f1.toFixed(2)} combines the two (1 is a perfect match).`);
+  lines.push(`Precision ${formatFixed(score.precision, 2)} means that, on average, ${percent(score.precision)} of each phrase you marked lies inside a key phrase.`);
+  lines.push(`Recall ${formatFixed(score.recall, 2)} means that, on average, you covered ${percent(score.recall)} of each key phrase.`);
+  lines.push(`F1 ${formatFixed(score.f1, 2)} combines the two (1 is a perfect match).`);
   if (score.precision < 1) lines.push("To raise precision, mark fewer extra words: only the words that do the work.");
   if (score.recall < 1) lines.push("To raise recall, look again for phrases, or parts of phrases, you left out.");
   return lines;
@@ -330,6 +346,11 @@ function render({ model, el }) {
       token.node.classList.toggle("ml-extra", isExtra);
       token.node.classList.toggle("ml-hit", checked && on && !isExtra);
       token.node.classList.toggle("ml-key", inKey);
+      // Box edges: a key phrase starts or ends where the neighbouring token is outside it.
+      const keyAround = (other) => other && other.pIndex === token.pIndex
+        && keySpans.some(([s, e]) => s <= Math.min(token.start, other.start) && Math.max(token.end, other.end) <= e);
+      token.node.classList.toggle("ml-key-start", inKey && !keyAround(tokens[t - 1]));
+      token.node.classList.toggle("ml-key-end", inKey && !keyAround(tokens[t + 1]));
       if (token.gapAfter) {
         const next = tokens[t + 1];
         const joinsMark = on && next && marked[t + 1];
@@ -375,7 +396,7 @@ function render({ model, el }) {
       const scores = make("dl", "ml-hl-scores");
       for (const [name, value, cls] of [["Precision", score.precision, "ml-precision"], ["Recall", score.recall, "ml-recall"], ["F1", score.f1, "ml-f1"]]) {
         const box = make("div", `ml-hl-score ${cls}`);
-        box.append(make("dt", "", name), make("dd", "", value.toFixed(2)));
+        box.append(make("dt", "", name), make("dd", "", formatFixed(value, 2)));
         scores.append(box);
       }
       parts.push(scores);
@@ -550,7 +571,7 @@ function render({ model, el }) {
     model.save_changes();
     refresh();
     const score = spanPRF(runs(), keyPhrases.map((k) => [k.start, k.end]));
-    status.textContent = `Checked. Precision ${score.precision.toFixed(2)}, recall ${score.recall.toFixed(2)}, F1 ${score.f1.toFixed(2)}. Feedback is below the buttons.`;
+    status.textContent = `Checked. Precision ${formatFixed(score.precision, 2)}, recall ${formatFixed(score.recall, 2)}, F1 ${formatFixed(score.f1, 2)}. Feedback is below the buttons.`;
   });
 
   answersButton.addEventListener("click", () => {
