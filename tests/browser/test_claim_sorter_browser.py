@@ -265,6 +265,41 @@ def test_mouse_and_keyboard_answers_get_the_feedback_python_computes(
     page_watch.assert_clean()
 
 
+def test_choosing_a_run_of_words_and_no_verb(site: Path, serve, page: Page, page_watch) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/claims.html")
+        box = card(widget, "cl-06")
+        chosen = box.locator(".ml-cs-chosen")
+        tokens = box.locator(".ml-cs-token")
+        words = tokens.all_inner_texts()
+        first, last = words.index("Damascus"), words.index("that")
+        tokens.nth(first).click()
+        tokens.nth(last).click(modifiers=["Shift"])
+        expect(chosen).to_have_text("Reporting verb: “Damascus allowed that”.")
+        tokens.nth(first).click()  # an end word of the run: removed
+        expect(chosen).to_have_text("Reporting verb: “allowed that”.")
+        tokens.nth(last).click()
+        expect(chosen).to_have_text("Reporting verb: “allowed”.")
+        tokens.nth(first + 1).click()  # the only chosen word: cleared
+        expect(chosen).to_have_text("Reporting verb: not chosen yet.")
+        # Keyboard: Enter picks a word, Shift+Enter on a later word extends the run to it.
+        tokens.nth(first).focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Shift+Enter")
+        expect(chosen).to_have_text("Reporting verb: “Damascus allowed that”.")
+        none = box.get_by_role("button", name="No reporting verb")
+        none.click()
+        expect(none).to_have_attribute("aria-pressed", "true")
+        expect(box.locator('.ml-cs-token[aria-pressed="true"]')).to_have_count(0)
+        expect(chosen).to_have_text("Reporting verb: none (the claim has no attributing word).")
+        tokens.nth(first + 1).click()
+        expect(none).to_have_attribute("aria-pressed", "false")
+        expect(chosen).to_have_text("Reporting verb: “allowed”.")
+    page_watch.assert_clean()
+
+
 def test_answers_saved_from_python_show_on_the_page(site: Path, serve, page: Page, page_watch) -> None:
     with serve(site) as url:
         widget = open_page(page, url + "book/preset.html")
