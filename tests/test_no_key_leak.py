@@ -1,0 +1,244 @@
+"""No graded answer is released: not in exercises/, seeds/, the medialit package, or the built site.
+
+The keys are read from where they live, the hidden-test regions of solutions/ (the literal spec of each
+``grading.award(task, spec)`` call) and the instructors' rubric cells (the sample answers). Each becomes
+one or more *records* to search for. The article itself is public and appears on the site (the article
+page shows every paragraph), so a bare key phrase such as "carve out" proves nothing by itself being
+there. The scan is designed around that:
+
+* Records that never occur in the article are searched everywhere, after normalising case, quotes, HTML
+  tags and entities, JSON string escapes and whitespace: the explanation written for every key item
+  ("why"), every rubric sample answer, the character offsets of every key span (as ``[start, end]`` or
+  ``"start": s, "end": e``), every label record written as data (``"p18-a": "Loaded_Language"``,
+  ``"claim-6a": {"attribution": ...``, ``"lowest_killed": 20``), and every key phrase within 200
+  characters of its technique label spelt as in the key (``Loaded_Language``).
+* Key phrases of the span tasks are also searched as text, in the human-readable files (HTML pages,
+  notebooks, Markdown, YAML). An occurrence counts as a leak unless it is part of a longer verbatim
+  quotation of the article (the three words before or the three words after it continue the article's
+  text), because that is how the article page, `show(13)` and claim lists legitimately contain them.
+  Limit: a leak that quotes the phrase together with three article words around it is not caught by
+  this part; the records above still catch a key copied as data.
+
+The built site must exist (``bash scripts/setup`` builds it); the test fails, rather than skips, without it.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from medialit import CASE, load_case
+from medialit.grading import hidden_awards, split_hidden
+from medialit.scoring import phrases_to_spans
+
+REPO = Path(__file__).resolve().parents[1]
+SITE = REPO / "_build" / "html"
+SCANNED = [REPO / "exercises", REPO / "seeds", REPO / "medialit", SITE]
+PAGE_SUFFIXES = {".html", ".ipynb", ".md", ".yaml", ".yml", ".txt"}
+SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints"}
+PROXIMITY = 200
+
+
+@dataclass(frozen=True)
+class Record:
+    what: str      # for the failure message
+    needle: str    # normalised text to find
+    compact: bool  # search the whitespace-free form
+    label: str | None = None  # for phrase+label proximity records
+    bare_phrase: bool = False
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+
+
+def normalise(text: str, *, markup: bool = False) -> str:
+    if markup:
+        text = re.sub(r"<[^>]+>", " ", text)
+    text = html.unescape(text)
+    text = text.replace('\\"', '"').replace("\\n", " ").replace("\\u2019", "'").replace("\\u201c", '"') \
+        .replace("\\u201d", '"').replace("\\u2014", "\u2014")
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", normalise(text)).replace("'", '"')
+
+
+def _samples(rubric: str) -> list[str]:
+    return [m.strip() for m in re.findall(r"\*Sample:\*\s*(.+?)(?=\n\*|\Z)", rubric, flags=re.S)]
+
+
+def key_records() -> dict[str, list[Record]]:
+    """Every record to search for, per assignment."""
+    case = load_case(CASE)
+    found: dict[str, list[Record]] = {}
+    for path in sorted((REPO / "solutions").glob("*/*.ipynb")):
+        records: list[Record] = []
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "markdown" and meta.get("grade") and meta.get("solution"):
+                for sample in _samples(cell.source):
+                    records.append(Record(f"rubric sample ({meta['grade_id']})", normalise(sample), False))
+            if cell.cell_type != "code":
+                continue
+            hidden = split_hidden(cell.source)[1]
+            if hidden is None:
+                continue
+            for task, spec in hidden_awards(hidden):
+                records += _spec_records(task, spec, case)
+        found[path.parent.name] = records
+    return found
+
+
+def _spec_records(task: str, spec: dict, case) -> list[Record]:
+    out: list[Record] = []
+    for item, why in (spec.get("why") or {}).items():
+        out.append(Record(f"{task}: explanation of {item}", normalise(why), False))
+    key = spec["key"]
+    if spec["kind"] == "phrases":
+        first, last = case.paragraph(spec["paragraphs"][0]), case.paragraph(spec["paragraphs"][-1])
+        for entry in key:
+            phrase = entry["phrase"]
+            out.append(Record(f"{task}: explanation of {phrase!r}", normalise(entry["why"]), False))
+            out.append(Record(f"{task}: phrase {phrase!r}", normalise(phrase), False, bare_phrase=True))
+            out.append(Record(f"{task}: phrase {phrase!r} with its label", normalise(phrase), False,
+                              label=normalise(entry["technique"])))
+            (start, end), = phrases_to_spans([phrase], case.text, within=(first.start, last.end))
+            out.append(Record(f"{task}: offsets of {phrase!r}", f"[{start},{end}]", True))
+            out.append(Record(f"{task}: offsets of {phrase!r}", f'"start":{start},"end":{end}', True))
+    elif spec["kind"] in ("labels", "words"):
+        for item, value in key.items():
+            if isinstance(value, dict):
+                first_field, first_label = next(iter(value.items()))
+                out.append(Record(f"{task}: {item}", compact(json.dumps({item: {first_field: first_label}}))[1:-2],
+                                  True))
+            elif isinstance(value, list):
+                out += [Record(f"{task}: {item}", compact(json.dumps({item: form}))[1:-1], True) for form in value]
+            else:
+                out.append(Record(f"{task}: {item}", compact(json.dumps({item: value}))[1:-1], True))
+    elif spec["kind"] == "numbers":
+        for name, want in key.items():
+            out.append(Record(f"{task}: {name}", compact(json.dumps({name: want["value"]}))[1:-1], True))
+            out.append(Record(f"{task}: {name}", compact(json.dumps({name: want}))[1:-1], True))
+    return out
+
+
+def _article_sentences() -> str:
+    return normalise(load_case(CASE).text)
+
+
+def scan_text(text: str, records: list[Record], *, page: bool, article: str) -> list[str]:
+    """The records found in one file's text (already read)."""
+    flat, tight = text, re.sub(r"\s+", "", text).replace("'", '"')
+    hits = []
+    for record in records:
+        if record.label is not None:
+            for match in re.finditer(re.escape(record.needle), flat):
+                window = flat[max(0, match.start() - PROXIMITY): match.end() + PROXIMITY]
+                if record.label in window:
+                    hits.append(record.what)
+                    break
+        elif record.bare_phrase:
+            if page and _outside_quotation(flat, record.needle, article):
+                hits.append(record.what + " (outside a quotation of the article)")
+        elif record.needle in (tight if record.compact else flat):
+            hits.append(record.what)
+    return hits
+
+
+def _outside_quotation(text: str, phrase: str, article: str) -> bool:
+    pattern = re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])")
+    for match in pattern.finditer(text):
+        before = " ".join(text[: match.start()].split()[-3:])
+        after = " ".join(text[match.end():].split()[:3])
+        # Trailing punctuation of the neighbours may belong to the page (quotes, commas around a list item).
+        quoted = any(piece and piece in article for piece in (
+            f"{before} {phrase}".strip(), f"{phrase} {after}".strip(),
+            f"{before} {phrase}".strip().lstrip("\"'([{,"), f"{phrase} {after}".strip().rstrip("\"')]},.;:"),
+        ) if len(piece.split()) > len(phrase.split()))
+        if not quoted:
+            return True
+    return False
+
+
+def released_files() -> list[Path]:
+    files = []
+    for root in SCANNED:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not SKIP_DIRS & set(path.parts):
+                files.append(path)
+    return files
+
+
+def read_normalised(path: Path) -> str | None:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return None  # images, fonts: no text to leak through
+    return normalise(raw, markup=path.suffix == ".html")
+
+
+# --- tests -----------------------------------------------------------------------------------------
+
+def test_the_site_has_been_built() -> None:
+    assert (SITE / "index.html").is_file(), (
+        f"{SITE} does not exist: build the site with `bash scripts/setup` (this check must not be skipped)."
+    )
+
+
+def test_every_assignment_has_key_records_to_scan_for() -> None:
+    records = key_records()
+    assert set(records) == {"loaded-language", "sourcing", "statements", "capstone"}
+    for name, found in records.items():
+        kinds = {r.what.split(":")[0] for r in found}
+        assert len(found) >= 10, f"{name}: only {len(found)} key records; is the hidden-test parser broken?"
+        assert any(r.what.startswith("rubric sample") for r in found), f"{name}: no rubric samples found"
+        assert kinds, name
+
+
+def test_the_scanner_finds_a_planted_key() -> None:
+    """Without this, a scanner that never matches would pass the real scan."""
+    article = _article_sentences()
+    records = [r for found in key_records().values() for r in found]
+    phrase_records = [r for r in records if r.bare_phrase]
+    label_records = [r for r in records if r.label]
+    compact_records = [r for r in records if r.compact]
+    prose = [r for r in records if not r.compact and not r.label and not r.bare_phrase]
+    planted = normalise(
+        f"<p>The key: “{phrase_records[0].needle}” is {label_records[0].label}.</p>"
+        f"<script>{{{compact_records[0].needle}}}</script><p>{prose[0].needle}</p>", markup=True)
+    hits = scan_text(planted, records, page=True, article=article)
+    for record in (phrase_records[0], label_records[0], compact_records[0], prose[0]):
+        assert any(h.startswith(record.what) for h in hits), f"planted {record.what!r} was not found"
+    # ...and a verbatim quotation of the article is not a leak.
+    quote = normalise(load_case(CASE).paragraph(13).text)
+    assert not scan_text(quote, [r for r in records if r.bare_phrase], page=True, article=article)
+
+
+def test_no_key_record_is_released() -> None:
+    assert (SITE / "index.html").is_file(), f"{SITE} is missing: run `bash scripts/setup` first."
+    article = _article_sentences()
+    records = [r for found in key_records().values() for r in found]
+    leaks = []
+    files = released_files()
+    assert any(p.is_relative_to(REPO / "exercises") for p in files), "exercises/ is empty"
+    for path in files:
+        text = read_normalised(path)
+        if text is None:
+            continue
+        page = path.suffix in PAGE_SUFFIXES
+        for hit in scan_text(text, records, page=page, article=article):
+            leaks.append(f"{path.relative_to(REPO)}: {hit}")
+    assert not leaks, "graded keys found in released files:\n" + "\n".join(sorted(set(leaks)))
+
+
+@pytest.mark.parametrize("marker", ["BEGIN HIDDEN TESTS", "grading.award(", "Rubric (instructors only"])
+def test_exercises_carry_no_hidden_tests_or_rubrics(marker: str) -> None:
+    for path in sorted((REPO / "exercises").rglob("*.ipynb")):
+        assert marker not in path.read_text(encoding="utf-8"), f"{path.relative_to(REPO)} contains {marker!r}"
