@@ -1,8 +1,8 @@
 """The book's text, checked from its Markdown sources (no build needed).
 
 (a) Accuracy: every {article}`...` quotation, and every block quote that reproduces the article, is verbatim in the
-    canonical text; a plain quoted string that copies the article must use the role; no quotation comes only from a
-    graded paragraph (the book does not analyse those).
+    canonical text; a plain quoted string of five or more words that copies the article must use the role; no
+    quotation comes only from a graded paragraph (the book does not analyse those).
 (b) Balance: the book's own prose uses none of the key's loaded phrases. "Own prose" is everything except
     {article} quotations, code (cells, fenced blocks), front matter, HTML comments and block quotes. Block quotes
     are left out because the book uses them for the article and for sample student answers, which may quote
