@@ -201,6 +201,11 @@ function render({ model, el }) {
   const root = make("div", "ml-hl");
   root.setAttribute("role", "group");
   root.setAttribute("aria-labelledby", `${uid}-title`);
+  // Lumino (JupyterLab, Notebook 7) handles shortcut keys in the capture phase, before the widget sees
+  // them. JupyterLab 4.6 leaves our keys alone (tests/browser/test_jupyterlab.py), but other versions
+  // and user key maps may not: inside the widget the keys belong to the widget.
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.setAttribute("data-p-suppress-shortcuts", "true");
   const title = make("p", "ml-hl-title", "Mark the loaded language");
   title.id = `${uid}-title`;
   const help = make("p", "ml-hl-help",

@@ -65,10 +65,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book = tmp_path_factory.mktemp("highlighter-book")
     shutil.copyfile(ROOT / "_config.yml", book / "_config.yml")
     (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/highlighter\nchapters:\n  - file: book/hostile\n", encoding="utf-8"
+        "format: jb-book\nroot: book/highlighter\nchapters:\n  - file: book/hostile\n  - file: book/saved\n",
+        encoding="utf-8",
     )
     (book / "book").mkdir()
-    shutil.copyfile(PAGES / "highlighter.md", book / "book" / "highlighter.md")
+    for name in ("highlighter.md", "saved.md"):
+        shutil.copyfile(PAGES / name, book / "book" / name)
     hostile = (PAGES / "hostile.md").read_text(encoding="utf-8")
     assert "CASE_ROOT" in hostile
     (book / "book" / "hostile.md").write_text(hostile.replace("CASE_ROOT", str(seeds)), encoding="utf-8")
@@ -108,6 +110,13 @@ def open_widget(page: Page, url: str) -> Locator:
     expect(widget).to_have_count(1)
     expect(widget.locator(".ml-hl-tok").first).to_be_visible()
     return widget
+
+
+def shoot_widget(widget: Locator, label: str) -> None:
+    """Save a picture of the widget alone (the theme's sticky header garbles full-page pictures)."""
+    folder = ROOT / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    widget.screenshot(path=str(folder / f"highlighter-{label}.png"))
 
 
 def token(widget: Locator, word: str, paragraph: int) -> Locator:
@@ -196,6 +205,7 @@ def test_mouse_marking_check_feedback_answers_and_reset(page: Page, page_watch, 
     expect(found.get_by_text(ll01.neutral_alternative, exact=True)).to_be_visible()
     expect(found.get_by_text("Loaded language", exact=True)).to_be_visible()
     screenshot("checked")
+    shoot_widget(widget, "site-checked")
 
     # Partly found: mark "crime" only, inside the quotation marks.
     token(widget, "crime", 2).click()
@@ -210,6 +220,7 @@ def test_mouse_marking_check_feedback_answers_and_reset(page: Page, page_watch, 
                  for s, e in tokenize(phrase.text, phrase.start)]
     assert widget.locator(".ml-hl-tok.ml-key").all_inner_texts() == key_words
     screenshot("answers")
+    shoot_widget(widget, "site-answers")
 
     widget.get_by_role("button", name="Reset").click()
     expect(widget.locator(".ml-hl-feedback")).to_be_hidden()
@@ -275,6 +286,7 @@ def test_keyboard_only(page: Page, page_watch, site_url: str, case, screenshot) 
     ll03 = next(p for p in case.loaded_language if p.text == "war crime")
     expect(key_item(widget, case, "war crime").get_by_text(ll03.reason)).to_be_visible()
     screenshot("keyboard")
+    shoot_widget(widget, "site-keyboard")
     page_watch.assert_clean()
 
 
@@ -294,6 +306,7 @@ def test_narrow_screen_and_accessibility_audit(page: Page, page_watch, site_url:
         box = button.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 391, "a button runs off a 390 px screen"
     screenshot("390px")
+    shoot_widget(widget, "site-390px")
 
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -319,6 +332,20 @@ def test_markup_in_the_data_is_shown_as_text(page: Page, page_watch, site_url: s
     assert page.evaluate("() => window.__pwned") is None, "markup from the data ran"
     screenshot("hostile")
     page_watch.assert_clean()  # an <img src=x> would also show up here as a failed request
+
+
+def test_marks_saved_from_python_show_on_the_static_page(page: Page, page_watch, site_url: str, case) -> None:
+    widget = open_widget(page, site_url + "book/saved.html")
+    assert marks(widget) == ["“proudly claimed”"]
+    expect(token(widget, "proudly", 3)).to_have_attribute("aria-selected", "true")
+    expect(widget.locator(".ml-hl-feedback")).to_be_visible()
+    expected = expected_scores(case, [3], [("proudly claimed", 3)])
+    assert shown_scores(widget)["f1"] == f"{expected.f1:.2f}"
+    expect(key_item(widget, case, "proudly claimed").locator(".ml-hl-badge")).to_have_text("✓ Found")
+    # The page keeps working without a kernel: unmark the word and the feedback follows.
+    token(widget, "proudly", 3).click()
+    expect(key_item(widget, case, "proudly claimed").locator(".ml-hl-badge")).to_have_text(re.compile("Partly found"))
+    page_watch.assert_clean()
 
 
 def test_js_scorer_agrees_with_python_on_the_shared_cases(page: Page, page_watch, site_url: str) -> None:

@@ -129,10 +129,22 @@ def test_marks_made_in_jupyterlab_reach_python(lab, page: Page, page_watch, scre
     word = lambda text: widget.locator(".ml-hl-tok").filter(has_text=re.compile(f"^{re.escape(text)}$"))  # noqa: E731
     word("unprovoked").click()
     word("massacre").click(modifiers=["Shift"])
-    word("Wednesday").click()
+    # Then the keyboard, which JupyterLab's own shortcuts must not take over: walk to "Wednesday" with
+    # the arrow keys, mark it with Space, Tab on to "Check" and press Enter.
+    for _ in range(20):
+        if page.locator(":focus").inner_text() == "Wednesday":
+            break
+        page.keyboard.press("ArrowRight")
+    expect(page.locator(":focus")).to_have_text("Wednesday")
+    page.keyboard.press("Space")
     expect(widget.locator(".ml-hl-marklist .ml-hl-quote")).to_have_text(["“unprovoked massacre”", "“Wednesday”"])
-    widget.get_by_role("button", name="Check").click()
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.locator(":focus").inner_text() == "Check":
+            break
+    page.keyboard.press("Enter")
     expect(widget.locator(".ml-hl-feedback")).to_be_visible()
+    expect(cells).to_have_count(2)  # no notebook shortcut fired (Enter, arrows and Space all have one)
 
     # Run the following cell again: Python reads the marks the browser sent.
     cells.nth(1).locator(".jp-InputArea-editor").click()
