@@ -116,7 +116,13 @@ def shoot_widget(widget: Locator, label: str) -> None:
     """Save a picture of the widget alone (the theme's sticky header garbles full-page pictures)."""
     folder = ROOT / "test-artifacts"
     folder.mkdir(exist_ok=True)
+    page = widget.page
+    size = page.viewport_size
+    # A window taller than the widget, so the picture needs no scrolling under the sticky header.
+    page.set_viewport_size({"width": size["width"], "height": int(widget.bounding_box()["height"]) + 300})
+    widget.scroll_into_view_if_needed()
     widget.screenshot(path=str(folder / f"highlighter-{label}.png"))
+    page.set_viewport_size(size)
 
 
 def token(widget: Locator, word: str, paragraph: int) -> Locator:
