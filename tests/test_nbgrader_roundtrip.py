@@ -225,3 +225,13 @@ def test_export_writes_one_row_per_student_and_assignment(graded: Graded) -> Non
         assert 0 < float(by_key[(assignment, "partial")]["score"]) < auto_points(assignment)
         assert float(right["max_score"]) > auto_points(assignment)  # the manual points count in the maximum
     assert float(by_key[(ATTACKED, NOT_JSON_STUDENT)]["score"]) == 0
+
+
+def test_the_instructor_report_names_flags_and_failures(graded: Graded) -> None:
+    from medialit.grading import report
+
+    lines = {tuple(line.split()[:2]): line for line in report(str(graded.course))}
+    assert "FLAGGED" in lines[(ATTACKED, "attack-edit-locked")]
+    assert "FLAGGED" in lines[(ATTACKED, "attack-delete-cells")]
+    assert "NOT GRADED" in lines[(ATTACKED, NOT_JSON_STUDENT)]
+    assert not any(word in lines[(ATTACKED, "right")] for word in ("FLAGGED", "NOT GRADED"))
