@@ -142,6 +142,29 @@ class PageWatch:
             self.console_errors.append(f"{message.text} at {message.location.get('url', '?')}")
 
 
+# True once the html-manager has rendered every saved widget view on the page: it puts a
+# div.widget-subarea before each view's <script> and the view's element inside it, and the
+# widget's own render() fills that element.
+_WIDGETS_RENDERED = """() => [...document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]')].every((tag) => {
+  const area = tag.previousElementSibling;
+  return area !== null && area.classList.contains("widget-subarea")
+    && area.firstElementChild !== null && area.firstElementChild.childElementCount > 0;
+})"""
+
+
+def wait_for_widgets(page: Page, timeout_ms: float = 30_000) -> int:
+    """Wait until every saved widget on the page has rendered, then for the network to settle.
+
+    ``networkidle`` alone is not enough: the html-manager starts only after the load event and
+    after parsing its 3.6 MB bundle, often seconds after the network first went quiet.
+    Returns the number of widget views on the page.
+    """
+    page.wait_for_function(_WIDGETS_RENDERED, timeout=timeout_ms)
+    page.wait_for_load_state("networkidle")
+    return page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+
+
 def artifact_path(name: str, suffix: str = ".png") -> Path:
     """A path under test-artifacts/ for a file named after ``name`` (made filesystem-safe)."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "artifact"
@@ -166,6 +189,18 @@ def serve() -> Callable[[Path], contextlib.AbstractContextManager[str]]:
 def loopback_only() -> Callable[[str], bool]:
     """The rule the ``page`` fixture applies to every request URL."""
     return is_loopback_url
+
+
+@pytest.fixture(scope="session", name="wait_for_widgets")
+def wait_for_widgets_fixture() -> Callable[..., int]:
+    """``wait_for_widgets(page)``: block until the page's saved widgets have rendered (see the function)."""
+    return wait_for_widgets
+
+
+@pytest.fixture(scope="session", name="site_pages")
+def site_pages_fixture() -> Callable[[Path], list[str]]:
+    """``site_pages(site)`` lists a built site's HTML pages, relative to its root."""
+    return site_pages
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,6 +47,47 @@ def test_index_page_loads_everything_from_the_site(page: Page, page_watch, site_
     served = [url for url in page_watch.requests if url.startswith(site_url)]
     assert any(url.endswith(".css") or ".css?" in url for url in served), "the theme's CSS was not loaded"
     page_watch.assert_clean()
+
+
+def test_every_page_loads_only_from_the_site(
+    built_site: Path, page: Page, page_watch, site_url: str, site_pages, wait_for_widgets
+) -> None:
+    pages = site_pages(built_site)
+    assert "index.html" in pages and len(pages) > 1, f"the built site has no book pages: {pages}"
+    problems: dict[str, list[str]] = {}
+    widget_views = 0
+    for relative in pages:
+        page.goto(site_url + relative, wait_until="load")
+        try:
+            widget_views += wait_for_widgets(page)
+        except PlaywrightTimeoutError:
+            page_watch.page_errors.append("its saved widgets did not all render within 30 s")
+        if page_watch.problems():
+            problems[relative] = page_watch.problems()
+        # Each page is judged on its own events.
+        for record in (page_watch.blocked, page_watch.failed, page_watch.page_errors, page_watch.console_errors):
+            record.clear()
+    assert not problems, "pages that misbehaved:\n" + "\n".join(
+        f"{name}:\n  " + "\n  ".join(items) for name, items in problems.items()
+    )
+    # Not a requirement on the book's content: it makes a widget-free site visible in the report.
+    print(f"{len(pages)} pages, {widget_views} saved widget views rendered")
+
+
+def test_no_page_names_a_script_or_stylesheet_on_another_host(built_site: Path, site_pages) -> None:
+    # Static companion of the browser checks: also covers files a page loads only on demand.
+    offenders = []
+    for relative in site_pages(built_site):
+        html = (built_site / relative).read_text(encoding="utf-8")
+        tags = re.findall(r"<script\b[^>]*>", html) + [
+            tag for tag in re.findall(r"<link\b[^>]*>", html)
+            if re.search(r'\brel="(?:stylesheet|preload|modulepreload|icon|shortcut icon)"', tag)
+        ]
+        for tag in tags:
+            url = re.search(r'\s(?:src|href)="([^"]+)"', tag)
+            if url and ("://" in url.group(1) or url.group(1).startswith("//")):
+                offenders.append(f"{relative}: {tag}")
+    assert not offenders, "\n".join(offenders)
 
 
 WIDGET_PAGE = '''---
