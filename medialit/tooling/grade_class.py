@@ -10,10 +10,11 @@ hit "database is locked" (and race on creating the same student), and nbgrader t
 that student's submission for the round.
 
 So each worker grades a disjoint share of the (assignment, student) pairs with the real
-`nbgrader autograde`, inside its own throw-away copy of the course: its own copy of the
-gradebook (taken with SQLite's backup API, so it also holds the cells, extensions and manual
-scores of earlier rounds), the course's nbgrader_config.py (timeouts, limits), a link to the
-source directory and copies of its students' submissions. After every worker has finished, one
+`nbgrader autograde`, inside its own throw-away copy of the course: its own SQLite copy of the
+gradebook (so it also holds the cells, extensions and manual scores of earlier rounds; taken
+with SQLite's backup API, or row by row when the course gradebook is on a server such as
+PostgreSQL), the course's nbgrader_config.py (timeouts, limits), a link to the source directory
+and copies of its students' submissions. After every worker has finished, one
 process copies what nbgrader wrote into the workers' gradebooks into the course gradebook,
 through nbgrader's Gradebook API, in sorted (assignment, student) order, and moves the
 autograded notebooks into autograded/. Only that single process ever writes to the course
@@ -57,6 +58,10 @@ class Course:
     @property
     def db_path(self) -> Path:
         return sqlite_path(self.db_url, self.root)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url.startswith(SQLITE_PREFIX)
 
     def step_dir(self, step: str) -> Path:
         return self.root / step
@@ -105,10 +110,7 @@ class Report:
 
 def sqlite_path(db_url: str, root: Path) -> Path:
     if not db_url.startswith(SQLITE_PREFIX) or db_url == SQLITE_PREFIX:
-        raise ValueError(
-            f"grade_class needs a SQLite gradebook file (db_url 'sqlite:///path/gradebook.db'), got {db_url!r}. "
-            "With a PostgreSQL gradebook every write goes through the server: run `nbgrader autograde` directly."
-        )
+        raise ValueError(f"expected a SQLite gradebook file (db_url 'sqlite:///path/gradebook.db'), got {db_url!r}")
     path = Path(db_url[len(SQLITE_PREFIX):])
     return path if path.is_absolute() else root / path
 
@@ -143,12 +145,18 @@ def load_course(course_dir: Path) -> Course:
         submitted=coursedir.submitted_directory,
         autograded=coursedir.autograded_directory,
     )
-    if not course.db_path.is_file():
+    if db_url_is_memory(course.db_url):
+        raise ValueError(f"the gradebook {course.db_url!r} lives in memory; give nbgrader a file or a server (db_url)")
+    if course.is_sqlite and not course.db_path.is_file():
         raise ValueError(
             f"no gradebook at {course.db_path}: run `nbgrader generate_assignment <assignment>` first, "
             "which records the assignment's cells in the gradebook"
         )
     return course
+
+
+def db_url_is_memory(db_url: str) -> bool:
+    return db_url in ("sqlite://", SQLITE_PREFIX) or db_url.endswith(":memory:")
 
 
 def timestamp_of(path: Path) -> Any:
@@ -212,6 +220,28 @@ def copy_sqlite(source: Path, target: Path) -> None:
         dst.close()
 
 
+def copy_rows(db_url: str, target: Path) -> None:
+    """Copy a gradebook on a server (e.g. PostgreSQL) into a new SQLite file, table by table."""
+    from nbgrader.api import Base
+    from sqlalchemy import create_engine, select, text
+
+    source, dest = create_engine(db_url, future=True), create_engine(SQLITE_PREFIX + str(target), future=True)
+    try:
+        Base.metadata.create_all(bind=dest)
+        with source.connect() as src, dest.begin() as dst:
+            # Parents before children, so every foreign key finds its row.
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(row) for row in src.execute(select(table)).mappings()]
+                if rows:
+                    dst.execute(table.insert(), rows)
+            version = src.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            dst.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            dst.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": version})
+    finally:
+        source.dispose()
+        dest.dispose()
+
+
 def prepare_worker(course: Course, job: Job) -> None:
     job.root.mkdir(parents=True)
     job.log_dir.mkdir()
@@ -226,7 +256,10 @@ def prepare_worker(course: Course, job: Job) -> None:
             job.root / course.submitted / student / assignment,
             symlinks=True,
         )
-    copy_sqlite(course.db_path, job.root / "gradebook.db")
+    if course.is_sqlite:
+        copy_sqlite(course.db_path, job.root / "gradebook.db")
+    else:
+        copy_rows(course.db_url, job.root / "gradebook.db")
 
 
 def nbgrader_command() -> list[str]:
@@ -265,10 +298,10 @@ def run_worker(course: Course, job: Job, timeout: float | None) -> Job:
 def merge_submission(source_db_url: str, target, assignment: str, student: str, course_id: str, source=None) -> bool:
     """Copy what autograde wrote for one submission from a worker's gradebook into `target`.
 
-    Only the fields `nbgrader autograde` itself writes are copied (student record if new,
-    submission timestamp, each grade's auto_score and needs_manual_grade, each comment's
-    auto_comment, each notebook's late penalty); manual scores, extra credit, manual comments,
-    flags and extensions stay as the instructor left them. Returns False when the worker has no
+    Only the fields autograding writes are copied (student record if new, submission timestamp,
+    each grade's auto_score and needs_manual_grade, each comment's auto_comment, each notebook's
+    late penalty and flag); manual scores, extra credit, manual comments and extensions stay as
+    the instructor left them. Returns False when the worker has no
     submission record (nbgrader failed before creating it).
     """
     from nbgrader.api import Gradebook, MissingEntry
@@ -297,6 +330,9 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
         for notebook in theirs.notebooks:
             target_notebook = target.find_submission_notebook(notebook.name, assignment, student)
             target_notebook.late_submission_penalty = notebook.late_submission_penalty
+            # The worker started from this gradebook, so its flag is the old flag or a new one
+            # (medialit.grading.FlagTampering sets it during autograde; nothing there clears it).
+            target_notebook.flagged = notebook.flagged
             for grade in notebook.grades:
                 mine = target.find_grade(grade.cell.name, notebook.name, assignment, student)
                 mine.auto_score = grade.auto_score
@@ -372,16 +408,17 @@ def grade_class(
             list(pool.map(lambda job: run_worker(course, job, timeout), jobs))
         report.graded, report.failed = merge(course, jobs)
         report.worker_seconds = [job.seconds for job in jobs]
-        if log_dir is not None:
-            report.log_dir = Path(log_dir)
+        # Logs are kept when asked for, and always when a submission failed (they say why).
+        if log_dir is not None or report.failed:
+            report.log_dir = Path(log_dir) if log_dir is not None else Path(tempfile.mkdtemp(prefix="grade_class-logs-"))
             report.log_dir.mkdir(parents=True, exist_ok=True)
             for job in jobs:
                 for log in sorted(job.log_dir.iterdir()):
                     shutil.copy2(log, report.log_dir / f"worker-{job.index}-{log.name}")
-        elif keep_workdir or report.failed:
-            report.log_dir = workdir
     finally:
-        if not keep_workdir and report.log_dir != workdir:
+        if keep_workdir:
+            print(f"workers' course copies kept in {workdir}")
+        else:
             shutil.rmtree(workdir, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report

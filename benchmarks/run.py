@@ -1,0 +1,520 @@
+"""Measure what the course costs to build, check, grade and load; write benchmarks/results.json.
+
+Run by hand after `bash scripts/setup` (never part of the test command):
+
+    .venv/bin/python benchmarks/run.py all                 # everything (about 30 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py build nbval         # just some parts
+    .venv/bin/python benchmarks/run.py grading --students 20 --class-students 100
+    .venv/bin/python benchmarks/run.py table               # print results.json as the README table
+
+Parts:
+  build    jupyter-book build, cold (empty output and execution cache) then warm (nothing changed)
+  nbval    pytest --nbval-lax over the notebooks scripts/test gives it
+  grading  a synthetic class: plain nbclient execution vs sequential `nbgrader autograde`,
+           grade_class with 1, 2 and 4 workers, then 100 students x every assignment with 2 workers
+  unsafe   concurrent `nbgrader autograde --student` processes on one SQLite gradebook (why grade_class exists)
+  profile  cProfile of one `nbgrader autograde` run: where the time per notebook goes
+  site     headless Chromium on loopback: bytes and time to the first interactive widget on a chapter
+           page, against the same page with the widget runtime blocked and a page without widgets
+
+Every part records wall-clock seconds and, where processes do the work, their CPU seconds: the
+machine's load average is recorded too, because other work on the machine stretches wall time.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.server
+import json
+import os
+import platform
+import resource
+import shutil
+import socketserver
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results.json"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from synthetic_class import MODES, class_of, make_course, make_submissions, nbgrader  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# measuring
+# --------------------------------------------------------------------------------------------
+
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextlib.contextmanager
+def timed(into: dict[str, Any], name: str) -> Iterator[None]:
+    """Record wall seconds, CPU seconds (this process and finished children) and the load average."""
+    load = os.getloadavg()[0]
+    wall, cpu = time.perf_counter(), child_cpu() + self_cpu()
+    yield
+    into[name] = {
+        "seconds": round(time.perf_counter() - wall, 2),
+        "cpu_seconds": round(child_cpu() + self_cpu() - cpu, 2),
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+    print(f"  {name}: {into[name]}", flush=True)
+
+
+def env_with_venv() -> dict[str, str]:
+    return dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
+
+
+def run(cmd: list[str], cwd: Path = REPO, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, cwd=cwd, env=env_with_venv(), capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return result
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "unknown"
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    os_name = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                os_name = line.split("=", 1)[1].strip('"')
+    versions = {}
+    for package in ("jupyter-book", "nbgrader", "nbclient", "nbval", "ipykernel", "playwright"):
+        with contextlib.suppress(Exception):
+            from importlib.metadata import version
+
+            versions[package] = version(package)
+    chromium = shutil.which("chromium")
+    if chromium:
+        versions["chromium"] = run([chromium, "--version"], check=False).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": mem,
+        "os": os_name,
+        "python": platform.python_version(),
+        "versions": versions,
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# parts
+# --------------------------------------------------------------------------------------------
+
+def bench_build(results: dict[str, Any], args: argparse.Namespace) -> None:
+    out = Path(args.workdir) / "build"
+    shutil.rmtree(out, ignore_errors=True)
+    # A separate output folder (with its own execution cache) leaves the author's _build alone.
+    cmd = [str(BIN / "jupyter-book"), "build", str(REPO), "--path-output", str(out), "-W", "--keep-going"]
+    part: dict[str, Any] = {}
+    with timed(part, "cold"):
+        run(cmd)
+    with timed(part, "warm"):
+        run(cmd)
+    part["warm_over_cold"] = round(part["warm"]["seconds"] / part["cold"]["seconds"], 3)
+    part["pages"] = len(list((out / "_build" / "html").rglob("*.html")))
+    part["html_dir"] = str(out / "_build" / "html")
+    results["build"] = part
+
+
+def notebooks_for_nbval() -> list[str]:
+    # The same set scripts/test hands to nbval.
+    found = [p for d in ("solutions", "book") for p in (REPO / d).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    return sorted(str(p.relative_to(REPO)) for p in found)
+
+
+def bench_nbval(results: dict[str, Any], args: argparse.Namespace) -> None:
+    notebooks = notebooks_for_nbval()
+    part: dict[str, Any] = {"notebooks": len(notebooks), "files": notebooks}
+    if not notebooks:
+        part["missing"] = "no .ipynb in solutions/ or book/"
+        results["nbval"] = part
+        return
+    with timed(part, "run"):
+        result = run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env",
+             *notebooks],
+            check=False,
+        )
+    part["outcome"] = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
+    results["nbval"] = part
+
+
+def fresh_class(args: argparse.Namespace, name: str, students: dict[str, str]) -> tuple[Path, list[str], int]:
+    root = Path(args.workdir) / name
+    shutil.rmtree(root, ignore_errors=True)
+    names = make_course(REPO, root)
+    count = make_submissions(root, students, names)
+    return root, names, count
+
+
+def execute_plain(root: Path) -> int:
+    """Run every submitted notebook with nbclient, a fresh kernel each, as nbgrader does."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    count = 0
+    for path in sorted((root / "submitted").glob("*/*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+        count += 1
+    return count
+
+
+def bench_grading(results: dict[str, Any], args: argparse.Namespace) -> None:
+    from medialit.tooling.grade_class import grade_class
+
+    # Not-JSON submissions cannot run under plain nbclient, so the comparison class leaves them out.
+    runnable = tuple(m for m in MODES if m != "not-json")
+    base, names, count = fresh_class(args, "class-base", class_of(args.students, runnable))
+    part: dict[str, Any] = {"students": args.students, "assignments": names, "notebooks": count}
+
+    with timed(part, "nbclient_plain"):
+        executed = execute_plain(base)
+    assert executed == count, (executed, count)
+
+    seq = Path(args.workdir) / "class-seq"
+    shutil.rmtree(seq, ignore_errors=True)
+    shutil.copytree(base, seq, symlinks=True)
+    with timed(part, "nbgrader_sequential"):
+        for name in names:
+            nbgrader("autograde", name, cwd=seq)
+    part["seconds_per_notebook_nbclient"] = round(part["nbclient_plain"]["seconds"] / count, 3)
+    part["seconds_per_notebook_nbgrader"] = round(part["nbgrader_sequential"]["seconds"] / count, 3)
+    part["nbgrader_over_nbclient"] = round(part["nbgrader_sequential"]["seconds"] / part["nbclient_plain"]["seconds"], 3)
+    part["nbgrader_over_nbclient_cpu"] = round(
+        part["nbgrader_sequential"]["cpu_seconds"] / part["nbclient_plain"]["cpu_seconds"], 3)
+
+    for workers in args.workers:
+        copy = Path(args.workdir) / f"class-w{workers}"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(base, copy, symlinks=True)
+        key = f"grade_class_{workers}_workers"
+        with timed(part, key):
+            report = grade_class(copy, workers=workers, log_dir=Path(args.workdir) / f"logs-w{workers}")
+        part[key]["graded"], part[key]["failed"] = len(report.graded), len(report.failed)
+    one = part.get("grade_class_1_workers", {}).get("seconds")
+    for workers in args.workers:
+        if one:
+            part[f"speedup_{workers}_workers"] = round(one / part[f"grade_class_{workers}_workers"]["seconds"], 3)
+    results["grading"] = part
+
+    if args.class_students:
+        big, names, count = fresh_class(args, "class-big", class_of(args.class_students))
+        big_part: dict[str, Any] = {"students": args.class_students, "assignments": names, "notebooks": count,
+                                    "workers": os.cpu_count()}
+        with timed(big_part, "grade_class"):
+            report = grade_class(big, workers=os.cpu_count() or 1, log_dir=Path(args.workdir) / "logs-big")
+        big_part["graded"], big_part["failed"] = len(report.graded), len(report.failed)
+        big_part["expected_failed"] = sum(1 for m in class_of(args.class_students).values() if m == "not-json") * len(names)
+        results["class_100"] = big_part
+        shutil.rmtree(big, ignore_errors=True)
+
+
+def bench_unsafe(results: dict[str, Any], args: argparse.Namespace) -> None:
+    """Start one `nbgrader autograde --student` per student at once, all on the same SQLite file."""
+    students = class_of(args.unsafe_students, ("right",))
+    root, names, _ = fresh_class(args, "class-unsafe", students)
+    name = names[0]
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", name, f"--student={s}"], cwd=root,
+                         env=env_with_venv(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for s in sorted(students)
+    ]
+    outputs = [p.communicate()[0] for p in procs]
+    import sqlite3
+
+    con = sqlite3.connect(root / "gradebook.db")
+    graded = con.execute(
+        "SELECT COUNT(DISTINCT sa.student_id) FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id"
+        " JOIN submitted_assignment sa ON sn.assignment_id = sa.id WHERE g.auto_score IS NOT NULL"
+    ).fetchone()[0]
+    con.close()
+    results["unsafe_sqlite"] = {
+        "assignment": name,
+        "concurrent_processes": len(procs),
+        "exit_codes": [p.returncode for p in procs],
+        "students_with_grades": graded,
+        "database_locked_messages": sum(o.count("database is locked") for o in outputs),
+        "integrity_errors": sum(o.count("IntegrityError") for o in outputs),
+    }
+    print(f"  unsafe: {results['unsafe_sqlite']}", flush=True)
+
+
+def bench_profile(results: dict[str, Any], args: argparse.Namespace) -> None:
+    """Where nbgrader's time goes for one assignment of the synthetic class."""
+    import pstats
+
+    root, names, _ = fresh_class(args, "class-profile", class_of(args.students, ("right", "even", "untouched")))
+    name = names[0]
+    prof = Path(args.workdir) / "autograde.prof"
+    started = time.perf_counter()
+    run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "nbgrader", "autograde", name], cwd=root, check=False)
+    total = time.perf_counter() - started
+    stats = pstats.Stats(str(prof))
+    wanted = {
+        "execute (kernel start, cells, shutdown)": ("nbgrader/preprocessors/execute.py", "preprocess"),
+        "kernel start": ("nbclient/client.py", "async_start_new_kernel"),
+        "running cells": ("nbclient/client.py", "async_execute_cell"),
+        "save grades to gradebook": ("nbgrader/preprocessors/saveautogrades.py", "preprocess"),
+        "late penalties (gradebook)": ("nbgrader/preprocessors/latesubmissions.py", "preprocess"),
+        "overwrite locked cells (gradebook)": ("nbgrader/preprocessors/overwritecells.py", "preprocess"),
+        "medialit flag tampering (gradebook)": ("medialit/grading.py", "preprocess"),
+        "init assignment (gradebook)": ("nbgrader/converters/autograde.py", "init_assignment"),
+        "read/write notebooks": ("nbgrader/converters/base.py", "write_single_notebook"),
+    }
+    rows: dict[str, float] = {}
+    for label, (file_end, func) in wanted.items():
+        seconds = 0.0
+        for (filename, _, function), stat in stats.stats.items():  # type: ignore[attr-defined]
+            if filename.endswith(file_end) and function == func:
+                seconds += stat[3]  # cumulative time
+        rows[label] = round(seconds, 2)
+    count = len(list((root / "submitted").glob(f"*/{name}/*.ipynb")))
+    results["profile"] = {"assignment": name, "notebooks": count, "wall_seconds": round(total, 2), "cumulative": rows}
+    print(f"  profile: {results['profile']}", flush=True)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    handler = partial(QuietHandler, directory=str(directory))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+# The first element a widget's ES module renders that a reader can operate: a button or a
+# focusable token. Recorded by a MutationObserver, as milliseconds since navigation started.
+FIRST_WIDGET_SCRIPT = """
+(() => {
+  const selector = '.jupyter-widgets button, .jupyter-widgets [tabindex], .jupyter-widgets input, .jupyter-widgets select';
+  const check = () => {
+    if (window.__firstWidget === undefined && document.querySelector(selector)) {
+      window.__firstWidget = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, {subtree: true, childList: true});
+})();
+"""
+
+
+def load_page(browser: Any, url: str, block_widgets: bool, wait_widget: bool) -> dict[str, Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(FIRST_WIDGET_SCRIPT)
+    sizes: list[int] = []
+    outside: list[str] = []
+
+    def finished(request: Any) -> None:
+        s = request.sizes()
+        sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
+
+    def route(route: Any) -> None:
+        request_url = route.request.url
+        if not request_url.startswith("http://127.0.0.1"):
+            outside.append(request_url)
+            route.abort()
+        elif block_widgets and ("/_static/vendor/" in request_url):
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", route)
+    page.on("requestfinished", finished)
+    page.goto(url, wait_until="load")
+    first = None
+    if wait_widget:
+        page.wait_for_function("window.__firstWidget !== undefined", timeout=30000)
+        first = page.evaluate("window.__firstWidget")
+    page.wait_for_load_state("networkidle")
+    timing = page.evaluate(
+        "(() => { const t = performance.getEntriesByType('navigation')[0];"
+        " return {dcl: t.domContentLoadedEventEnd, load: t.loadEventEnd}; })()"
+    )
+    widgets = page.evaluate("document.querySelectorAll('.jupyter-widgets').length")
+    context.close()
+    return {"bytes": sum(sizes), "requests": len(sizes), "first_widget_ms": first, "load_ms": timing["load"],
+            "dom_content_loaded_ms": timing["dcl"], "widget_areas": widgets, "requests_leaving_loopback": len(outside)}
+
+
+def bench_site(results: dict[str, Any], args: argparse.Namespace) -> None:
+    from playwright.sync_api import sync_playwright
+
+    html = Path(results.get("build", {}).get("html_dir") or REPO / "_build" / "html")
+    if not (html / "index.html").is_file():
+        results["site"] = {"missing": f"no built site at {html}: run scripts/setup or the build part first"}
+        return
+    part: dict[str, Any] = {"html_dir": str(html), "runs": args.runs}
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        results["site"] = {"missing": "Debian's chromium is not installed (apt-get install -y chromium)"}
+        return
+    with serve(html) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            cases = {
+                "chapter_with_widgets": (args.page, False, True),
+                "same_page_widget_runtime_blocked": (args.page, True, False),
+                "page_without_widgets": (args.plain_page, False, False),
+            }
+            load_page(browser, f"{base}/{args.page}", False, True)  # warm up the browser process once
+            for label, (page, block, wait) in cases.items():
+                samples = [load_page(browser, f"{base}/{page}", block, wait) for _ in range(args.runs)]
+                summary = {"page": page}
+                for key in ("bytes", "requests", "first_widget_ms", "load_ms", "dom_content_loaded_ms",
+                            "widget_areas", "requests_leaving_loopback"):
+                    values = [s[key] for s in samples if s[key] is not None]
+                    summary[key] = round(statistics.median(values), 1) if values else None
+                    if key == "first_widget_ms" and values:
+                        summary["first_widget_ms_max"] = round(max(values), 1)
+                part[label] = summary
+                print(f"  {label}: {summary}", flush=True)
+        finally:
+            browser.close()
+    results["site"] = part
+
+
+# --------------------------------------------------------------------------------------------
+# the table
+# --------------------------------------------------------------------------------------------
+
+def fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "n/a"
+    return f"{value}{unit}"
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = ["| benchmark | result | target | met |", "| --- | --- | --- | --- |"]
+
+    def add(name: str, result: str, target: str = "", met: bool | None = None) -> None:
+        rows.append(f"| {name} | {result} | {target} | {'' if met is None else ('yes' if met else '**no**')} |")
+
+    build = results.get("build")
+    if build:
+        add("site build, cold (empty cache, every notebook executed)", f"{build['cold']['seconds']} s "
+            f"(CPU {build['cold']['cpu_seconds']} s)")
+        add("site build, warm (nothing changed)", f"{build['warm']['seconds']} s (CPU {build['warm']['cpu_seconds']} s)")
+        add("warm / cold", f"{build['warm_over_cold']:.1%}", "< 15%", build["warm_over_cold"] < 0.15)
+    else:
+        add("site build", "not run")
+    nbval = results.get("nbval")
+    if nbval and "run" in nbval:
+        add(f"nbval over {nbval['notebooks']} notebooks", f"{nbval['run']['seconds']} s ({nbval['outcome']})")
+    else:
+        add("nbval", (nbval or {}).get("missing", "not run"))
+    g = results.get("grading")
+    if g:
+        add(f"plain nbclient, {g['notebooks']} submitted notebooks", f"{g['seconds_per_notebook_nbclient']} s per notebook")
+        add("`nbgrader autograde`, same notebooks, sequential", f"{g['seconds_per_notebook_nbgrader']} s per notebook")
+        add("nbgrader / nbclient (wall; CPU)", f"{g['nbgrader_over_nbclient']}x; {g['nbgrader_over_nbclient_cpu']}x",
+            "<= 1.5x", g["nbgrader_over_nbclient"] <= 1.5)
+        for key in sorted(k for k in g if k.startswith("grade_class_")):
+            workers = key.split("_")[2]
+            speed = g.get(f"speedup_{workers}_workers")
+            target, met = ("", None)
+            if workers == "2" and speed is not None:
+                target, met = ">= 1.6x", speed >= 1.6
+            add(f"grade_class, {workers} worker(s)", f"{g[key]['seconds']} s, speedup {fmt(speed, 'x')}", target, met)
+    else:
+        add("autograding", "not run")
+    big = results.get("class_100")
+    if big:
+        add(f"{big['students']} students x {len(big['assignments'])} assignments ({big['notebooks']} notebooks), "
+            f"{big['workers']} workers", f"{big['grade_class']['seconds']} s ({big['graded']} graded, "
+            f"{big['failed']} failed of {big['expected_failed']} not-JSON)", "< 600 s", big["grade_class"]["seconds"] < 600)
+    site = results.get("site")
+    if site and "chapter_with_widgets" in site:
+        w, b, p = site["chapter_with_widgets"], site["same_page_widget_runtime_blocked"], site["page_without_widgets"]
+        add(f"first widget interactive, {w['page']} (median of {site['runs']}, max)",
+            f"{w['first_widget_ms']} ms, max {w.get('first_widget_ms_max')} ms", "< 1500 ms", w["first_widget_ms"] < 1500)
+        add("bytes transferred: with widgets / runtime blocked / page without widgets",
+            f"{w['bytes']:,.0f} / {b['bytes']:,.0f} / {p['bytes']:,.0f} B")
+        add("load event: with widgets / runtime blocked / page without widgets",
+            f"{w['load_ms']} / {b['load_ms']} / {p['load_ms']} ms")
+    else:
+        add("static site", (site or {}).get("missing", "not run"))
+    return "\n".join(rows)
+
+
+PARTS: dict[str, Callable[[dict[str, Any], argparse.Namespace], None]] = {
+    "build": bench_build,
+    "nbval": bench_nbval,
+    "grading": bench_grading,
+    "unsafe": bench_unsafe,
+    "profile": bench_profile,
+    "site": bench_site,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="+", choices=[*PARTS, "all", "table"])
+    parser.add_argument("--students", type=int, default=20, help="students per assignment for the timing class")
+    parser.add_argument("--class-students", type=int, default=100, help="students in the full-class run (0 skips it)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--unsafe-students", type=int, default=6)
+    parser.add_argument("--page", default="book/loaded-language.html", help="chapter page with widgets")
+    parser.add_argument("--plain-page", default="book/glossary.html", help="chapter page without widgets")
+    parser.add_argument("--runs", type=int, default=5, help="page loads per case (median reported)")
+    parser.add_argument("--workdir", default=None, help="scratch folder (default: a new temporary one)")
+    args = parser.parse_args(argv)
+    results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    parts = list(PARTS) if "all" in args.parts else [p for p in args.parts if p != "table"]
+    if parts:
+        args.workdir = args.workdir or tempfile.mkdtemp(prefix="medialit-bench-")
+        results["machine"] = machine()
+        for name in parts:
+            print(f"== {name}", flush=True)
+            PARTS[name](results, args)
+            RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
