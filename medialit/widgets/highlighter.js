@@ -502,6 +502,7 @@ function render({ model, el }) {
   let pointerHandled = false;
   textBox.addEventListener("pointerdown", (event) => {
     const t = tokenIndexOf(event.target);
+    pointerHandled = false; // a mouse drag that ended outside the text left no click to clear it
     // Touch and pen taps arrive as clicks below: a finger that drags is scrolling the page.
     if (t < 0 || event.pointerType !== "mouse" || event.button !== 0) return;
     event.preventDefault(); // no text selection while marking
