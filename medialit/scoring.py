@@ -196,7 +196,9 @@ class SpanScore:
         elif overlapping == 0:
             verdict = "none of them overlaps the key"
         else:
-            verdict = f"{overlapping} of them overlap the key and {len(self.unmatched)} do not"
+            missing = len(self.unmatched)
+            verdict = (f"{overlapping} {'overlaps' if overlapping == 1 else 'overlap'} the key and "
+                       f"{missing} {'does' if missing == 1 else 'do'} not")
         lines.append(f"You marked {_plural(n_student, 'phrase')}{joined}; {verdict}.")
         counts = [(sum(1 for k in self.key_feedback if k.status == status), text)
                   for status, text in (("found", "found {} in full"),

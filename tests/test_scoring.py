@@ -134,7 +134,7 @@ class TestFeedbackAndOutput:
         score = span_prf(student, [(0, 9), (25, 35), (100, 110), (50, 55)])
         text = score.summary()
         assert "You marked 5 phrases (some of your 6 marks overlapped, so they were joined into 5)" in text
-        assert "3 of them overlap the key and 2 do not" in text
+        assert "3 overlap the key and 2 do not" in text
         assert "The key has 4 phrases: you found 2 in full, found 1 in part and missed 1." in text
         assert f"Precision {score.precision:.2f}" in text and "Recall 0.62" in text
         assert "To raise precision" in text and "To raise recall" in text

@@ -139,7 +139,10 @@ export function explainScore(score) {
   if (nStudent === 1) verdict = overlapping ? "it overlaps the key" : "it does not overlap the key";
   else if (overlapping === nStudent) verdict = `all ${nStudent} overlap the key`;
   else if (overlapping === 0) verdict = "none of them overlaps the key";
-  else verdict = `${overlapping} of them overlap the key and ${score.unmatched.length} do not`;
+  else {
+    const missing = score.unmatched.length;
+    verdict = `${overlapping} ${overlapping === 1 ? "overlaps" : "overlap"} the key and ${missing} ${missing === 1 ? "does" : "do"} not`;
+  }
   const lines = [`You marked ${plural(nStudent, "phrase")}${joined}; ${verdict}.`];
   const parts = [["found", "found {} in full"], ["partly found", "found {} in part"], ["missed", "missed {}"]]
     .map(([status, text]) => [score.keyFeedback.filter((k) => k.status === status).length, text])

@@ -186,7 +186,7 @@ def test_mouse_marking_check_feedback_answers_and_reset(page: Page, page_watch, 
     # The plain-words explanation says what SpanScore.summary() says.
     explanation = widget.locator(".ml-hl-explain p").all_inner_texts()
     assert explanation == expected.summary().split("\n")
-    assert explanation[0] == "You marked 3 phrases; 2 of them overlap the key and 1 do not."
+    assert explanation[0] == "You marked 3 phrases; 2 overlap the key and 1 does not."
     expect(widget.locator(".ml-hl-kind")).to_contain_text("about 0.5")
     expect(widget.locator(".ml-hl-kind")).to_contain_text("0.6 against our key is good work")
 
