@@ -20,6 +20,8 @@ from medialit.widgets.highlighter import tokenize
 
 pytestmark = pytest.mark.browser
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
 # Generous for a chapter's navigation, prose links and code-cell buttons; a page that needs more is a trap.
 TAB_LIMIT = 150
 ATTRIBUTION_ORDER = ["named", "anonymous", "unsourced"]  # the order of the radios in the claim sorter
@@ -58,6 +60,19 @@ def assert_focus_visible(page: Page) -> None:
     assert (style[0] != "none" and style[1] >= 1) or style[2] != "none", f"no visible focus indicator: {style}"
     assert page.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
         return r.bottom > 0 && r.top < innerHeight && r.width > 0; }"""), "the focused element is off screen"
+
+
+def audit_feedback(page: Page, selector: str) -> None:
+    """axe-core on the widget as the walkthrough left it (feedback shown), which the page-load audit never sees."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (selector) => (await axe.run(document.querySelector(selector), {resultTypes: ['violations']}))
+             .violations.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)""",
+        selector,
+    )
+    print("\n".join(violations) or f"{selector}: no axe violations after the walkthrough")
+    serious = [v for v in violations if "[serious]" in v or "[critical]" in v]
+    assert not serious, f"{selector} after the walkthrough:\n" + "\n".join(serious)
 
 
 # -----------------------------------------------------------------------------------------------
@@ -107,6 +122,7 @@ def test_highlighter_by_keyboard(page: Page, page_watch, site_url: str, built_si
     page.keyboard.press("Enter")
     expect(item.get_by_text(phrase.reason)).to_be_visible()
     screenshot("highlighter-keyboard")
+    audit_feedback(page, ".ml-hl")
     page_watch.assert_clean()
 
 
@@ -185,6 +201,7 @@ def test_claim_sorter_by_keyboard(page: Page, page_watch, site_url: str, built_s
     unanswered = next(c for c in sorter.claims if c not in chosen)
     expect(widget.locator(f'.ml-cs-card[data-claim="{unanswered["id"]}"] .ml-cs-verdict')).to_contain_text("Not yet")
     screenshot("claim-sorter-keyboard")
+    audit_feedback(page, ".ml-cs")
     page_watch.assert_clean()
 
 
@@ -234,4 +251,5 @@ def test_statement_comparer_by_keyboard(page: Page, page_watch, site_url: str, b
         expect(item).to_contain_text(report.who)
         expect(item.locator(".ml-sc-by")).to_have_text(f"Reported by: {report.reported_by}")
     screenshot("statement-comparer-keyboard")
+    audit_feedback(page, ".ml-sc")
     page_watch.assert_clean()
