@@ -14,7 +14,10 @@ import functools
 import http.server
 import ipaddress
 import re
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -163,6 +166,34 @@ def wait_for_widgets(page: Page, timeout_ms: float = 30_000) -> int:
     page.wait_for_function(_WIDGETS_RENDERED, timeout=timeout_ms)
     page.wait_for_load_state("networkidle")
     return page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+
+
+def build_fixture_book(folder: Path, pages: dict[str, str]) -> Path:
+    """Build `pages` (name -> MyST notebook text) as a small book with the project's _config.yml.
+
+    The widget tests use it for pages the course site does not have (hostile data, preset state), so the
+    widgets run exactly as on the site: executed at build time, saved state, the self-hosted runtime.
+    Returns the book's _build/html.
+    """
+    if not (ROOT / "node_modules" / "anywidget").is_dir():
+        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
+    shutil.copyfile(ROOT / "_config.yml", folder / "_config.yml")
+    names = list(pages)
+    toc = f"format: jb-book\nroot: book/{names[0]}\n"
+    if names[1:]:
+        toc += "chapters:\n" + "".join(f"  - file: book/{n}\n" for n in names[1:])
+    (folder / "_toc.yml").write_text(toc, encoding="utf-8")
+    (folder / "book").mkdir()
+    for name, text in pages.items():
+        (folder / "book" / f"{name}.md").write_text(text, encoding="utf-8")
+    (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    bin_dir = Path(sys.executable).parent
+    # The kernel that executes the pages must be this environment's Python, which has medialit.
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "--keep-going"],
+                            capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, f"building the fixture book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return folder / "_build" / "html"
 
 
 def artifact_path(name: str, suffix: str = ".png") -> Path:

@@ -5,17 +5,15 @@ compares it with medialit.scoring (through ClaimSorter.score()) on the same answ
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
+from conftest import build_fixture_book
 from medialit import CASE, load_case
 from medialit.widgets import ClaimSorter
 
@@ -104,32 +102,10 @@ def hostile_seeds(folder: Path) -> Path:
     return root
 
 
-def build_book(folder: Path, pages: dict[str, str]) -> Path:
-    """Build `pages` (name -> MyST notebook text) with the project's _config.yml; return _build/html."""
-    if not (ROOT / "node_modules" / "anywidget").is_dir():
-        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
-    shutil.copyfile(ROOT / "_config.yml", folder / "_config.yml")
-    names = list(pages)
-    toc = f"format: jb-book\nroot: book/{names[0]}\n"
-    if names[1:]:
-        toc += "chapters:\n" + "".join(f"  - file: book/{n}\n" for n in names[1:])
-    (folder / "_toc.yml").write_text(toc, encoding="utf-8")
-    (folder / "book").mkdir()
-    for name, text in pages.items():
-        (folder / "book" / f"{name}.md").write_text(text, encoding="utf-8")
-    (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "--keep-going"],
-                            capture_output=True, text=True, timeout=600, env=env)
-    assert result.returncode == 0, f"building the test book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return folder / "_build" / "html"
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = hostile_seeds(tmp_path_factory.mktemp("hostile-case"))
-    return build_book(tmp_path_factory.mktemp("claim-sorter-book"), {
+    return build_fixture_book(tmp_path_factory.mktemp("claim-sorter-book"), {
         "claims": PRACTICE_PAGE,
         "hostile": HOSTILE_PAGE.replace("CASE_ROOT", str(data)),
         "preset": PRESET_PAGE,

@@ -7,16 +7,14 @@ file served from the site. Expected scores come from medialit.scoring.span_prf, 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from conftest import build_fixture_book
 from medialit import CASE, load_case
 from medialit.scoring import span_prf
 from medialit.widgets import Highlighter
@@ -58,32 +56,14 @@ def hostile_seeds(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture pages built into a one-chapter book with the project's _config.yml."""
-    node_modules = ROOT / "node_modules"
-    if not (node_modules / "anywidget").is_dir():
-        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
     seeds = hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
-    book = tmp_path_factory.mktemp("highlighter-book")
-    shutil.copyfile(ROOT / "_config.yml", book / "_config.yml")
-    (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/highlighter\nchapters:\n  - file: book/hostile\n  - file: book/saved\n",
-        encoding="utf-8",
-    )
-    (book / "book").mkdir()
-    for name in ("highlighter.md", "saved.md"):
-        shutil.copyfile(PAGES / name, book / "book" / name)
     hostile = (PAGES / "hostile.md").read_text(encoding="utf-8")
     assert "CASE_ROOT" in hostile
-    (book / "book" / "hostile.md").write_text(hostile.replace("CASE_ROOT", str(seeds)), encoding="utf-8")
-    (book / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    bin_dir = Path(sys.executable).parent
-    # The kernel that runs the pages must be this environment's Python, which has medialit.
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(
-        [str(bin_dir / "jupyter-book"), "build", str(book), "-W", "--keep-going"],
-        capture_output=True, text=True, timeout=400, env=env,
-    )
-    assert result.returncode == 0, f"building the fixture book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return book / "_build" / "html"
+    return build_fixture_book(tmp_path_factory.mktemp("highlighter-book"), {
+        "highlighter": (PAGES / "highlighter.md").read_text(encoding="utf-8"),
+        "hostile": hostile.replace("CASE_ROOT", str(seeds)),
+        "saved": (PAGES / "saved.md").read_text(encoding="utf-8"),
+    })
 
 
 @pytest.fixture

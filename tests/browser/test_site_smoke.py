@@ -8,14 +8,13 @@ depend on which chapters happen to contain widgets.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from conftest import build_fixture_book
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -134,24 +133,7 @@ Counter(value=41)
 @pytest.fixture(scope="module")
 def widget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-page book built with the project's _config.yml; returns its _build/html."""
-    node_modules = ROOT / "node_modules"
-    if not (node_modules / "anywidget").is_dir():
-        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
-    book = tmp_path_factory.mktemp("widget-book")
-    shutil.copyfile(ROOT / "_config.yml", book / "_config.yml")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: book/widget\n", encoding="utf-8")
-    (book / "book").mkdir()
-    (book / "book" / "widget.md").write_text(WIDGET_PAGE, encoding="utf-8")
-    (book / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(book), "-W", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"building the widget check book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return book / "_build" / "html"
+    return build_fixture_book(tmp_path_factory.mktemp("widget-book"), {"widget": WIDGET_PAGE})
 
 
 @pytest.mark.slow
