@@ -49,6 +49,32 @@ function labelOf(options, value) {
 
 let counter = 0;
 
+// "1–3" for a run of three or more, otherwise the numbers listed: "4, 5, 9 and 10".
+function paragraphList(numbers) {
+  const parts = [];
+  let i = 0;
+  while (i < numbers.length) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) j += 1;
+    if (j - i >= 2) {
+      parts.push(`${numbers[i]}\u2013${numbers[j]}`);
+    } else {
+      for (let k = i; k <= j; k += 1) parts.push(String(numbers[k]));
+    }
+    i = j + 1;
+  }
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts.join("");
+}
+
+function sorterName(passages, claims) {
+  const source = passages.length ? passages : claims;
+  const numbers = [...new Set(source.map((item) => item.paragraph))]
+    .filter((n) => Number.isInteger(n))
+    .sort((a, b) => a - b);
+  if (!numbers.length) return "Claim sorter";
+  return `Claim sorter, ${numbers.length > 1 ? "paragraphs" : "paragraph"} ${paragraphList(numbers)}`;
+}
+
 function render({ model, el }) {
   const uid = `ml-cs-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const claims = model.get("claims") || [];
@@ -58,7 +84,9 @@ function render({ model, el }) {
   let checked = false;
   let saving = false;
 
-  const root = h("section", { class: "ml-cs", "aria-label": "Claim sorter" });
+  // A page can hold several sorters; each region needs its own name (axe landmark-unique), so the name
+  // says which paragraphs it covers.
+  const root = h("section", { class: "ml-cs", "aria-label": sorterName(passages, claims) });
   el.append(root);
 
   root.append(
@@ -95,7 +123,8 @@ function render({ model, el }) {
     const state = { claim, words, verbRange: null, noVerb: false, tokens: [], radios: {} };
     cards.set(claim.id, state);
 
-    const card = h("article", {
+    // A div, not an <article>: ARIA does not allow role="listitem" on <article> (axe aria-allowed-role).
+    const card = h("div", {
       class: "ml-cs-card",
       role: "listitem",
       "aria-labelledby": `${cardId}-title`,
