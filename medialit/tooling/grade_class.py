@@ -5,9 +5,9 @@
     python -m medialit.tooling.grade_class --force --course-dir /srv/course
 
 Why not just start several `nbgrader autograde --student ...` at once: nbgrader's default
-gradebook is one SQLite file, and SQLite takes one writer at a time; concurrent autograders
-hit "database is locked" (and race on creating the same student), and nbgrader then drops
-that student's submission for the round.
+gradebook is one SQLite file, and SQLite takes one writer at a time: a writer that waits
+longer than the busy timeout gets "database is locked", which stops nbgrader's run, and two
+autograders of the same new student race to create the student's row.
 
 So each worker grades a disjoint share of the (assignment, student) pairs with the real
 `nbgrader autograde`, inside its own throw-away copy of the course: its own SQLite copy of the
@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,7 +360,9 @@ def merge(course: Course, jobs: list[Job]) -> tuple[list[tuple[str, str]], list[
     graded: list[tuple[str, str]] = []
     failed: list[tuple[str, str]] = []
     try:
-        with Gradebook(course.db_url, course.course_id) as target:
+        with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as target:
+            # nbgrader's own add_submission triggers a harmless SQLAlchemy autoflush warning per new submission.
+            warnings.filterwarnings("ignore", message=".*not in session.*")
             for assignment, student in sorted(owner):
                 job = owner[(assignment, student)]
                 merge_submission(job.db_url, target, assignment, student, course.course_id, sources[job.index])
