@@ -271,7 +271,7 @@ def bench_unsafe(results: dict[str, Any], args: argparse.Namespace) -> None:
     """Start several `nbgrader autograde --student` at once on one SQLite gradebook, two ways."""
     students = class_of(args.unsafe_students, ("right",))
     part: dict[str, Any] = {}
-    for variant in ("one_assignment_many_students", "one_student_every_assignment"):
+    for variant in ("one_assignment_many_students", "new_students_every_assignment"):
         root, names, _ = fresh_class(args, f"class-unsafe-{variant}", students)
         if variant == "one_assignment_many_students":
             jobs = [(names[0], s) for s in sorted(students)]
@@ -497,6 +497,11 @@ def table(results: dict[str, Any]) -> str:
             f"{big['failed']} failed of {big['expected_failed']} not-JSON)", "< 600 s", big["grade_class"]["seconds"] < 600)
     else:
         add("100 students x every assignment, grade_class", "not run (see Targets)", "< 600 s")
+    for variant, r in (results.get("unsafe_sqlite") or {}).items():
+        if isinstance(r, dict) and "submissions_expected" in r:
+            add(f"{r['concurrent_processes']} concurrent `nbgrader autograde` on one SQLite file ({variant.replace('_', ' ')})",
+                f"{r['submissions_fully_graded']}/{r['submissions_expected']} fully graded, {r['failed_processes']} failed, "
+                f"{r['database_locked_messages']} 'database is locked'")
     site = results.get("site")
     if site and "chapter_with_widgets" in site:
         w, b, p = site["chapter_with_widgets"], site["same_page_widget_runtime_blocked"], site["page_without_widgets"]

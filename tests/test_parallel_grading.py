@@ -9,7 +9,6 @@ grades must be the ones the answers deserve (full, none, in between).
 """
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import sys
