@@ -7,7 +7,6 @@ any problem raises `CaseDataError` naming the file, the record and the fix.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -16,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ._imports import import_jsonschema
 from .article import Article, Paragraph, build_paragraphs
 from .records import (
     SKILLS,
@@ -132,28 +132,8 @@ def _record_label(data: dict[str, Any], path: list[Any]) -> str:
     return "field " + ".".join(str(p) for p in path) if path else "top level"
 
 
-def _import_jsonschema() -> Any:
-    """jsonschema, without the 2.5 s its optional `rfc3987_syntax` import costs every kernel.
-
-    Jupyter installs rfc3987_syntax, and jsonschema builds its IRI grammar at import time; every notebook
-    that loads the case (the book, exercises, each nbgrader autograde) paid for it. Our schemas use no IRI
-    formats, so that optional checker is hidden during the import only; other code can still import it.
-    """
-    if "jsonschema" in sys.modules:
-        return sys.modules["jsonschema"]
-    hidden = "rfc3987_syntax" not in sys.modules
-    if hidden:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes `import` raise ImportError
-    try:
-        import jsonschema
-    finally:
-        if hidden:
-            del sys.modules["rfc3987_syntax"]
-    return jsonschema
-
-
 def _validate_schema(path: Path, data: dict[str, Any], schema_name: str) -> None:
-    validator = _import_jsonschema().Draft202012Validator(_schema(schema_name))
+    validator = import_jsonschema().Draft202012Validator(_schema(schema_name))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]

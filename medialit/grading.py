@@ -42,7 +42,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nbconvert.preprocessors import Preprocessor
+from ._imports import import_jsonschema
+
+# nbconvert imports nbformat, which imports jsonschema: import it the fast way first (see _imports.py).
+import_jsonschema()
+from nbconvert.preprocessors import Preprocessor  # noqa: E402
 from traitlets import Bool
 
 from . import scoring
