@@ -49,10 +49,9 @@ import_jsonschema()
 from nbconvert.preprocessors import Preprocessor  # noqa: E402
 from traitlets import Bool
 
-from . import scoring
+from . import CASE, scoring
 from .case import Case, load_case
 
-CASE_NAME = "deir-ezzor-2018"
 ANSWER_MIME = "application/vnd.medialit.answer+json"
 # nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
@@ -113,7 +112,7 @@ def plain(value: object, name: str = "answer", _depth: int = 0) -> Any:
 
 
 def _case() -> Case:
-    return load_case(CASE_NAME)
+    return load_case(CASE)
 
 
 def _region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[int, int, str]:
