@@ -10,7 +10,9 @@ longer than the busy timeout gets "database is locked", which stops nbgrader's r
 autograders of the same new student race to create the student's row.
 
 So each worker grades a disjoint share of the (assignment, student) pairs with the real
-`nbgrader autograde`, inside its own throw-away copy of the course: its own SQLite copy of the
+`nbgrader autograde` (one Python process per worker runs nbgrader's autograde app for each of
+its assignments in turn, so nbgrader's start-up is paid once per worker:
+medialit/tooling/autograde_batch.py), inside its own throw-away copy of the course: its own SQLite copy of the
 gradebook (so it also holds the cells, extensions and manual scores of earlier rounds; taken
 with SQLite's backup API, or row by row when the course gradebook is on a server such as
 PostgreSQL), the course's nbgrader_config.py (timeouts, limits), a link to the source directory
@@ -27,6 +29,7 @@ but a regraded submission's `needs_manual_grade` flag is computed from the snaps
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -85,6 +88,10 @@ class Job:
     @property
     def log_dir(self) -> Path:
         return self.root / "logs"
+
+    @property
+    def results_file(self) -> Path:
+        return self.root / "returncodes.json"
 
 
 @dataclass
@@ -263,8 +270,24 @@ def prepare_worker(course: Course, job: Job) -> None:
         copy_rows(course.db_url, job.root / "gradebook.db")
 
 
-def nbgrader_command() -> list[str]:
-    return [sys.executable, "-m", "nbgrader"]
+def worker_command(course: Course, job: Job) -> list[str]:
+    """One process per worker: nbgrader's autograde app for each of its assignments in turn.
+
+    The same as `nbgrader autograde <assignment> --force ...` once per assignment, without paying
+    nbgrader's 4 s import again for every assignment (medialit/tooling/autograde_batch.py).
+    """
+    return [
+        sys.executable, "-m", "medialit.tooling.autograde_batch",
+        "--results", str(job.results_file),
+        "--log-dir", str(job.log_dir),
+        # The worker's own copy of the gradebook, deleted after the merge: no fsync needed there.
+        "--throwaway-gradebook", str(job.root / "gradebook.db"),
+        "--", *sorted({a for a, _ in job.pairs}),
+        "--", "--force",
+        f"--CourseDirectory.root={job.root}",
+        f"--CourseDirectory.db_url={job.db_url}",
+        f"--CourseDirectory.course_id={course.course_id}",
+    ]
 
 
 def run_worker(course: Course, job: Job, timeout: float | None) -> Job:
@@ -272,26 +295,13 @@ def run_worker(course: Course, job: Job, timeout: float | None) -> Job:
     env = dict(os.environ)
     # The kernels nbgrader starts must be this environment's Python, which has medialit.
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    for assignment in sorted({a for a, _ in job.pairs}):
-        log = job.log_dir / f"{assignment}.log"
-        with open(log, "w") as out:
-            result = subprocess.run(
-                nbgrader_command()
-                + [
-                    "autograde",
-                    assignment,
-                    "--force",
-                    f"--CourseDirectory.root={job.root}",
-                    f"--CourseDirectory.db_url={job.db_url}",
-                    f"--CourseDirectory.course_id={course.course_id}",
-                ],
-                cwd=job.root,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                timeout=timeout,
-            )
-        job.returncodes[assignment] = result.returncode
+    with open(job.log_dir / "worker.log", "w") as out:
+        result = subprocess.run(worker_command(course, job), cwd=job.root, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, timeout=timeout)
+    if job.results_file.is_file():
+        job.returncodes = json.loads(job.results_file.read_text())
+    else:  # the worker died before it could report: every one of its assignments failed
+        job.returncodes = {a: result.returncode or 1 for a, _ in job.pairs}
     job.seconds = time.perf_counter() - started
     return job
 
