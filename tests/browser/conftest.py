@@ -145,9 +145,9 @@ class PageWatch:
             self.console_errors.append(f"{message.text} at {message.location.get('url', '?')}")
 
 
-# True once the html-manager has rendered every saved widget view on the page: it puts a
-# div.widget-subarea before each view's <script> and the view's element inside it, and the
-# widget's own render() fills that element.
+# True once every saved widget view on the page is rendered: the site's widget runtime
+# (medialit/tooling/widget_runtime.js) puts a div.widget-subarea before each view's <script>
+# and the view's element inside it, and the widget's own render() fills that element.
 _WIDGETS_RENDERED = """() => [...document.querySelectorAll(
     'script[type="application/vnd.jupyter.widget-view+json"]')].every((tag) => {
   const area = tag.previousElementSibling;
@@ -159,8 +159,8 @@ _WIDGETS_RENDERED = """() => [...document.querySelectorAll(
 def wait_for_widgets(page: Page, timeout_ms: float = 30_000) -> int:
     """Wait until every saved widget on the page has rendered, then for the network to settle.
 
-    ``networkidle`` alone is not enough: the html-manager starts only after the load event and
-    after parsing its 3.6 MB bundle, often seconds after the network first went quiet.
+    ``networkidle`` alone is not enough: the runtime imports each widget's module after the page
+    is parsed, which can be after the network first went quiet.
     Returns the number of widget views on the page.
     """
     page.wait_for_function(_WIDGETS_RENDERED, timeout=timeout_ms)
@@ -175,8 +175,13 @@ def build_fixture_book(folder: Path, pages: dict[str, str]) -> Path:
     widgets run exactly as on the site: executed at build time, saved state, the self-hosted runtime.
     Returns the book's _build/html.
     """
-    if not (ROOT / "node_modules" / "anywidget").is_dir():
-        pytest.fail("node_modules/ is missing: run `bash scripts/setup` first.", pytrace=False)
+    result = run_fixture_book_build(folder, pages)
+    assert result.returncode == 0, f"building the fixture book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return folder / "_build" / "html"
+
+
+def run_fixture_book_build(folder: Path, pages: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Write `pages` as a small book with the project's _config.yml and run `jupyter-book build -W` on it."""
     shutil.copyfile(ROOT / "_config.yml", folder / "_config.yml")
     names = list(pages)
     toc = f"format: jb-book\nroot: book/{names[0]}\n"
@@ -186,14 +191,11 @@ def build_fixture_book(folder: Path, pages: dict[str, str]) -> Path:
     (folder / "book").mkdir()
     for name, text in pages.items():
         (folder / "book" / f"{name}.md").write_text(text, encoding="utf-8")
-    (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     bin_dir = Path(sys.executable).parent
     # The kernel that executes the pages must be this environment's Python, which has medialit.
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "--keep-going"],
-                            capture_output=True, text=True, timeout=600, env=env)
-    assert result.returncode == 0, f"building the fixture book failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return folder / "_build" / "html"
+    return subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "--keep-going"],
+                          capture_output=True, text=True, timeout=600, env=env)
 
 
 def artifact_path(name: str, suffix: str = ".png") -> Path:

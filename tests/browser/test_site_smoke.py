@@ -1,8 +1,9 @@
 """The built site is self-contained: its pages and its widget runtime load from the site alone.
 
-The second test builds a one-page book with the project's own _config.yml and a
-real anywidget, because whether the vendored runtime is wired correctly must not
-depend on which chapters happen to contain widgets.
+The last test builds a one-page book with the project's own _config.yml and a
+real anywidget, because whether the site's widget runtime is wired correctly must
+not depend on which chapters happen to contain widgets (what the runtime does is
+tested in test_widget_runtime.py).
 """
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ def test_saved_widget_renders_and_responds_offline(widget_site: Path, page: Page
         expect(button).to_have_text("count is 42")
         screenshot("widget")
 
-    module_requests = [u for u in page_watch.requests if "/_static/vendor/npm/anywidget@" in u]
-    assert module_requests, f"the anywidget front end was not fetched from the site: {page_watch.requests}"
+    runtime_requests = [u for u in page_watch.requests if "/_static/medialit/widget-runtime.js" in u]
+    assert runtime_requests, f"the site's widget runtime was not fetched from the site: {page_watch.requests}"
+    scripts = [u.split("?")[0].rsplit("/", 1)[-1] for u in page_watch.requests if ".js" in u]
+    assert not {"require.js", "embed-amd.js"} & set(scripts), f"a second widget runtime was loaded: {scripts}"
     page_watch.assert_clean()

@@ -19,8 +19,8 @@ BOOK = ROOT / "book"
 WIDGET_ROOTS = {"Highlighter": ".ml-hl", "ClaimSorter": ".ml-cs", "StatementComparer": ".ml-sc"}
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
 CONSTRUCTOR = re.compile(r"\b(" + "|".join(WIDGET_ROOTS) + r")\(")
-# What the page shows when the html-manager fails: its placeholder, or the widget's Python repr.
-NOT_RENDERED = re.compile(r"Loading widget|\b(?:" + "|".join(WIDGET_ROOTS) + r")\(|<medialit\.|Error displaying widget")
+# What a page shows when its widgets do not render: a placeholder, an error, or the widget's Python repr.
+NOT_RENDERED = re.compile(r"Loading widget|could not start|\b(?:" + "|".join(WIDGET_ROOTS) + r")\(|<medialit\.|Error displaying widget")
 
 pytestmark = pytest.mark.browser
 

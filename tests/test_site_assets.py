@@ -1,0 +1,56 @@
+"""The build-time checks of medialit.tooling.site_assets: the widget runtime's wiring and what it can show."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from medialit.tooling.site_assets import (
+    RUNTIME_SOURCE,
+    RUNTIME_STATIC_PATH,
+    SiteAssetError,
+    check_widget_js_config,
+    unshowable_widgets,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_project_config_passes() -> None:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    check_widget_js_config(config["sphinx"]["config"]["nb_ipywidgets_js"])
+    assert RUNTIME_SOURCE.is_file()
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({}, "must read"),
+        ({"https://cdn.jsdelivr.net/npm/requirejs@2.3.8/require.js": {}, RUNTIME_STATIC_PATH: {"defer": ""}}, "must read"),
+        ({"vendor/npm/@jupyter-widgets/html-manager@1.0.15/dist/embed-amd.js": {}}, "must read"),
+        ({RUNTIME_STATIC_PATH: {}}, "deferred classic script"),
+        ({RUNTIME_STATIC_PATH: {"defer": "", "type": "module"}}, "deferred classic script"),
+    ],
+)
+def test_other_runtime_configs_are_refused_with_the_fix(config: dict, message: str) -> None:
+    with pytest.raises(SiteAssetError, match=message) as error:
+        check_widget_js_config(config)
+    assert f"{RUNTIME_STATIC_PATH}:\n    defer: \"\"" in str(error.value), "the error must show the setting to use"
+
+
+def model(module: str, name: str) -> dict:
+    return {"model_module": module, "model_name": name, "model_module_version": "x", "state": {}}
+
+
+def test_anywidgets_and_their_layouts_are_showable() -> None:
+    state = {"state": {"a": model("anywidget", "AnyModel"), "b": model("@jupyter-widgets/base", "LayoutModel"),
+                       "c": model("@jupyter-widgets/base", "StyleModel")}}
+    assert unshowable_widgets(state) == []
+
+
+def test_every_other_widget_is_named() -> None:
+    state = {"state": {"s": model("@jupyter-widgets/controls", "IntSliderModel"), "a": model("anywidget", "AnyModel"),
+                       "v": model("@jupyter-widgets/controls", "VBoxModel")}}
+    assert unshowable_widgets(state) == ["s (@jupyter-widgets/controls IntSliderModel)",
+                                         "v (@jupyter-widgets/controls VBoxModel)"]
