@@ -2,7 +2,7 @@
 
 axe-core comes from node_modules/ (npm registry, pinned in package-lock.json by `npm ci`), never from a CDN;
 it is injected inline, so the page still makes no request to another host. Each page is audited after its
-widgets have rendered. The test fails on serious or critical violations and prints every violation of
+widgets have rendered. The test fails on moderate, serious or critical violations and prints every violation of
 any impact (rule, impact, help, target selectors); the full JSON report goes to test-artifacts/site/.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 REPORTS = ROOT / "test-artifacts" / "site"
-FAILING_IMPACTS = ("serious", "critical")
+FAILING_IMPACTS = ("moderate", "serious", "critical")
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +82,7 @@ def test_every_page_passes_axe(
         for line in format_violations(relative, [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS])
     ]
     assert not serious, (
-        f"serious or critical accessibility violations ({scheme} scheme; every violation is printed above, "
+        f"moderate, serious or critical accessibility violations ({scheme} scheme; every violation is printed above, "
         f"the full report is in {REPORTS / f'axe-{scheme}.json'}):\n" + "\n".join(serious)
     )
     page_watch.assert_clean()
