@@ -402,7 +402,11 @@ def grade_class(
     log_dir: Path | str | None = None,
     timeout: float | None = None,
 ) -> Report:
-    """Autograde every submission in `submitted/` with `workers` parallel nbgrader processes."""
+    """Autograde every submission in `submitted/` with `workers` parallel nbgrader processes.
+
+    `timeout` (seconds, None for none) bounds each worker process, i.e. all of its assignments;
+    cells are bounded by the course's `ExecutePreprocessor.timeout`.
+    """
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a whole number of at least 1, got {workers!r}")
     started = time.perf_counter()
