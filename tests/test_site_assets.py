@@ -27,16 +27,16 @@ def test_the_project_config_passes() -> None:
     "config, message",
     [
         ({}, "must read"),
-        ({"https://cdn.jsdelivr.net/npm/requirejs@2.3.8/require.js": {}, RUNTIME_STATIC_PATH: {"defer": ""}}, "must read"),
+        ({"https://cdn.jsdelivr.net/npm/requirejs@2.3.8/require.js": {}, RUNTIME_STATIC_PATH: {"async": ""}}, "must read"),
         ({"vendor/npm/@jupyter-widgets/html-manager@1.0.15/dist/embed-amd.js": {}}, "must read"),
-        ({RUNTIME_STATIC_PATH: {}}, "deferred classic script"),
-        ({RUNTIME_STATIC_PATH: {"defer": "", "type": "module"}}, "deferred classic script"),
+        ({RUNTIME_STATIC_PATH: {}}, "async \\(or deferred\\) classic script"),
+        ({RUNTIME_STATIC_PATH: {"defer": "", "type": "module"}}, "async \\(or deferred\\) classic script"),
     ],
 )
 def test_other_runtime_configs_are_refused_with_the_fix(config: dict, message: str) -> None:
     with pytest.raises(SiteAssetError, match=message) as error:
         check_widget_js_config(config)
-    assert f"{RUNTIME_STATIC_PATH}:\n    defer: \"\"" in str(error.value), "the error must show the setting to use"
+    assert f"{RUNTIME_STATIC_PATH}:\n    async: \"\"" in str(error.value), "the error must show the setting to use"
 
 
 def model(module: str, name: str) -> dict:

@@ -7,8 +7,9 @@ quickly, so it uses its own small runtime instead (medialit/tooling/widget_runti
 which explains what it does and why): this extension copies it to
 ``_static/medialit/widget-runtime.js`` and checks, at build time, that
 
-- ``nb_ipywidgets_js`` in _config.yml names exactly that file, deferred, so no
-  page loads a widget runtime from another host;
+- ``nb_ipywidgets_js`` in _config.yml names exactly that file, as a non-blocking
+  (async or deferred) classic script, so no page loads a widget runtime from
+  another host or waits for one;
 - every saved widget on every page is one the runtime can show: an anywidget
   (``AnyModel``) or the layout/style models ipywidgets attaches to it. A page
   with any other widget (an ipywidgets slider, a VBox) fails the build, with its
@@ -40,17 +41,17 @@ class SiteAssetError(RuntimeError):
 
 def check_widget_js_config(ipywidgets_js: dict[str, dict[str, Any]]) -> None:
     """Refuse a configuration that loads any other widget runtime, or loads ours so it blocks the page."""
-    expected = f'nb_ipywidgets_js:\n  {RUNTIME_STATIC_PATH}:\n    defer: ""'
+    expected = f'nb_ipywidgets_js:\n  {RUNTIME_STATIC_PATH}:\n    async: ""'
     if set(ipywidgets_js) != {RUNTIME_STATIC_PATH}:
         raise SiteAssetError(
             f"nb_ipywidgets_js names {sorted(ipywidgets_js)}; the course site serves its own widget runtime, "
             f"so _config.yml (sphinx: config:) must read\n{expected}"
         )
     attributes = ipywidgets_js[RUNTIME_STATIC_PATH] or {}
-    if "defer" not in attributes or attributes.get("type") == "module":
+    if not ({"defer", "async"} & set(attributes)) or attributes.get("type") == "module":
         raise SiteAssetError(
-            f"{RUNTIME_STATIC_PATH} must load as a deferred classic script (it reads the page once parsed, and "
-            f"module scripts do not run on pages opened from disk); got {attributes!r}. Use\n{expected}"
+            f"{RUNTIME_STATIC_PATH} must load as an async (or deferred) classic script: it must not hold up the "
+            f"page, and module scripts do not run on pages opened from disk; got {attributes!r}. Use\n{expected}"
         )
 
 

@@ -23,8 +23,10 @@
  * have nobody to talk to and do nothing. medialit/tooling/site_assets.py fails the build when a
  * page holds any other kind of widget, so nothing here has to guess how to draw one.
  *
- * Loaded as a classic deferred script, not a module: Chromium refuses module scripts on pages
- * opened from disk (file://), and the site must work from a downloaded copy.
+ * Loaded as a classic async script, not a module: Chromium refuses module scripts on pages opened
+ * from disk (file://), and the site must work from a downloaded copy. Async rather than deferred so
+ * it need not wait for the theme's deferred scripts (fontawesome.js alone is 1.5 MB): it starts
+ * when parsing ends, ~180 ms sooner on loopback (benchmarks/README.md).
  */
 (function () {
   "use strict";
@@ -263,8 +265,12 @@
     });
   }
 
+  // Start as soon as the page is parsed ("interactive"), before the theme's deferred scripts run.
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("readystatechange", function once() {
+      document.removeEventListener("readystatechange", once);
+      start();
+    });
   } else {
     start();
   }
