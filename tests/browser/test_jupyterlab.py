@@ -1,8 +1,11 @@
-"""A real client: JupyterLab on loopback, a notebook with the Highlighter run in Chromium, words marked
-with the mouse, and the marks read back in Python by the next cell.
+"""Real clients: JupyterLab and Notebook 7 on loopback, a notebook with the Highlighter run in Chromium, words
+marked with the mouse and the keyboard, and the marks read back in Python by the next cell.
 
 This is the path a student with a kernel takes: the browser writes `selection` through the widget's comm,
 the kernel validates it (snapping to whole words), and notebook code sees it.
+
+The helpers here (one server per test module, opening and running a notebook, re-running a cell) are shared
+with test_widgets_in_client.py, which drives the ClaimSorter and the StatementComparer the same way.
 """
 from __future__ import annotations
 
@@ -17,26 +20,53 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from medialit import CASE, load_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SETUP_CELL = """\
-from medialit import CASE, load_case
-from medialit.widgets import Highlighter
+SLOW = 90_000  # ms: a first load compiles a lot of JavaScript, and CI is a fresh 2-core machine
 
-widget = Highlighter(load_case(CASE), paragraphs=[1])
-widget"""
-SLOW = 90_000  # ms
-READ_CELL = 'print("SELECTION", widget.selection, widget.marked_phrases())'
+
+@dataclass(frozen=True)
+class App:
+    """A Jupyter client a student may use: the command that starts it and how its notebook page looks."""
+
+    name: str  # the `jupyter <name>` subcommand
+    title: str
+    notebook_path: str  # URL path of an open notebook, before its name
+    # Text that shows once the page's kernel is connected and idle (the two apps show it in different places).
+    kernel_idle: str
+
+
+LAB = App("lab", "JupyterLab", "/lab/tree/", ".jp-StatusBar-Widget")
+NOTEBOOK7 = App("notebook", "Notebook 7", "/notebooks/", ".jp-Notebook-ExecutionIndicator")
+APPS = [LAB, NOTEBOOK7]
+
+
+@dataclass(frozen=True)
+class Server:
+    app: App
+    base: str
+    token: str
+    folder: Path  # the server's root: notebooks written here can be opened by name
+
+    def url(self, notebook: str) -> str:
+        # `reset` starts JupyterLab from a clean layout; Notebook 7 ignores it.
+        return f"{self.base}{self.app.notebook_path}{urllib.parse.quote(notebook)}?token={self.token}&reset"
+
+    def sessions(self) -> list[dict]:
+        with urllib.request.urlopen(f"{self.base}/api/sessions?token={self.token}", timeout=10) as response:
+            return json.load(response)
 
 
 def free_port() -> int:
@@ -45,60 +75,63 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def wait_until_up(app: App, url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"jupyter lab exited with {process.returncode}:\n{log.read_text()[-3000:]}", pytrace=False)
+            pytest.fail(f"jupyter {app.name} exited with {process.returncode}:\n{log.read_text()[-3000:]}",
+                        pytrace=False)
         with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError):
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         time.sleep(0.5)
-    pytest.fail(f"jupyter lab did not answer within {timeout}s:\n{log.read_text()[-3000:]}", pytrace=False)
+    pytest.fail(f"jupyter {app.name} did not answer within {timeout}s:\n{log.read_text()[-3000:]}", pytrace=False)
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """JupyterLab on 127.0.0.1 in a temporary folder holding the notebook; yields (base URL, token)."""
-    work = tmp_path / "work"
+@contextlib.contextmanager
+def jupyter_server(app: App, folder: Path) -> Iterator[Server]:
+    """`jupyter lab` or `jupyter notebook` on 127.0.0.1 with a random token, serving folder/work.
+
+    The server runs in its own process group, so stopping it also stops the kernels it started, even when
+    the test failed.
+    """
+    work = folder / "work"
     work.mkdir()
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(SETUP_CELL), nbformat.v4.new_code_cell(READ_CELL)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, work / "highlighter.ipynb")
-
     # Private settings: no news or update checks (they would try the internet), no saved layout.
-    settings = tmp_path / "settings"
+    settings = folder / "settings"
     notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
     bin_dir = Path(sys.executable).parent
     env = {
         **os.environ,
+        # The kernel must be this environment's Python, which has medialit.
         "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(folder / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
     }
+    # JupyterLab's own update check; Notebook 7 has no such option (and no news feed).
+    lab_only = (["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+                if app is LAB else [])
     token = secrets.token_hex(16)
     port = free_port()
-    log = tmp_path / "jupyter-lab.log"
+    log = folder / f"jupyter-{app.name}.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [str(bin_dir / "jupyter"), "lab", "--no-browser", f"--ServerApp.token={token}", f"--port={port}",
-             "--ip=127.0.0.1", f"--ServerApp.root_dir={work}", "--LabApp.news_url=None",
-             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            [str(bin_dir / "jupyter"), app.name, "--no-browser", f"--ServerApp.token={token}", f"--port={port}",
+             "--ip=127.0.0.1", f"--ServerApp.root_dir={work}", *lab_only,
              # CI containers run as root; Jupyter refuses that unless asked.
              *(["--allow-root"] if os.geteuid() == 0 else [])],
             cwd=work, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(f"{base}/api/status?token={token}", process, log)
-        yield base, token
+        wait_until_up(app, f"{base}/api/status?token={token}", process, log)
+        yield Server(app, base, token, work)
     finally:
-        # Only the server this fixture started (and its kernels, in its own session) are stopped.
+        # Only the server started here (and its kernels, in its own process group) are stopped.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -109,57 +142,178 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, str]]:
             process.wait(timeout=10)
 
 
-def test_marks_made_in_jupyterlab_reach_python(lab, page: Page, page_watch, screenshot) -> None:
-    base, token = lab
+def write_notebook(server: Server, name: str, cells: list[str]) -> str:
+    """A notebook of code cells in the server's folder, for the python3 kernel; returns its name."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, server.folder / name)
+    return name
+
+
+def wait_for_idle_kernel(server: Server, page: Page, notebook: str) -> None:
+    """Until the server has an idle kernel for `notebook` and the page shows it is connected and idle."""
+    deadline = time.monotonic() + SLOW / 1000
+    sessions: list[dict] = []
+    while time.monotonic() < deadline:
+        sessions = server.sessions()
+        # Match the name too: Notebook 7 sometimes registers the session under a UUID path with the file as name.
+        if any(notebook in (s["path"], s["name"]) and (s["kernel"] or {}).get("execution_state") == "idle"
+               for s in sessions):
+            break
+        # Not time.sleep: Playwright's sync API runs the page fixture's request router only while we call into
+        # it, so sleeping here would hold every request of the page (Notebook 7 then never asks for a kernel).
+        page.wait_for_timeout(500)
+    else:
+        pytest.fail(f"{server.app.title} started no idle kernel for {notebook} within {SLOW // 1000}s; "
+                    f"the server's sessions: {sessions}", pytrace=False)
+    # The server's state alone is not enough: the page must have connected to that kernel too.
+    if server.app is LAB:
+        expect(page.locator(LAB.kernel_idle, has_text=re.compile(r"Python 3.*\|\s*Idle"))).to_be_visible(timeout=SLOW)
+    else:
+        expect(page.locator(".jp-Toolbar-kernelName")).to_contain_text("Python 3", timeout=SLOW)
+        expect(page.locator(NOTEBOOK7.kernel_idle)).to_have_attribute("data-status", "idle", timeout=SLOW)
+
+
+def open_and_run_all(server: Server, page: Page, notebook: str, cell_count: int) -> Locator:
+    """Open `notebook` in the server's client, wait for its kernel, run every cell from the menu bar.
+
+    Returns the notebook's cells; the caller waits for the outputs it needs.
+    """
     page.set_default_timeout(60_000)
-    page.goto(f"{base}/lab/tree/highlighter.ipynb?token={token}&reset", wait_until="domcontentloaded")
-    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-    # JupyterLab's first load compiles a lot of JavaScript: allow a slow machine its time.
-    expect(notebook.locator(".jp-Cell")).to_have_count(2, timeout=SLOW)
-    # Wait until the kernel is ready (the status bar says so), then Run > Run All Cells from the menu bar.
-    expect(page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"Python 3.*\|\s*Idle"))).to_be_visible(timeout=SLOW)
+    page.goto(server.url(notebook), wait_until="domcontentloaded")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    cells = panel.locator(".jp-Cell")
+    expect(cells, f"{server.app.title} did not show the notebook {notebook}").to_have_count(cell_count, timeout=SLOW)
+    wait_for_idle_kernel(server, page, notebook)
+    # Run > Run All Cells: the same menu, with the same labels, in both apps.
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    return cells
 
-    cells = notebook.locator(".jp-Cell")
+
+def output_of(cell: Locator) -> Locator:
+    return cell.locator(".jp-OutputArea-output")
+
+
+def rerun(page: Page, cell: Locator) -> None:
+    """Run one cell again (Ctrl+Enter runs it and stays on it, in both apps)."""
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+
+
+def expect_printed(cell: Locator, line: str, what: str) -> None:
+    """The cell's output is exactly `line`; the message says what did not reach Python."""
+    expect(output_of(cell), f"{what}: the cell printed something else").to_have_text(line, timeout=SLOW)
+
+
+# Notebook 7.6.5 throws this while loading its settings, before any notebook runs: its keyboard-shortcut plugin
+# reads `.schema` of a plugin it has not loaded (notebook_core.js, `pluginChanged` handler). Not ours; every other
+# uncaught error still fails the test.
+KNOWN_CLIENT_ERRORS = {NOTEBOOK7.name: {"Cannot read properties of undefined (reading 'schema')"}}
+
+
+def assert_clean_client(page_watch, app: App) -> None:
+    """The client reached only loopback and threw nothing of ours."""
+    assert not page_watch.blocked, f"{app.title} tried to reach other hosts: {page_watch.blocked}"
+    errors = [e for e in page_watch.page_errors if e not in KNOWN_CLIENT_ERRORS.get(app.name, set())]
+    assert not errors, f"uncaught errors in {app.title}: {errors}"
+
+
+# ---- the Highlighter, in both clients -------------------------------------------------------------------------
+
+HIGHLIGHTER_CELLS = [
+    """\
+from medialit import CASE, load_case
+from medialit.widgets import Highlighter
+
+widget = Highlighter(load_case(CASE), paragraphs=[1])
+widget""",
+    'print("SELECTION", widget.selection, widget.marked_phrases())',
+]
+
+
+@pytest.fixture(scope="module", params=APPS, ids=[app.name for app in APPS])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server per client for this module's tests, stopped at the end even when a test failed."""
+    app: App = request.param
+    with jupyter_server(app, tmp_path_factory.mktemp(f"jupyter-{app.name}")) as running:
+        yield running
+
+
+def open_highlighter(server: Server, page: Page, name: str) -> tuple[Locator, Locator]:
+    """Run a fresh notebook with the Highlighter; returns (its cells, the widget) once Python saw no marks."""
+    cells = open_and_run_all(server, page, write_notebook(server, name, HIGHLIGHTER_CELLS), len(HIGHLIGHTER_CELLS))
     widget = cells.nth(0).locator(".ml-hl")
-    expect(widget).to_be_visible(timeout=SLOW)
-    expect(cells.nth(1).locator(".jp-OutputArea-output")).to_contain_text("SELECTION [] []", timeout=SLOW)
+    expect(widget, f"the Highlighter did not render in {server.app.title}").to_be_visible(timeout=SLOW)
+    expect(output_of(cells.nth(1))).to_contain_text("SELECTION [] []", timeout=SLOW)
+    return cells, widget
 
-    word = lambda text: widget.locator(".ml-hl-tok").filter(has_text=re.compile(f"^{re.escape(text)}$"))  # noqa: E731
-    word("unprovoked").click()
-    word("massacre").click(modifiers=["Shift"])
-    # Then the keyboard, which JupyterLab's own shortcuts must not take over: walk to "Wednesday" with
-    # the arrow keys, mark it with Space, Tab on to "Check" and press Enter.
-    for _ in range(20):
+
+def selection_line(phrases: list[str]) -> str:
+    """What the read cell prints when `phrases` (each once in paragraph 1) are marked."""
+    paragraph = load_case(CASE).paragraph(1)
+    spans = []
+    for phrase in phrases:
+        at = paragraph.start + paragraph.text.index(phrase)
+        spans.append([at, at + len(phrase)])
+    return f"SELECTION {spans} {phrases}"
+
+
+def word(widget: Locator, text: str) -> Locator:
+    return widget.locator(".ml-hl-tok").filter(has_text=re.compile(f"^{re.escape(text)}$"))
+
+
+def test_marks_made_with_the_mouse_reach_python(server: Server, page: Page, page_watch, screenshot) -> None:
+    cells, widget = open_highlighter(server, page, "highlighter-mouse.ipynb")
+    word(widget, "unprovoked").click()
+    word(widget, "massacre").click(modifiers=["Shift"])
+    word(widget, "Wednesday").click()
+    expect(widget.locator(".ml-hl-marklist .ml-hl-quote")).to_have_text(["“unprovoked massacre”", "“Wednesday”"])
+    widget.get_by_role("button", name="Check").click()
+    expect(widget.locator(".ml-hl-feedback")).to_be_visible()
+
+    # Run the following cell again: Python reads the marks the browser sent.
+    rerun(page, cells.nth(1))
+    expect_printed(cells.nth(1), selection_line(["unprovoked massacre", "Wednesday"]),
+                   f"the marks made with the mouse in {server.app.title} did not reach Highlighter.selection")
+    # A window tall enough for the marked text, the feedback and the printed selection in one picture.
+    page.set_viewport_size({"width": 1280, "height": 2000})
+    widget.locator(".ml-hl-title").scroll_into_view_if_needed()
+    screenshot(server.app.name)
+    assert_clean_client(page_watch, server.app)
+
+
+def test_marks_made_with_the_keyboard_reach_python(
+        server: Server, page: Page, page_watch, request: pytest.FixtureRequest) -> None:
+    if server.app is NOTEBOOK7:
+        # Strict: when Notebook 7 (or the widget) starts letting the keys through, this XPASSes and fails,
+        # so the marker has to come off.
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "Notebook 7.6.5 swallows the arrow keys inside the Highlighter: a keydown listener it registers on "
+            "the document (capture phase) calls preventDefault and stops the event before the widget's own "
+            "listener, despite data-lm-suppress-shortcuts on the widget. Reported, not fixed here.")))
+    cells, widget = open_highlighter(server, page, "highlighter-keys.ipynb")
+    # The keyboard only, which the client's own shortcuts must not take over: into the text, the arrow keys to
+    # "Wednesday", Space marks it, Tab on to "Check" and Enter.
+    widget.locator(".ml-hl-tok").first.focus()
+    for _ in range(80):
         if page.locator(":focus").inner_text() == "Wednesday":
             break
         page.keyboard.press("ArrowRight")
-    expect(page.locator(":focus")).to_have_text("Wednesday")
+    expect(page.locator(":focus"), f"the arrow keys did not move between words in {server.app.title}"
+           ).to_have_text("Wednesday")
     page.keyboard.press("Space")
-    expect(widget.locator(".ml-hl-marklist .ml-hl-quote")).to_have_text(["“unprovoked massacre”", "“Wednesday”"])
+    expect(widget.locator(".ml-hl-marklist .ml-hl-quote")).to_have_text(["“Wednesday”"])
     for _ in range(5):
         page.keyboard.press("Tab")
         if page.locator(":focus").inner_text() == "Check":
             break
     page.keyboard.press("Enter")
     expect(widget.locator(".ml-hl-feedback")).to_be_visible()
-    expect(cells).to_have_count(2)  # no notebook shortcut fired (Enter, arrows and Space all have one)
+    expect(cells, "a notebook shortcut fired (Enter, arrows and Space all have one)").to_have_count(2)
 
-    # Run the following cell again: Python reads the marks the browser sent.
-    cells.nth(1).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+Enter")  # run this cell and stay on it
-    case = load_case(CASE)
-    paragraph = case.paragraph(1)
-    expected = []
-    for phrase in ("unprovoked massacre", "Wednesday"):
-        at = paragraph.start + paragraph.text.index(phrase)
-        expected.append([at, at + len(phrase)])
-    line = f"SELECTION {expected} {['unprovoked massacre', 'Wednesday']}"
-    expect(cells.nth(1).locator(".jp-OutputArea-output")).to_have_text(line, timeout=SLOW)
-    # A window tall enough for the marked text, the feedback and the printed selection in one picture.
-    page.set_viewport_size({"width": 1280, "height": 2000})
-    widget.locator(".ml-hl-title").scroll_into_view_if_needed()
-    screenshot("jupyterlab")
-    assert not page_watch.blocked, f"JupyterLab tried to reach other hosts: {page_watch.blocked}"
-    assert not page_watch.page_errors, page_watch.page_errors
+    rerun(page, cells.nth(1))
+    expect_printed(cells.nth(1), selection_line(["Wednesday"]),
+                   f"the marks made with the keyboard in {server.app.title} did not reach Highlighter.selection")
+    assert_clean_client(page_watch, server.app)
