@@ -1,0 +1,127 @@
+"""The ClaimSorter and the StatementComparer in a real client: JupyterLab on loopback, the widgets run in
+Chromium, answered with the mouse and the keyboard, and a following cell prints what reached Python.
+
+The static-site tests (test_claim_sorter_browser.py, test_statement_comparer_browser.py) have no kernel; these
+check the other half of a student's path: each choice travels through the widget's comm to `answers` (and
+`revealed`), where the kernel validates it and notebook code reads it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from test_jupyterlab import (
+    LAB, SLOW, Server, assert_clean_client, expect_printed, jupyter_server, open_and_run_all, output_of, rerun,
+    write_notebook,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One JupyterLab for this module's tests, stopped at the end even when a test failed."""
+    with jupyter_server(LAB, tmp_path_factory.mktemp("jupyter-lab-widgets")) as running:
+        yield running
+
+
+# json.dumps with sorted keys: one exact line to compare, whatever order the browser sent the keys in.
+SORTER_CELLS = [
+    """\
+from medialit import CASE, load_case
+from medialit.widgets import ClaimSorter
+
+sorter = ClaimSorter(load_case(CASE), paragraphs=[2, 3])
+sorter""",
+    'import json\nprint("ANSWERS", json.dumps(sorter.answers, sort_keys=True))',
+]
+
+
+def test_claim_sorter_answers_reach_python(server: Server, page: Page, page_watch) -> None:
+    cells = open_and_run_all(server, page, write_notebook(server, "claim-sorter.ipynb", SORTER_CELLS), 2)
+    widget = cells.nth(0).locator(".ml-cs")
+    expect(widget, "the ClaimSorter did not render in JupyterLab").to_be_visible(timeout=SLOW)
+    expect(output_of(cells.nth(1))).to_have_text("ANSWERS {}", timeout=SLOW)
+    card = lambda claim_id: widget.locator(f'.ml-cs-card[data-claim="{claim_id}"]')  # noqa: E731
+
+    # cl-03 with the mouse: two radios and one word.
+    box = card("cl-03")
+    box.get_by_label("Named source").check()
+    box.get_by_label(re.compile("^Interpretation")).check()
+    box.locator(".ml-cs-token").filter(has_text=re.compile("^denounced$")).click()
+    expect(box.locator(".ml-cs-chosen")).to_have_text("Reporting verb: “denounced”.")
+
+    # cl-05 with the keyboard only: Space picks a radio; the arrow keys walk the words; Enter picks one and
+    # Enter on its neighbour extends the choice. JupyterLab has shortcuts for all of these keys.
+    box = card("cl-05")
+    box.get_by_label("Anonymous source").focus()
+    page.keyboard.press("Space")
+    box.get_by_label(re.compile("^Fact")).focus()
+    page.keyboard.press("Space")
+    box.locator(".ml-cs-token").first.focus()
+    words = box.locator(".ml-cs-token").all_inner_texts()
+    for _ in range(words.index("proudly")):
+        page.keyboard.press("ArrowRight")
+    expect(box.locator(".ml-cs-token").nth(words.index("proudly"))).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(box.locator(".ml-cs-chosen")).to_have_text("Reporting verb: “proudly claimed”.")
+    expect(box.get_by_label("Anonymous source")).to_be_checked()
+    expect(cells, "a notebook shortcut fired (Space, arrows and Enter all have one)").to_have_count(2)
+
+    rerun(page, cells.nth(1))
+    answers = {
+        "cl-03": {"attribution": "named", "kind": "interpretation", "reporting_verb": "denounced"},
+        "cl-05": {"attribution": "anonymous", "kind": "fact", "reporting_verb": "proudly claimed"},
+    }
+    expect_printed(cells.nth(1), f"ANSWERS {json.dumps(answers, sort_keys=True)}",
+                   "the choices made in JupyterLab did not reach ClaimSorter.answers")
+    assert_clean_client(page_watch, LAB)
+
+
+COMPARER_CELLS = [
+    """\
+from medialit import CASE, load_case
+from medialit.widgets import StatementComparer
+
+comparer = StatementComparer(load_case(CASE))
+comparer""",
+    'import json\nprint("ANSWERS", json.dumps(comparer.answers, sort_keys=True), "REVEALED", comparer.revealed)',
+]
+# Letters that are JupyterLab command-mode shortcuts (a, b, d, m, y, z...) must go into the text, not the notebook.
+CHECKABLE = "A named list of the dead could be checked by a reporter."
+GAINS = "Each side, the article's voice too, may gain by a bigger or smaller figure."
+
+
+def test_statement_comparer_answers_and_reveal_reach_python(server: Server, page: Page, page_watch) -> None:
+    cells = open_and_run_all(server, page, write_notebook(server, "statement-comparer.ipynb", COMPARER_CELLS), 2)
+    widget = cells.nth(0).locator(".ml-sc")
+    expect(widget, "the StatementComparer did not render in JupyterLab").to_be_visible(timeout=SLOW)
+    expect(output_of(cells.nth(1))).to_have_text("ANSWERS {} REVEALED False", timeout=SLOW)
+
+    # The first prompt with the mouse, then Tab to the second and type; Tab past the third to the reveal
+    # button and press Enter.
+    widget.get_by_label("Which of these figures could someone check").click()
+    page.keyboard.type(CHECKABLE)
+    page.keyboard.press("Tab")
+    expect(widget.get_by_label("What might each source")).to_be_focused()
+    page.keyboard.type(GAINS)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    reveal = widget.locator("button.ml-sc-reveal")
+    expect(reveal).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(reveal).to_have_attribute("aria-expanded", "true")
+    expect(widget.locator(".ml-sc-later")).to_be_visible()
+    expect(cells, "a notebook shortcut fired while typing").to_have_count(2)
+
+    rerun(page, cells.nth(1))
+    answers = {"checkable": CHECKABLE, "gains": GAINS}
+    expect_printed(cells.nth(1), f"ANSWERS {json.dumps(answers, sort_keys=True)} REVEALED True",
+                   "the notes typed and the reveal pressed in JupyterLab did not reach StatementComparer")
+    assert_clean_client(page_watch, LAB)
