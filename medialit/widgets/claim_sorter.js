@@ -18,6 +18,17 @@ const FIELD_NAMES = {
   reporting_verb: "Reporting verb",
 };
 
+// Lumino (JupyterLab, Notebook 7) tests its shortcut selectors against the focused element before it
+// walks up to an ancestor marked data-lm-suppress-shortcuts, so Notebook 7 took the arrow keys from a
+// focused word (tests/browser/test_jupyterlab.py). Every element that can hold focus carries the mark.
+const FOCUSABLE_TAGS = new Set(["button", "input", "select", "textarea", "summary", "a"]);
+
+function keepKeysInWidget(node) {
+  node.setAttribute("data-lm-suppress-shortcuts", "true");
+  node.setAttribute("data-p-suppress-shortcuts", "true");
+  return node;
+}
+
 function h(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
@@ -30,6 +41,7 @@ function h(tag, attrs = {}, children = []) {
     if (child === null || child === undefined) continue;
     node.append(typeof child === "string" ? document.createTextNode(child) : child);
   }
+  if (FOCUSABLE_TAGS.has(tag) || node.hasAttribute("tabindex")) keepKeysInWidget(node);
   return node;
 }
 

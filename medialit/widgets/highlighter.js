@@ -170,10 +170,22 @@ const EXPERTS_DISAGREE =
 
 let instances = 0;
 
+// Lumino (JupyterLab, Notebook 7) tests its shortcut selectors against the focused element before it
+// walks up to an ancestor marked data-lm-suppress-shortcuts, so Notebook 7 took the arrow keys from a
+// focused word (tests/browser/test_jupyterlab.py). Every element that can hold focus carries the mark.
+const FOCUSABLE_TAGS = new Set(["button", "input", "select", "textarea", "summary", "a"]);
+
+function keepKeysInWidget(node) {
+  node.setAttribute("data-lm-suppress-shortcuts", "true");
+  node.setAttribute("data-p-suppress-shortcuts", "true");
+  return node;
+}
+
 function make(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
+  if (FOCUSABLE_TAGS.has(tag)) keepKeysInWidget(node);
   return node;
 }
 
@@ -204,11 +216,8 @@ function render({ model, el }) {
   const root = make("div", "ml-hl");
   root.setAttribute("role", "group");
   root.setAttribute("aria-labelledby", `${uid}-title`);
-  // Lumino (JupyterLab, Notebook 7) handles shortcut keys in the capture phase, before the widget sees
-  // them. JupyterLab 4.6 leaves our keys alone (tests/browser/test_jupyterlab.py), but other versions
-  // and user key maps may not: inside the widget the keys belong to the widget.
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
-  root.setAttribute("data-p-suppress-shortcuts", "true");
+  // Inside the widget the keys belong to the widget (see keepKeysInWidget).
+  keepKeysInWidget(root);
   const title = make("p", "ml-hl-title", "Mark the loaded language");
   title.id = `${uid}-title`;
   const help = make("p", "ml-hl-help",
@@ -243,6 +252,7 @@ function render({ model, el }) {
       node.setAttribute("role", "option");
       node.setAttribute("aria-selected", "false");
       node.tabIndex = -1;
+      keepKeysInWidget(node);
       node.dataset.index = String(t);
       token.node = node;
       list.append(node);

@@ -17,10 +17,22 @@ const INK = "#1b1b1b";
 const KILLED = "#0b3d6b";
 const WOUNDED = "#7a3300";
 
+// Lumino (JupyterLab, Notebook 7) tests its shortcut selectors against the focused element before it
+// walks up to an ancestor marked data-lm-suppress-shortcuts, so Notebook 7 took the arrow keys from a
+// focused word (tests/browser/test_jupyterlab.py). Every element that can hold focus carries the mark.
+const FOCUSABLE_TAGS = new Set(["button", "input", "select", "textarea", "summary", "a"]);
+
+function keepKeysInWidget(node) {
+  node.setAttribute("data-lm-suppress-shortcuts", "true");
+  node.setAttribute("data-p-suppress-shortcuts", "true");
+  return node;
+}
+
 function h(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
   setAttrs(node, attrs);
   append(node, children);
+  if (FOCUSABLE_TAGS.has(tag) || node.hasAttribute("tabindex")) keepKeysInWidget(node);
   return node;
 }
 

@@ -284,15 +284,7 @@ def test_marks_made_with_the_mouse_reach_python(server: Server, page: Page, page
     assert_clean_client(page_watch, server.app)
 
 
-def test_marks_made_with_the_keyboard_reach_python(
-        server: Server, page: Page, page_watch, request: pytest.FixtureRequest) -> None:
-    if server.app is NOTEBOOK7:
-        # Strict: when Notebook 7 (or the widget) starts letting the keys through, this XPASSes and fails,
-        # so the marker has to come off.
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Notebook 7.6.5 swallows the arrow keys inside the Highlighter: a keydown listener it registers on "
-            "the document (capture phase) calls preventDefault and stops the event before the widget's own "
-            "listener, despite data-lm-suppress-shortcuts on the widget. Reported, not fixed here.")))
+def test_marks_made_with_the_keyboard_reach_python(server: Server, page: Page, page_watch) -> None:
     cells, widget = open_highlighter(server, page, "highlighter-keys.ipynb")
     # The keyboard only, which the client's own shortcuts must not take over: into the text, the arrow keys to
     # "Wednesday", Space marks it, Tab on to "Check" and Enter.
