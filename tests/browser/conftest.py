@@ -194,7 +194,7 @@ def run_fixture_book_build(folder: Path, pages: dict[str, str]) -> subprocess.Co
     bin_dir = Path(sys.executable).parent
     # The kernel that executes the pages must be this environment's Python, which has medialit.
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "--keep-going"],
+    return subprocess.run([sys.executable, "-m", "medialit.tooling.build_book", "build", str(folder), "-W", "--keep-going"],
                           capture_output=True, text=True, timeout=600, env=env)
 
 
