@@ -168,6 +168,20 @@ def wait_for_widgets(page: Page, timeout_ms: float = 30_000) -> int:
     return page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
 
 
+# The front matter of a MyST Markdown notebook run by the Python 3 kernel: the start of every fixture page.
+MYST_PAGE_HEAD = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
 def build_fixture_book(folder: Path, pages: dict[str, str]) -> Path:
     """Build `pages` (name -> MyST notebook text) as a small book with the project's _config.yml.
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import build_fixture_book
+from conftest import MYST_PAGE_HEAD, build_fixture_book
 from medialit import CASE, load_case
 from medialit.widgets import ClaimSorter
 
@@ -26,19 +26,8 @@ IMG_PAYLOAD = '<img src=x onerror="window.__pwned=2">'
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGE_HEAD = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
-PRACTICE_PAGE = PAGE_HEAD + f"""# Claim sorter test page
+PRACTICE_PAGE = MYST_PAGE_HEAD + f"""# Claim sorter test page
 
 ```{{code-cell}} ipython3
 from medialit import CASE, load_case
@@ -53,7 +42,7 @@ PRESET = {
     "cl-05": {"attribution": "named", "kind": "fact", "reporting_verb": "proudly claimed"},
     "cl-04": {"attribution": "unsourced", "kind": None, "reporting_verb": "none"},
 }
-PRESET_PAGE = PAGE_HEAD + f"""# Claim sorter with answers set in Python
+PRESET_PAGE = MYST_PAGE_HEAD + f"""# Claim sorter with answers set in Python
 
 ```{{code-cell}} ipython3
 from medialit import CASE, load_case
@@ -65,7 +54,7 @@ sorter
 ```
 """
 
-HOSTILE_PAGE = PAGE_HEAD + """# Claim sorter with markup in its data
+HOSTILE_PAGE = MYST_PAGE_HEAD + """# Claim sorter with markup in its data
 
 ```{code-cell} ipython3
 from medialit import CASE, load_case

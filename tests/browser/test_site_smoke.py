@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import build_fixture_book
+from conftest import MYST_PAGE_HEAD, build_fixture_book
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,17 +90,7 @@ def test_no_page_names_a_script_or_stylesheet_on_another_host(built_site: Path, 
     assert not offenders, "\n".join(offenders)
 
 
-WIDGET_PAGE = '''---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-# Widget runtime check
+WIDGET_PAGE = MYST_PAGE_HEAD + '''# Widget runtime check
 
 ```{code-cell} ipython3
 import anywidget

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import build_fixture_book
+from conftest import MYST_PAGE_HEAD, build_fixture_book
 from medialit import CASE, load_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,19 +23,8 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGE_HEAD = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
 
-PRACTICE_PAGE = PAGE_HEAD + """# Statement comparer test page
+PRACTICE_PAGE = MYST_PAGE_HEAD + """# Statement comparer test page
 
 ```{code-cell} ipython3
 from medialit import CASE, load_case
@@ -46,7 +35,7 @@ StatementComparer(load_case(CASE))
 """
 
 PRESET_NOTE = "Notes written in Python before the page was saved."
-PRESET_PAGE = PAGE_HEAD + f"""# Statement comparer with answers set in Python
+PRESET_PAGE = MYST_PAGE_HEAD + f"""# Statement comparer with answers set in Python
 
 ```{{code-cell}} ipython3
 from medialit import CASE, load_case
@@ -59,7 +48,7 @@ comparer
 ```
 """
 
-HOSTILE_PAGE = PAGE_HEAD + """# Statement comparer with markup in its data
+HOSTILE_PAGE = MYST_PAGE_HEAD + """# Statement comparer with markup in its data
 
 ```{code-cell} ipython3
 from medialit import CASE, load_case

@@ -13,23 +13,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import build_fixture_book, run_fixture_book_build
+from conftest import MYST_PAGE_HEAD, build_fixture_book, run_fixture_book_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HEADER = '''---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-'''
 
-PROBE_PAGE = HEADER + '''# Runtime probe
+PROBE_PAGE = MYST_PAGE_HEAD + '''# Runtime probe
 
 ```{code-cell} ipython3
 import anywidget
@@ -87,7 +76,7 @@ Broken()
 ```
 '''
 
-SLIDER_PAGE = HEADER + '''# A widget the runtime cannot show
+SLIDER_PAGE = MYST_PAGE_HEAD + '''# A widget the runtime cannot show
 
 ```{code-cell} ipython3
 import ipywidgets
