@@ -20,10 +20,10 @@ c.ExecutePreprocessor.timeout = 60
 # exchange; the course's own tests never use it.
 # c.Exchange.root = "/srv/nbgrader/exchange"
 
-# Grading hardening (medialit/grading.py): hidden tests are taken out of test cells before the
+# Grading hardening (medialit/grading/nbgrader_steps.py): hidden tests are taken out of test cells before the
 # student's kernel runs, each answer is scored in this grader process (so nothing a student's code
 # patches in its kernel can change a score), edited or deleted locked cells flag the submission in
 # the gradebook, and deleted test cells are put back.
-from medialit.grading import configure_nbgrader  # noqa: E402
+from medialit.grading.nbgrader_steps import configure_nbgrader  # noqa: E402
 
 configure_nbgrader(c)

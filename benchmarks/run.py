@@ -203,8 +203,8 @@ def execute_plain(root: Path) -> int:
 
 
 def run_grade_class(course: Path, workers: int, log_dir: Path) -> tuple[int, int]:
-    """`python -m medialit.tooling.grade_class` as an instructor runs it, start-up included; (graded, failed)."""
-    result = run([sys.executable, "-m", "medialit.tooling.grade_class", "--course-dir", str(course),
+    """`python -m medialit.grading.class_runner` as an instructor runs it, start-up included; (graded, failed)."""
+    result = run([sys.executable, "-m", "medialit.grading.class_runner", "--course-dir", str(course),
                   "--workers", str(workers), "--log-dir", str(log_dir)], check=False)
     found = re.search(r"graded (\d+), failed (\d+)", result.stdout)
     if found is None:

@@ -228,7 +228,7 @@ def test_export_writes_one_row_per_student_and_assignment(graded: Graded) -> Non
 
 
 def test_the_instructor_report_names_flags_and_failures(graded: Graded) -> None:
-    from medialit.grading import report
+    from medialit.grading.report import report
 
     lines = {tuple(line.split()[:2]): line for line in report(str(graded.course))}
     assert "FLAGGED" in lines[(ATTACKED, "attack-edit-locked")]

@@ -3,7 +3,7 @@
 A small class (5 students, every assignment in solutions/, answers right, half right, untouched,
 with a syntax error, and not even JSON) is autograded twice from the
 same starting course: once by one sequential `nbgrader autograde <assignment>` per assignment, once
-by `python -m medialit.tooling.grade_class --workers 2`. The two gradebooks must agree on every
+by `python -m medialit.grading.class_runner --workers 2`. The two gradebooks must agree on every
 grade, comment, timestamp and penalty, hold exactly one of each per student and cell, and the
 grades must be the ones the answers deserve (full, none, in between).
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from medialit.tooling.grade_class import grade_class, load_course, main
+from medialit.grading.class_runner import grade_class, load_course, main
 
 # Two full gradings of the class (sequential and parallel): about 2.5 minutes on 2 idle cores.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
@@ -218,7 +218,7 @@ def test_bad_arguments_say_what_to_fix(course: Path, tmp_path: Path) -> None:
 
 def test_row_by_row_copy_is_lossless(graded: tuple[Path, Path, int], tmp_path: Path) -> None:
     """The copy used for a gradebook on a server, exercised here from SQLite to SQLite."""
-    from medialit.tooling.grade_class import copy_rows
+    from medialit.grading.class_runner import copy_rows
 
     _, parallel, _ = graded
     copy_rows(f"sqlite:///{load_course(parallel).db_path}", tmp_path / "copy.db")
@@ -233,7 +233,7 @@ def test_merge_keeps_what_the_instructor_entered(graded: tuple[Path, Path, int],
     """A regrade must not wipe manual scores, extra credit or manual comments from an earlier round."""
     from nbgrader.api import Gradebook
 
-    from medialit.tooling.grade_class import merge_submission
+    from medialit.grading.class_runner import merge_submission
 
     sequential, parallel, _ = graded
     target_db = tmp_path / "gradebook.db"

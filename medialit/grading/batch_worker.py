@@ -1,6 +1,6 @@
 """One grade_class worker: `nbgrader autograde <assignment>` for several assignments in one process.
 
-    python -m medialit.tooling.autograde_batch --results FILE --log-dir DIR [--throwaway-gradebook PATH]
+    python -m medialit.grading.batch_worker --results FILE --log-dir DIR [--throwaway-gradebook PATH]
         -- ASSIGNMENT [ASSIGNMENT ...] -- NBGRADER_ARGS...
 
 Run inside a worker's course copy (the current directory holds its nbgrader_config.py). For each
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("usage: autograde_batch OPTIONS -- ASSIGNMENT... -- NBGRADER_ARGS...")
     first = argv.index("--")
     second = argv.index("--", first + 1)
-    parser = argparse.ArgumentParser(prog="python -m medialit.tooling.autograde_batch")
+    parser = argparse.ArgumentParser(prog="python -m medialit.grading.batch_worker")
     parser.add_argument("--results", required=True)
     parser.add_argument("--log-dir", required=True)
     parser.add_argument("--throwaway-gradebook")

@@ -1,8 +1,8 @@
 """Autograde a whole class in parallel without losing a grade.
 
-    python -m medialit.tooling.grade_class --workers 2              # every submission in submitted/
-    python -m medialit.tooling.grade_class --workers 4 capstone     # one assignment
-    python -m medialit.tooling.grade_class --force --course-dir /srv/course
+    python -m medialit.grading.class_runner --workers 2              # every submission in submitted/
+    python -m medialit.grading.class_runner --workers 4 capstone     # one assignment
+    python -m medialit.grading.class_runner --force --course-dir /srv/course
 
 Why not just start several `nbgrader autograde --student ...` at once: nbgrader's default
 gradebook is one SQLite file, and SQLite takes one writer at a time: a writer that waits
@@ -12,7 +12,7 @@ autograders of the same new student race to create the student's row.
 So each worker grades a disjoint share of the (assignment, student) pairs with the real
 `nbgrader autograde` (one Python process per worker runs nbgrader's autograde app for each of
 its assignments in turn, so nbgrader's start-up is paid once per worker:
-medialit/tooling/autograde_batch.py), inside its own throw-away copy of the course: its own SQLite copy of the
+medialit/grading/batch_worker.py), inside its own throw-away copy of the course: its own SQLite copy of the
 gradebook (so it also holds the cells, extensions and manual scores of earlier rounds; taken
 with SQLite's backup API, or row by row when the course gradebook is on a server such as
 PostgreSQL), the course's nbgrader_config.py (timeouts, limits), a link to the source directory
@@ -280,10 +280,10 @@ def worker_command(course: Course, job: Job) -> list[str]:
     """One process per worker: nbgrader's autograde app for each of its assignments in turn.
 
     The same as `nbgrader autograde <assignment> --force ...` once per assignment, without paying
-    nbgrader's 4 s import again for every assignment (medialit/tooling/autograde_batch.py).
+    nbgrader's 4 s import again for every assignment (medialit/grading/batch_worker.py).
     """
     return [
-        sys.executable, "-m", "medialit.tooling.autograde_batch",
+        sys.executable, "-m", "medialit.grading.batch_worker",
         "--results", str(job.results_file),
         "--log-dir", str(job.log_dir),
         # The worker's own copy of the gradebook, deleted after the merge: no fsync needed there.
@@ -449,7 +449,7 @@ def grade_class(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m medialit.tooling.grade_class",
+        prog="python -m medialit.grading.class_runner",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,0 +1,34 @@
+"""Grading for the course's nbgrader assignments. No module here holds an answer key.
+
+One job per module:
+
+* ``checks``         what students run beside each answer: form checks with kind hints, ``submit``
+* ``award``          hidden-key scoring: ``award(task, spec)`` in the hidden tests, ``score_task``
+* ``nbgrader_steps`` the autograde preprocessors and ``configure_nbgrader(c)`` for nbgrader_config.py
+* ``sandbox``        the jail every student kernel runs in while it is graded
+* ``sanitize``       what Formgrader and the feedback pages may render of a student's notebook
+* ``class_runner``   parallel autograding of a whole class (``batch_worker`` is one worker)
+* ``report``         every submission's status, the report and the export
+
+The notebooks in solutions/ use ``from medialit import grading`` and call the names re-exported
+below; ``nbgrader_config.py`` calls ``configure_nbgrader``, imported lazily so a student's kernel
+does not pay for nbgrader.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .award import TaskResult, award, hidden_awards, score_task, split_hidden
+from .checks import (ANSWER_MIME, AnswerError, check_labels, check_numbers, check_phrases, check_words, plain,
+                     submit)
+
+__all__ = ["ANSWER_MIME", "AnswerError", "TaskResult", "award", "check_labels", "check_numbers", "check_phrases",
+           "check_words", "configure_nbgrader", "hidden_awards", "plain", "score_task", "split_hidden", "submit"]
+
+
+def __getattr__(name: str) -> Any:
+    # nbgrader's steps import nbconvert; only the grader needs them.
+    if name in {"configure_nbgrader", "FlagTampering", "StashHiddenTests", "ScoreAnswers", "STASHED_NOTE"}:
+        from . import nbgrader_steps
+        return getattr(nbgrader_steps, name)
+    raise AttributeError(f"module 'medialit.grading' has no attribute {name!r}")

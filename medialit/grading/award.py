@@ -1,0 +1,176 @@
+"""Hidden-key scoring: a hidden-test spec and a plain answer in, points and feedback out.
+
+``award(task, spec)`` sits in the hidden tests of solutions/; ``spec`` (a literal dict) carries the
+key. ``score_task(spec, answer)`` is the one scoring function: it calls ``medialit.scoring``. Under
+``nbgrader autograde`` the hidden tests never reach the student's kernel: ``split_hidden`` and
+``hidden_awards`` read them in the grader (``nbgrader_steps.StashHiddenTests``) and in the key-leak
+tests.
+
+Scoring policy (stated to students in each notebook):
+
+* phrases: points x F1 (span F1 of DESIGN.md section 3, via ``medialit.scoring.span_prf``), rounded
+  to 0.01; an F1 below ``spec["min_f1"]`` (default 0.4) earns 0, so marking whole sentences or the
+  whole paragraph does not earn points.
+* labels, words: points x (correct items / items), per item and field.
+* numbers: points x (numbers within tolerance / numbers).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import scoring
+from ..case import Case
+from .checks import _SUBMITTED, AnswerError, _case, _norm, _region, check_labels, check_numbers, check_phrases, check_words
+
+# nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
+HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
+HIDDEN_END = "END HIDDEN TESTS"
+DEFAULT_MIN_F1 = 0.4
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaskResult:
+    points: float
+    max_points: float
+    feedback: str
+
+
+def _spec_error(problem: str) -> ValueError:
+    return ValueError(f"grading spec: {problem} (fix the hidden tests in solutions/).")
+
+
+def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = None) -> TaskResult:
+    """Score one answer (plain JSON values) against one hidden-test spec."""
+    case = case or _case()
+    kind, points = spec.get("kind"), spec.get("points")
+    if type(points) not in (int, float) or points <= 0:
+        raise _spec_error(f"points must be a positive number, not {points!r}")
+    try:
+        if kind == "phrases":
+            fraction, feedback = _score_phrases(spec, answer, case)
+        elif kind == "labels":
+            fraction, feedback = _score_labels(spec, answer)
+        elif kind == "words":
+            fraction, feedback = _score_words(spec, answer, case)
+        elif kind == "numbers":
+            fraction, feedback = _score_numbers(spec, answer)
+        else:
+            raise _spec_error(f"unknown kind {kind!r}")
+    except AnswerError as error:
+        return TaskResult(0.0, float(points), f"No points: {error}")
+    earned = math.floor(points * fraction * 100 + 1e-9) / 100
+    return TaskResult(earned, float(points), feedback + f"\nPoints: {earned:g} of {points:g}.")
+
+
+def _score_phrases(spec: Mapping[str, Any], answer: object, case: Case) -> tuple[float, str]:
+    paragraphs = spec["paragraphs"]
+    start, end, where = _region(case, paragraphs)
+    phrases = check_phrases(answer, paragraphs, name="your phrases", case=case)
+    student = scoring.phrases_to_spans(phrases, case.text, within=(start, end), where=where)
+    key_phrases = [record["phrase"] for record in spec["key"]]
+    try:
+        key = scoring.phrases_to_spans(key_phrases, case.text, within=(start, end), where=where)
+    except ValueError as error:
+        raise _spec_error(str(error)) from None
+    result = scoring.span_prf(student, key)
+    min_f1 = spec.get("min_f1", DEFAULT_MIN_F1)
+    fraction = result.f1 if result.f1 >= min_f1 else 0.0
+    note = "" if fraction else f"\nAn F1 below {min_f1:g} earns no points."
+    return fraction, result.summary() + note
+
+
+def _score_labels(spec: Mapping[str, Any], answer: object) -> tuple[float, str]:
+    key, allowed = spec["key"], spec["allowed"]
+    clean = check_labels(answer, list(key), allowed, name="your answer")
+    result = scoring.score_labels(clean, key, allowed=allowed)
+    # Per-item right/wrong, never the expected label: feedback goes to students and must not carry the key.
+    lines = [f"You got {result.correct} of {result.total} right."]
+    for item in result.items:
+        label = item.item if item.field is None else f"{item.item} ({item.field})"
+        lines.append(f"  {label}: {'right' if item.correct else 'not right'}")
+    return result.score, "\n".join(lines)
+
+
+def _score_words(spec: Mapping[str, Any], answer: object, case: Case) -> tuple[float, str]:
+    key, paragraphs = spec["key"], spec["paragraphs"]
+    clean = check_words(answer, list(key), paragraphs, name="your answer", case=case)
+    right = {item: _norm(clean[item]) in {_norm(form) for form in forms} for item, forms in key.items()}
+    lines = [f"You got {sum(right.values())} of {len(right)} right."]
+    lines += [f"  {item}: {'right' if ok else 'not right'}" for item, ok in right.items()]
+    return sum(right.values()) / len(right), "\n".join(lines)
+
+
+def _score_numbers(spec: Mapping[str, Any], answer: object) -> tuple[float, str]:
+    key = spec["key"]
+    clean = check_numbers(answer, list(key), name="your answer")
+    right = {name: abs(clean[name] - want["value"]) <= want.get("tolerance", 0) for name, want in key.items()}
+    lines = [f"You got {sum(right.values())} of {len(right)} right."]
+    lines += [f"  {name}: {'right' if ok else 'not right'}" for name, ok in right.items()]
+    return sum(right.values()) / len(right), "\n".join(lines)
+
+
+def award(task: str, spec: Mapping[str, Any]) -> float:
+    """Hidden-test entry point when a solution notebook runs in plain Jupyter (or under nbval).
+
+    Under ``nbgrader autograde`` the hidden tests never reach the kernel (``StashHiddenTests``); if
+    this runs there anyway, the course's nbgrader_config.py lacks ``configure_nbgrader(c)`` and the
+    grade would be computed in a kernel the student controls, so it refuses loudly.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        raise RuntimeError("medialit's grading preprocessors are not configured: add "
+                           "`from medialit.grading import configure_nbgrader; configure_nbgrader(c)` "
+                           "to nbgrader_config.py and autograde again.")
+    if task not in _SUBMITTED:
+        raise AnswerError(f"No answer was recorded for task {task}: run the checks above first.")
+    result = score_task(spec, json.loads(_SUBMITTED[task])["answer"])
+    print(result.feedback)
+    return result.points
+
+
+# --------------------------------------------------------------------------------------------
+# Reading hidden tests (the grader, tests/test_no_key_leak.py)
+# --------------------------------------------------------------------------------------------
+
+def split_hidden(source: str) -> tuple[str, str | None]:
+    """Return (source without the hidden-test region, the region's lines) as nbgrader delimits them."""
+    kept: list[str] = []
+    hidden: list[str] = []
+    inside = found = False
+    for line in source.split("\n"):
+        if HIDDEN_BEGIN in line:
+            if inside:
+                raise ValueError("nested hidden-test regions")
+            inside = found = True
+        elif HIDDEN_END in line:
+            inside = False
+        elif inside:
+            hidden.append(line)
+        else:
+            kept.append(line)
+    if inside:
+        raise ValueError("a hidden-test region has no end marker")
+    return "\n".join(kept), ("\n".join(hidden) if found else None)
+
+
+def hidden_awards(hidden: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every ``award("task", {...})`` call in a hidden-test region, with its literal spec."""
+    calls = []
+    for node in ast.walk(ast.parse(hidden)):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "award":
+            if len(node.args) != 2 or node.keywords:
+                raise ValueError("award() takes exactly two positional arguments: the task id and a literal spec")
+            task, spec = ast.literal_eval(node.args[0]), ast.literal_eval(node.args[1])
+            if type(task) is not str or type(spec) is not dict:
+                raise ValueError("award(task, spec) needs a string task id and a dict spec")
+            calls.append((task, spec))
+    return calls
+

@@ -1,0 +1,202 @@
+"""The checks students run beside each answer. This module holds no answer key.
+
+``check_phrases``, ``check_labels``, ``check_words`` and ``check_numbers`` test the *form* of an
+answer and raise :class:`AnswerError` with a hint saying what to fix; ``submit(task, answer)`` then
+records the checked answer as a plain-JSON display output, which the autograder reads
+(``medialit.grading.nbgrader_steps.ScoreAnswers``). Answers are copied into fresh built-in objects
+(``plain``) before anything else sees them, so a rigged ``__eq__`` never reaches the scorer.
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .. import CASE, scoring
+from ..case import Case, load_case
+
+ANSWER_MIME = "application/vnd.medialit.answer+json"
+MAX_PHRASES = 8
+MAX_PHRASE_WORDS = 10
+
+
+class AnswerError(ValueError):
+    """The answer has the wrong form; the message says what to change."""
+
+
+# --------------------------------------------------------------------------------------------
+# Plain values: an answer is copied into fresh built-in objects before anything else sees it.
+# --------------------------------------------------------------------------------------------
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def plain(value: object, name: str = "answer", _depth: int = 0) -> Any:
+    """A fresh copy of ``value`` made only of dict/list/str/int/float/bool/None, or AnswerError.
+
+    Subclasses are refused (a ``str`` subclass could carry a rigged ``__eq__`` or ``__hash__``).
+    """
+    if _depth > 6:
+        raise AnswerError(f"{name} is nested too deeply; use a flat list or dict.")
+    kind = type(value)
+    if value is None or kind is bool:
+        return value
+    if kind is str:
+        return str.__str__(value)
+    if kind is int:
+        return int.__index__(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise AnswerError(f"{name} contains {value!r}; use an ordinary number.")
+        return float.__float__(value)
+    if kind in (list, tuple):
+        items = list.__iter__(value) if kind is list else tuple.__iter__(value)
+        return [plain(item, f"{name}[{i}]", _depth + 1) for i, item in enumerate(items)]
+    if kind is dict:
+        out: dict[str, Any] = {}
+        for key, item in dict.items(value):
+            if type(key) is not str:
+                raise AnswerError(f"{name} has a key of type {_kind(key)}; keys must be plain strings in quotes.")
+            out[str.__str__(key)] = plain(item, f"{name}[{key!r}]", _depth + 1)
+        return out
+    raise AnswerError(
+        f"{name} contains a value of type {kind.__name__}; answers must be made of plain strings, numbers, "
+        "lists and dicts (no custom classes, sets or subclasses)."
+    )
+
+
+def _case() -> Case:
+    return load_case(CASE)
+
+
+def _region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[int, int, str]:
+    numbers = [paragraphs] if type(paragraphs) is int else list(paragraphs)
+    first, last = case.paragraph(numbers[0]), case.paragraph(numbers[-1])
+    where = (f"paragraph {numbers[0]}" if len(numbers) == 1
+             else f"paragraphs {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}")
+    return first.start, last.end, where
+
+
+# --------------------------------------------------------------------------------------------
+# Checks students see
+# --------------------------------------------------------------------------------------------
+
+def check_phrases(phrases: object, paragraph: int | list[int], *, name: str = "phrases",
+                  case: Case | None = None) -> list[str]:
+    """Check a list of phrases copied from the given paragraph(s); return a clean copy."""
+    case = case or _case()
+    start, end, where = _region(case, paragraph)
+    if type(phrases) is str:
+        raise AnswerError(f"`{name}` must be a list of strings, e.g. [\"first phrase\", \"second phrase\"], "
+                          "not one string: put square brackets around it.")
+    if type(phrases) not in (list, tuple):
+        raise AnswerError(f"`{name}` must be a list of strings that occur in {where}, not a {_kind(phrases)}.")
+    clean = plain(phrases, name)
+    if not clean:
+        raise AnswerError(f"`{name}` is empty: add the phrases from {where} you think are loaded.")
+    if len(clean) > MAX_PHRASES:
+        raise AnswerError(f"`{name}` has {len(clean)} phrases; give at most {MAX_PHRASES}, the ones that matter most.")
+    for number, phrase in enumerate(clean, start=1):
+        if type(phrase) is not str:
+            raise AnswerError(f"`{name}`: item {number} is a {_kind(phrase)}; each item must be a phrase in quotes.")
+        words = len(phrase.split())
+        if words > MAX_PHRASE_WORDS:
+            raise AnswerError(f"`{name}`: item {number} has {words} words; mark at most {MAX_PHRASE_WORDS} words per "
+                              "phrase, only the words that do the work.")
+    try:
+        scoring.phrases_to_spans(clean, case.text, within=(start, end), where=where)
+    except ValueError as error:
+        raise AnswerError(f"`{name}`: {error}. Every phrase must be copied from {where}.") from None
+    return [p.strip() for p in clean]
+
+
+def _check_mapping(answers: object, items: list[str], name: str) -> dict[str, Any]:
+    if type(answers) is not dict:
+        raise AnswerError(f"`{name}` must be a dict with one entry per item ({', '.join(map(repr, items))}), "
+                          f"not a {_kind(answers)}.")
+    clean = plain(answers, name)
+    missing = [i for i in items if i not in clean]
+    extra = [k for k in clean if k not in items]
+    if extra:
+        raise AnswerError(f"`{name}` has unknown item(s) {', '.join(map(repr, extra))}; the items are "
+                          f"{', '.join(map(repr, items))}.")
+    if missing:
+        raise AnswerError(f"`{name}` has no answer for {', '.join(map(repr, missing))}; fill in every item.")
+    return clean
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"').split()).casefold()
+
+
+def check_labels(answers: object, items: list[str], allowed: list[str] | dict[str, list[str]], *,
+                 name: str = "answers") -> dict[str, Any]:
+    """Check a dict item -> label (or item -> {field: label}) against the allowed labels."""
+    clean = _check_mapping(answers, items, name)
+    for item, value in clean.items():
+        if isinstance(allowed, dict):
+            if type(value) is not dict:
+                example = ", ".join(f"{f!r}: ..." for f in allowed)
+                raise AnswerError(f"`{name}[{item!r}]` must be a dict like {{{example}}}, not a {_kind(value)}.")
+            for field in allowed:
+                if field not in value:
+                    raise AnswerError(f"`{name}[{item!r}]` has no {field!r}; give one of: {', '.join(allowed[field])}.")
+            for field, label in value.items():
+                if field not in allowed:
+                    raise AnswerError(f"`{name}[{item!r}]` has an unknown field {field!r}; the fields are "
+                                      f"{', '.join(map(repr, allowed))}.")
+                _check_label(label, allowed[field], f"{name}[{item!r}][{field!r}]")
+        else:
+            _check_label(value, allowed, f"{name}[{item!r}]")
+    return clean
+
+
+def _check_label(label: object, allowed: list[str], where: str) -> None:
+    if type(label) is not str:
+        raise AnswerError(f"`{where}` must be one of {', '.join(map(repr, allowed))} (a string), not {_kind(label)}.")
+    if _norm(label) not in {_norm(a) for a in allowed}:
+        raise AnswerError(f"`{where}` is {label!r}; use one of: {', '.join(map(repr, allowed))}.")
+
+
+def check_words(answers: object, items: list[str], paragraphs: dict[str, int], *, name: str = "answers",
+                case: Case | None = None) -> dict[str, str]:
+    """Check a dict item -> words copied from that item's paragraph (e.g. a reporting verb)."""
+    case = case or _case()
+    clean = _check_mapping(answers, items, name)
+    for item, value in clean.items():
+        if type(value) is not str or not value.strip():
+            raise AnswerError(f"`{name}[{item!r}]` must be the words in quotes, copied from paragraph "
+                              f"{paragraphs[item]}.")
+        if len(value.split()) > 4:
+            raise AnswerError(f"`{name}[{item!r}]` has {len(value.split())} words; give only the reporting verb "
+                              "(and the words that go with it), at most 4 words.")
+        if _norm(value) not in _norm(case.paragraph(paragraphs[item]).text):
+            raise AnswerError(f"`{name}[{item!r}]` is {value!r}, which does not occur in paragraph "
+                              f"{paragraphs[item]}; copy the words exactly.")
+    return clean
+
+
+def check_numbers(answers: object, names: list[str], *, name: str = "answers") -> dict[str, float]:
+    """Check a dict name -> number."""
+    clean = _check_mapping(answers, names, name)
+    for key, value in clean.items():
+        if type(value) not in (int, float):
+            raise AnswerError(f"`{name}[{key!r}]` must be a number (int or float), not {_kind(value)}.")
+    return clean
+
+
+# --------------------------------------------------------------------------------------------
+# Recording
+# --------------------------------------------------------------------------------------------
+
+_SUBMITTED: dict[str, str] = {}
+
+
+def submit(task: str, answer: object) -> None:
+    """Record a checked answer for ``task`` as plain JSON (the autograder reads this record)."""
+    record = json.dumps({"task": task, "answer": plain(answer)}, ensure_ascii=False, allow_nan=False)
+    _SUBMITTED[task] = record
+    from IPython.display import display  # only needed inside a notebook
+    display({ANSWER_MIME: json.loads(record),
+             "text/plain": f"Your answer for task {task} has the right form and is recorded."}, raw=True)

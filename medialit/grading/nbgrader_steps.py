@@ -1,0 +1,173 @@
+"""nbgrader's autograde steps for the course, switched on by ``configure_nbgrader(c)`` in nbgrader_config.py.
+
+- ``FlagTampering`` (before nbgrader's OverwriteCells) compares every locked cell of a submission
+  with the released cell and flags the submitted notebook in the gradebook when a locked cell was
+  edited or deleted (nbgrader restores them, but would otherwise only log a warning, and it logs
+  the same warning for every cell with hidden tests, which drowns the real ones).
+- ``StashHiddenTests`` (before execution) takes the hidden tests out of each test cell, so the
+  student's kernel never receives a key.
+- ``ScoreAnswers`` (after execution) reads the answer record each test cell produced and scores it
+  here, in the grader's own process, with the scorer imported before any student code ran. The
+  cell's outputs are replaced by the feedback and the points. Nothing the student's code does in
+  its kernel (redefining the scorer, patching IPython's display machinery, printing numbers,
+  rigged ``__eq__``) can change a score: the only thing it can influence is the answer itself,
+  which arrives as plain JSON and is checked again here.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .._imports import import_jsonschema
+
+# nbconvert imports nbformat, which imports jsonschema: import it the fast way first (see _imports.py).
+import_jsonschema()
+from nbconvert.preprocessors import Preprocessor  # noqa: E402
+from traitlets import Bool  # noqa: E402
+
+from .award import hidden_awards, score_task, split_hidden  # noqa: E402
+from .checks import ANSWER_MIME, _case  # noqa: E402
+
+STASHED_NOTE = "# (hidden tests were scored by medialit.grading outside this notebook's kernel)"
+
+
+def _nbgrader_meta(cell: Any) -> dict[str, Any]:
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+class FlagTampering(Preprocessor):
+    """Flag a submission whose locked cells were edited or deleted (runs before OverwriteCells)."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        from nbgrader import utils
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        problems: list[str] = []
+        with Gradebook(info["db_url"]) as gb:
+            source_nb = gb.find_notebook(info["notebook"], info["assignment"])
+            released = {}
+            for cell in source_nb.source_cells:
+                if cell.locked:
+                    released[cell.name] = (split_hidden(cell.source)[0], cell.cell_type)
+            graded_ids = {c.name for c in source_nb.grade_cells}
+            seen: set[str] = set()
+            for cell in nb.cells:
+                grade_id = _nbgrader_meta(cell).get("grade_id")
+                if grade_id is None or grade_id in seen:
+                    continue
+                seen.add(grade_id)
+                if grade_id in released:
+                    source, cell_type = released[grade_id]
+                    if cell.source != source or cell.cell_type != cell_type:
+                        problems.append(f"locked cell {grade_id!r} was edited")
+                    if not utils.is_locked(cell):
+                        problems.append(f"locked cell {grade_id!r} was unlocked")
+                if grade_id in graded_ids and "points" in _nbgrader_meta(cell):
+                    wanted = gb.find_graded_cell(grade_id, info["notebook"], info["assignment"]).max_score
+                    if float(_nbgrader_meta(cell)["points"]) != float(wanted):
+                        problems.append(f"cell {grade_id!r} had its points changed")
+            for grade_id in sorted((set(released) | graded_ids) - seen):
+                problems.append(f"cell {grade_id!r} was deleted or lost its nbgrader metadata")
+            if problems:
+                submission = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+                submission.flagged = True
+                gb.db.commit()
+        for problem in problems:
+            self.log.warning("medialit FLAG: student %s, %s/%s: %s (nbgrader restores it from the source).",
+                             info["student"], info["assignment"], info["notebook"], problem)
+        resources.setdefault("medialit", {})["flags"] = problems
+        return nb, resources
+
+
+class StashHiddenTests(Preprocessor):
+    """Take the hidden tests out of every test cell before the student's kernel runs them."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        stash: dict[int, tuple[str, dict[str, Any]]] = {}
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            visible, hidden = split_hidden(cell.source)
+            if hidden is None:
+                continue
+            awards = hidden_awards(hidden)
+            if len(awards) != 1:
+                raise ValueError(f"cell {_nbgrader_meta(cell).get('grade_id')!r}: hidden tests must hold exactly "
+                                 f"one award() call, found {len(awards)}")
+            task, spec = awards[0]
+            points = _nbgrader_meta(cell).get("points")
+            if points is None or float(points) != float(spec.get("points", -1)):
+                raise ValueError(f"cell {_nbgrader_meta(cell).get('grade_id')!r}: award spec points "
+                                 f"{spec.get('points')!r} differ from the cell's nbgrader points {points!r}")
+            stash[index] = (task, spec)
+            cell.source = visible.rstrip("\n") + "\n" + STASHED_NOTE
+        _case()  # load the case now, before any student code runs
+        resources.setdefault("medialit", {})["stash"] = stash
+        return nb, resources
+
+
+class ScoreAnswers(Preprocessor):
+    """Score each test cell's answer record outside the kernel and write feedback and points."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        import nbformat
+
+        stash = resources.get("medialit", {}).get("stash", {})
+        for index, (task, spec) in stash.items():
+            cell = nb.cells[index]
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            records = [o["data"][ANSWER_MIME] for o in cell.get("outputs", [])
+                       if o.get("output_type") == "display_data" and ANSWER_MIME in o.get("data", {})]
+            # A JSON round trip turns nbformat's NotebookNode into the plain dicts and lists the checks expect.
+            records = [json.loads(json.dumps(r)) for r in records]
+            records = [r for r in records if type(r) is dict and r.get("task") == task]
+            if errors:
+                # Keep only the errors: nbgrader scores the first error or number it meets, in order.
+                note = nbformat.v4.new_output("stream", name="stdout",
+                                              text="No points for this task: the checks above raised an error.\n")
+                cell.outputs = [note, *errors]
+                continue
+            if len(records) != 1:
+                message = ("no answer was recorded" if not records else
+                           f"{len(records)} answer records were found where the checks make exactly one")
+                cell.outputs = [nbformat.v4.new_output(
+                    "error", ename="NoAnswerRecorded", evalue=f"task {task}: {message}",
+                    traceback=[f"NoAnswerRecorded: task {task}: {message}; no points."])]
+                continue
+            try:
+                result = score_task(spec, records[0].get("answer"))
+            except ValueError as error:  # a broken spec is the instructor's problem: fail loudly
+                raise RuntimeError(f"task {task}: {error}") from None
+            cell.outputs = [
+                nbformat.v4.new_output("display_data", data={"text/plain": result.feedback}),
+                nbformat.v4.new_output("execute_result", data={"text/plain": repr(result.points)},
+                                       execution_count=cell.get("execution_count")),
+            ]
+        return nb, resources
+
+
+def configure_nbgrader(c: Any) -> None:
+    """Insert the preprocessors above into nbgrader's autograde steps; call from nbgrader_config.py."""
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import Execute, OverwriteCells
+
+    traits = Autograde.class_traits()
+    sanitize = list(traits["sanitize_preprocessors"].default())
+    autograde = list(traits["autograde_preprocessors"].default())
+    if OverwriteCells not in sanitize or Execute not in autograde:
+        raise RuntimeError("nbgrader's default autograde steps changed; update medialit.grading.configure_nbgrader")
+    sanitize.insert(sanitize.index(OverwriteCells), FlagTampering)
+    autograde.insert(autograde.index(Execute), StashHiddenTests)
+    autograde.insert(autograde.index(Execute) + 1, ScoreAnswers)
+    c.Autograde.sanitize_preprocessors = sanitize
+    c.Autograde.autograde_preprocessors = autograde
+    # A deleted test cell comes back (and scores from its answer) instead of silently vanishing.
+    c.OverwriteCells.add_missing_cells = True
+
