@@ -166,6 +166,7 @@ def configure_nbgrader(c: Any) -> None:
     sanitize.insert(sanitize.index(OverwriteCells), FlagTampering)
     autograde.insert(autograde.index(Execute), StashHiddenTests)
     autograde.insert(autograde.index(Execute) + 1, ScoreAnswers)
+    from .status import install; install(c, sanitize, autograde)  # noqa: E702  last step of each phase: flags, incidents, failures kept on disk (status.py)
     c.Autograde.sanitize_preprocessors = sanitize
     c.Autograde.autograde_preprocessors = autograde
     # A deleted test cell comes back (and scores from its answer) instead of silently vanishing.
