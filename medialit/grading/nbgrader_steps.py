@@ -27,6 +27,8 @@ from traitlets import Bool  # noqa: E402
 
 from .award import hidden_awards, score_task, split_hidden  # noqa: E402
 from .checks import ANSWER_MIME, _case  # noqa: E402
+from .execute import SandboxedExecute  # noqa: E402
+from .sandbox import SandboxUnavailable, check_sandbox  # noqa: E402
 
 STASHED_NOTE = "# (hidden tests were scored by medialit.grading outside this notebook's kernel)"
 
@@ -82,6 +84,28 @@ class FlagTampering(Preprocessor):
         return nb, resources
 
 
+class RequireSandbox(Preprocessor):
+    """Stop autograding before any student code runs when the sandbox cannot work on this machine."""
+
+    enabled = Bool(True)
+    _checked = False
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        if not RequireSandbox._checked:
+            if self.config.get("SandboxedKernelManager", {}).get("sandbox", True):
+                try:
+                    check_sandbox()
+                except SandboxUnavailable as error:
+                    # SystemExit, not an exception: nbgrader would log an exception and go on to the next
+                    # student, failing every one of them; this stops the whole run with the reason.
+                    raise SystemExit(f"medialit: {error}") from None
+            else:
+                self.log.warning("medialit: SandboxedKernelManager.sandbox is False: student code runs UNSANDBOXED "
+                                 "with the grader's rights (for measuring only; never for a real class).")
+            RequireSandbox._checked = True
+        return nb, resources
+
+
 class StashHiddenTests(Preprocessor):
     """Take the hidden tests out of every test cell before the student's kernel runs them."""
 
@@ -90,7 +114,10 @@ class StashHiddenTests(Preprocessor):
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         stash: dict[int, tuple[str, dict[str, Any]]] = {}
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
+            # Only test cells (restored from the source by OverwriteCells) can hold hidden tests; the
+            # delimiters typed or pasted into a student's own cell are just text, not a reason to fail.
+            meta = _nbgrader_meta(cell)
+            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
                 continue
             visible, hidden = split_hidden(cell.source)
             if hidden is None:
@@ -163,9 +190,12 @@ def configure_nbgrader(c: Any) -> None:
     autograde = list(traits["autograde_preprocessors"].default())
     if OverwriteCells not in sanitize or Execute not in autograde:
         raise RuntimeError("nbgrader's default autograde steps changed; update medialit.grading.configure_nbgrader")
+    sanitize.insert(0, RequireSandbox)
     sanitize.insert(sanitize.index(OverwriteCells), FlagTampering)
-    autograde.insert(autograde.index(Execute), StashHiddenTests)
-    autograde.insert(autograde.index(Execute) + 1, ScoreAnswers)
+    # Student code runs only in the sandbox, with kernel restarts instead of lost notebooks.
+    autograde[autograde.index(Execute)] = SandboxedExecute
+    autograde.insert(autograde.index(SandboxedExecute), StashHiddenTests)
+    autograde.insert(autograde.index(SandboxedExecute) + 1, ScoreAnswers)
     from .status import install; install(c, sanitize, autograde)  # noqa: E702  last step of each phase: flags, incidents, failures kept on disk (status.py)
     c.Autograde.sanitize_preprocessors = sanitize
     c.Autograde.autograde_preprocessors = autograde

@@ -1,0 +1,51 @@
+"""Runs first inside the sandbox, as a plain script (no medialit import): set up, lower rights, start the kernel.
+
+    python -I kernel_jail.py FILES_DIR WORK_DIR UID LIMITS_JSON -- KERNEL_ARGV...
+
+bubblewrap has already built the kernel's view of the machine (medialit/grading/sandbox.py). This
+step does what bubblewrap cannot: copy the submission's own files from FILES_DIR (read-only) into
+WORK_DIR (a size-limited tmpfs), set the resource limits, and, when the grader runs as root, become
+UID (a throw-away unprivileged user: the kernel must not be root, and Linux does not apply the
+process limit to root). Then it replaces itself with the kernel, so the kernel's PID is this one.
+"""
+import json
+import os
+import resource
+import shutil
+import sys
+
+LIMITS = {
+    "memory_bytes": resource.RLIMIT_AS,
+    "cpu_seconds": resource.RLIMIT_CPU,
+    "processes": resource.RLIMIT_NPROC,
+    "file_bytes": resource.RLIMIT_FSIZE,
+    "open_files": resource.RLIMIT_NOFILE,
+}
+
+
+def main(argv: list) -> None:
+    split = argv.index("--")
+    files_dir, work_dir, uid, limits = argv[:split]
+    kernel = argv[split + 1:]
+    uid = int(uid)
+    if os.path.isdir(files_dir):
+        shutil.copytree(files_dir, work_dir, symlinks=True, dirs_exist_ok=True)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for name, value in json.loads(limits).items():
+        resource.setrlimit(LIMITS[name], (value, value))
+    if os.geteuid() == 0:
+        home = os.environ["HOME"]
+        for root, dirs, files in os.walk(home):
+            for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
+                os.lchown(name, uid, uid)
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+        if os.geteuid() == 0 or os.getuid() == 0:
+            sys.exit("kernel_jail: could not drop root")
+    os.chdir(work_dir)
+    os.execv(kernel[0], kernel)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
