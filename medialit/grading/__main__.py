@@ -1,8 +1,18 @@
-"""python -m medialit.grading report [COURSE_DIR]"""
+"""python -m medialit.grading report|export|grade-class ...   (each subcommand's --help says more)"""
 import sys
 
-from .report import report
+USAGE = """usage: python -m medialit.grading COMMAND ...
+  report [COURSE_DIR]               every student x assignment: status, score, flags, incidents, failures
+  export [--to FILE] [COURSE_DIR]   grades.csv with a status column; warns while grades are provisional
+  grade-class [OPTIONS]             autograde the class in parallel (= python -m medialit.grading.class_runner)"""
 
-if sys.argv[1:2] != ["report"]:
-    sys.exit("usage: python -m medialit.grading report [COURSE_DIR]   (run after nbgrader autograde)")
-print("\n".join(report(sys.argv[2] if len(sys.argv) > 2 else ".")))
+command = sys.argv[1] if len(sys.argv) > 1 else None
+if command in ("report", "export"):
+    from .report import main
+
+    sys.exit(main(sys.argv[1:]))
+if command == "grade-class":
+    from .class_runner import main
+
+    sys.exit(main(sys.argv[2:]))
+sys.exit(USAGE)
