@@ -60,9 +60,17 @@ class Row:
     incidents: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
+        text = self.status
         if self.status == MANUAL:
-            return f"{MANUAL} ({self.manual_pending} answer{'s' if self.manual_pending != 1 else ''})"
-        return self.status
+            text = f"{MANUAL} ({self.manual_pending} answer{'s' if self.manual_pending != 1 else ''})"
+        elif self.status == FAILED:
+            text = f"{FAILED} (NOT GRADED, counts 0)"
+        # The words an instructor greps for stay on the submission's own line; the reasons follow below it.
+        if self.flags:
+            text += f"  FLAGGED ({len(self.flags)})"
+        if self.incidents:
+            text += f"  {len(self.incidents)} incident(s)"
+        return text
 
 
 def redact(db_url: str) -> str:
