@@ -106,6 +106,41 @@ class RequireSandbox(Preprocessor):
         return nb, resources
 
 
+class SettleDuplicateCells(Preprocessor):
+    """Keep one cell per nbgrader id when a student copied a cell (runs before nbgrader's DeduplicateIds).
+
+    nbgrader's DeduplicateIds empties the metadata of every copy but the last, and its OverwriteCells then
+    fails on the emptied copy (KeyError 'grade_id'), so one pasted cell would leave the whole notebook
+    ungraded. Here the extra copies lose their nbgrader metadata entirely and become ordinary cells: of a
+    locked cell the first copy stays (it sits where the course put it), of an answer cell the last (as in
+    nbgrader, the one a student most likely finished).
+    """
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        by_id: dict[str, list[int]] = {}
+        for index, cell in enumerate(nb.cells):
+            grade_id = _nbgrader_meta(cell).get("grade_id")
+            if grade_id is not None:
+                by_id.setdefault(str(grade_id), []).append(index)
+        incidents = resources.setdefault("medialit", {}).setdefault("incidents", [])
+        for grade_id, places in by_id.items():
+            if len(places) < 2:
+                continue
+            keep = places[-1] if _nbgrader_meta(nb.cells[places[-1]]).get("solution") else places[0]
+            for index in places:
+                if index != keep:
+                    del nb.cells[index].metadata["nbgrader"]
+            incidents.append({"cell": grade_id, "task": None, "kind": "pasted_cell",
+                              "message": f"cell {grade_id!r} appeared {len(places)} times; the copies were graded "
+                                         "as ordinary cells"})
+            info = resources.get("nbgrader", {})
+            self.log.warning("medialit: %s/%s: cell %r appears %d times; keeping one", info.get("student"),
+                             info.get("assignment"), grade_id, len(places))
+        return nb, resources
+
+
 class StashHiddenTests(Preprocessor):
     """Take the hidden tests out of every test cell before the student's kernel runs them."""
 
@@ -183,14 +218,15 @@ class ScoreAnswers(Preprocessor):
 def configure_nbgrader(c: Any) -> None:
     """Insert the preprocessors above into nbgrader's autograde steps; call from nbgrader_config.py."""
     from nbgrader.converters.autograde import Autograde
-    from nbgrader.preprocessors import Execute, OverwriteCells
+    from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells
 
     traits = Autograde.class_traits()
     sanitize = list(traits["sanitize_preprocessors"].default())
     autograde = list(traits["autograde_preprocessors"].default())
-    if OverwriteCells not in sanitize or Execute not in autograde:
+    if OverwriteCells not in sanitize or DeduplicateIds not in sanitize or Execute not in autograde:
         raise RuntimeError("nbgrader's default autograde steps changed; update medialit.grading.configure_nbgrader")
     sanitize.insert(0, RequireSandbox)
+    sanitize.insert(sanitize.index(DeduplicateIds), SettleDuplicateCells)
     sanitize.insert(sanitize.index(OverwriteCells), FlagTampering)
     # Student code runs only in the sandbox, with kernel restarts instead of lost notebooks.
     autograde[autograde.index(Execute)] = SandboxedExecute
@@ -201,4 +237,5 @@ def configure_nbgrader(c: Any) -> None:
     c.Autograde.autograde_preprocessors = autograde
     # A deleted test cell comes back (and scores from its answer) instead of silently vanishing.
     c.OverwriteCells.add_missing_cells = True
+    from .sanitize import configure_html; configure_html(c)  # noqa: E702  after the lines above: Formgrader/feedback pages sanitized, outputs capped, CSP (sanitize.py)
 

@@ -310,3 +310,278 @@ def build_class(course: Path) -> dict[tuple[str, str], Path]:
         nbformat.write(copy.deepcopy(nb), str(put(student, ATTACKED)))
     put(NOT_JSON_STUDENT, ATTACKED).write_text(NOT_JSON, encoding="utf-8")
     return made
+
+
+# --- sandbox attacks and ordinary mistakes (tests/test_grading_sandbox.py) ----------------------
+#
+# Each attack reports what it could see from inside its kernel as one printed line
+# `MEDIALIT-PROBE {json}`, so the test asserts the escape itself, not only the score. Every attack
+# is bounded so that it could not harm the machine even if the sandbox failed: at most 6 GiB of
+# memory, 1000 sleeping processes, 512 MB of disk, and a daemon that only sleeps and writes a marker.
+
+PROBE = "MEDIALIT-PROBE "
+PROBE_PRELUDE = '''
+import json as _json, os as _os
+def probe(name, value):
+    print("MEDIALIT-PROBE " + _json.dumps({"name": name, "value": value}))
+def attempt(action):
+    try:
+        return "DONE: " + repr(action())[:200]
+    except BaseException as error:
+        return "refused: " + type(error).__name__
+'''
+
+
+def _attack(nb: nbformat.NotebookNode, code: str) -> nbformat.NotebookNode:
+    """Wrong but well-formed answers everywhere, and `code` run first in the first answer cell."""
+    nb = _wrong_answers(nb)
+    cell = find(nb, "ll-answer13")
+    cell.source = PROBE_PRELUDE + code + "\n" + cell.source
+    return nb
+
+
+def attack_read_keys(name: str, course: Path) -> nbformat.NotebookNode:
+    """Read the keys from solutions/, the gradebook, its own notebook on disk and the grader's memory,
+    and answer with them if that worked."""
+    nb = _attack(released_nb(name, course), _read_keys_code(course, name))
+    # The answers taken from the key stay in force: the later answer cells only fill in when it failed.
+    for grade_id in ("ll-answer24", "ll-answer18"):
+        cell = find(nb, grade_id)
+        cell.source = f"if not ANSWERS_FROM_KEY:\n    {cell.source}"
+    cell = find(nb, "ll-answer13")
+    cell.source = cell.source.replace('\nphrases_13 = ["Turkey and Iraq"]',
+                                      '\nif not ANSWERS_FROM_KEY:\n    phrases_13 = ["Turkey and Iraq"]')
+    return nb
+
+
+def _read_keys_code(course: Path, name: str) -> str:
+    return f'''
+course = {str(course)!r}
+solution = course + "/solutions/{name}/{name}.ipynb"
+probe("solutions", attempt(lambda: open(solution).read(200)))
+probe("gradebook", attempt(lambda: open(course + "/gradebook.db", "rb").read(100)))
+probe("config", attempt(lambda: open(course + "/nbgrader_config.py").read(100)))
+probe("classmate", attempt(lambda: open(course + "/submitted/right/{name}/{name}.ipynb").read(100)))
+walked = []
+for up in range(0, 8):
+    folder = _os.path.normpath(_os.path.join(_os.getcwd(), *[".."] * up))
+    try:
+        walked += [_os.path.join(folder, entry) for entry in _os.listdir(folder)]
+    except OSError:
+        pass
+probe("walked", sorted(set(p for p in walked if "solutions" in p or "gradebook" in p or p.endswith(".ipynb"))))
+readable_hidden = []
+for root, dirs, files in _os.walk(_os.getcwd()):
+    for f in files:
+        try:
+            if "HIDDEN TESTS" in open(_os.path.join(root, f), errors="replace").read():
+                readable_hidden.append(f)
+        except OSError:
+            pass
+probe("hidden_tests_near_me", readable_hidden)
+others = {{}}
+for pid in [p for p in _os.listdir("/proc") if p.isdigit()]:
+    others[pid] = attempt(lambda: open(f"/proc/{{pid}}/cmdline").read()[:60])
+probe("processes", others)
+probe("parent_memory", attempt(lambda: open(f"/proc/{{_os.getppid()}}/mem", "rb").read(1)))
+probe("jupyter_runtime", attempt(lambda: _os.listdir(_os.path.expanduser("~root/.local/share/jupyter/runtime"))))
+probe("environment", dict(_os.environ))
+probe("uid", _os.getuid())
+# Use the key if it could be read: its solution cells hold the answers.
+try:
+    for cell in _json.load(open(solution))["cells"]:
+        if cell.get("metadata", {{}}).get("nbgrader", {{}}).get("solution") and cell["cell_type"] == "code":
+            exec("".join(cell["source"]).replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""))
+    ANSWERS_FROM_KEY = True
+except BaseException:
+    ANSWERS_FROM_KEY = False
+probe("answers_from_key", ANSWERS_FROM_KEY)
+'''
+
+
+def attack_write(name: str, course: Path) -> nbformat.NotebookNode:
+    """Overwrite a classmate's submission, the gradebook and the config (a backdoor for the next run)."""
+    return _attack(released_nb(name, course), f'''
+course = {str(course)!r}
+victim = course + "/submitted/right/{name}/{name}.ipynb"
+probe("classmate", attempt(lambda: open(victim, "w").write("{{}}")))
+probe("classmate_autograded", attempt(lambda: open(course + "/autograded/right/{name}/{name}.ipynb", "w").write("{{}}")))
+probe("gradebook", attempt(lambda: open(course + "/gradebook.db", "r+b").write(b"garbage")))
+probe("config", attempt(lambda: open(course + "/nbgrader_config.py", "a").write("\\nraise SystemExit('backdoor')\\n")))
+probe("new_file_in_course", attempt(lambda: open(course + "/planted.py", "w").write("pwned")))
+''')
+
+
+DAEMON_MARKER = "medialit-daemon-"
+
+
+def attack_daemon(name: str, course: Path) -> nbformat.NotebookNode:
+    """Leave a detached process that edits the course after the notebook is saved."""
+    return _attack(released_nb(name, course), f'''
+import subprocess
+marker = {str(course / "daemon-was-here")!r}
+script = "sleep 4; echo pwned > " + marker + "; sleep 30 # {DAEMON_MARKER}{name}"
+child = subprocess.Popen(["/bin/sh", "-c", script], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+probe("daemon_started", child.pid)
+''')
+
+
+def attack_network(name: str, course: Path, port: int) -> nbformat.NotebookNode:
+    """Reach a service on the grader's loopback and the outside world."""
+    return _attack(released_nb(name, course), f'''
+import socket
+probe("loopback", attempt(lambda: socket.create_connection(("127.0.0.1", {port}), timeout=3).send(b"pwned")))
+probe("outside", attempt(lambda: socket.create_connection(("1.1.1.1", 53), timeout=3)))
+probe("dns", attempt(lambda: socket.gethostbyname("pypi.org")))
+''')
+
+
+def attack_exhaust(name: str, course: Path) -> nbformat.NotebookNode:
+    """A fork bomb, a memory bomb and a disk filler, each with a ceiling a machine survives unsandboxed."""
+    return _attack(released_nb(name, course), '''
+import signal, time
+children = []
+try:
+    for _ in range(1000):
+        pid = _os.fork()
+        if pid == 0:
+            time.sleep(30)
+            _os._exit(0)
+        children.append(pid)
+except OSError as error:
+    pass
+probe("processes_started", len(children))
+for pid in children:
+    _os.kill(pid, signal.SIGKILL)
+    _os.waitpid(pid, 0)
+blocks = []
+try:
+    for _ in range(24):  # 24 x 256 MiB = 6 GiB at most
+        blocks.append(bytearray(256 * 1024 * 1024))
+except MemoryError:
+    pass
+probe("memory_mib", 256 * len(blocks))
+del blocks
+written = 0
+try:
+    with open("filler.bin", "wb") as out:
+        for _ in range(64):  # 64 x 8 MiB = 512 MiB at most
+            out.write(b"x" * (8 * 1024 * 1024))
+            out.flush()
+            written += 8
+except OSError:
+    pass
+probe("file_mib", written)
+_os.remove("filler.bin")
+''')
+
+
+def mistake_swallowed_interrupt(name: str, course: Path) -> nbformat.NotebookNode:
+    """A retry loop whose bare `except:` swallows the timeout's interrupt; the other answers are right."""
+    nb = right(name, course)
+    find(nb, "ll-answer13").source = ("import time\nwhile True:\n    try:\n        time.sleep(0.5)\n"
+                                       "    except:\n        pass")
+    return nb
+
+
+def mistake_dead_kernel(name: str, course: Path) -> nbformat.NotebookNode:
+    """The kernel exits in the middle of the notebook; the other answers are right."""
+    nb = right(name, course)
+    find(nb, "ll-answer13").source = "import os\nos._exit(1)"
+    return nb
+
+
+def mistake_stray_marker(name: str, course: Path) -> nbformat.NotebookNode:
+    """nbgrader's hidden-test delimiter typed into a comment of a right answer."""
+    nb = right(name, course)
+    cell = find(nb, "ll-answer13")
+    cell.source = "# ### BEGIN HIDDEN TESTS (I wondered what these are)\n" + cell.source
+    return nb
+
+
+def mistake_pasted_locked_cell(name: str, course: Path) -> nbformat.NotebookNode:
+    """A locked markdown cell copied and pasted further down (same metadata); every answer right."""
+    nb = right(name, course)
+    locked = next(c for c in nb.cells if c.cell_type == "markdown" and meta(c).get("locked"))
+    nb.cells.insert(len(nb.cells) - 1, copy.deepcopy(locked))
+    return nb
+
+
+SANDBOX_ATTACKS: dict[str, Callable[[str, Path], nbformat.NotebookNode]] = {
+    "attack-read-keys": attack_read_keys,
+    "attack-write": attack_write,
+    "attack-daemon": attack_daemon,
+    "attack-exhaust": attack_exhaust,
+}
+MISTAKES: dict[str, Callable[[str, Path], nbformat.NotebookNode]] = {
+    "mistake-swallowed-interrupt": mistake_swallowed_interrupt,
+    "mistake-dead-kernel": mistake_dead_kernel,
+    "mistake-stray-marker": mistake_stray_marker,
+    "mistake-pasted-locked-cell": mistake_pasted_locked_cell,
+}
+
+
+def probes(notebook: nbformat.NotebookNode) -> dict[str, object]:
+    """What an attack reported from inside its kernel (the MEDIALIT-PROBE lines of its outputs)."""
+    import json
+
+    found: dict[str, object] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else ""
+            for line in text.splitlines():
+                if line.startswith(PROBE):
+                    record = json.loads(line[len(PROBE):])
+                    found[record["name"]] = record["value"]
+    return found
+
+
+# --- hostile HTML (sanitize.py): what a student writes must not run in a grader's browser ---------------
+
+# Each attack sets a window global of its own when it runs; a safe page leaves every one undefined.
+PWNED_GLOBALS = ("__pwned_md_img", "__pwned_md_script", "__pwned_md_link", "__pwned_md_iframe", "__pwned_md_svg",
+                 "__pwned_raw", "__pwned_html_img", "__pwned_html_script", "__pwned_srcdoc", "__pwned_js",
+                 "__pwned_svg_out", "__pwned_svg_script", "__pwned_mdout", "__pwned_tex", "__pwned_png")
+HUGE_PRINT_CHARS = 30_000_000
+HOSTILE_MARKDOWN = '''My rewrite: STUDENT-WRITTEN-ANSWER-KEPT, in plain words.
+
+<img src=x onerror="window.__pwned_md_img=1">
+<script>window.__pwned_md_script=1</script>
+[click me](javascript:window.__pwned_md_link=1)
+<iframe src="javascript:parent.__pwned_md_iframe=1"></iframe>
+<svg onload="window.__pwned_md_svg=1"><circle r="4"/></svg>
+<div style="width: expression(alert(1)); background: url(https://example.org/track.png)">STYLED-TEXT-KEPT</div>
+<img src="https://example.org/pixel.png">
+'''
+HOSTILE_OUTPUTS = r'''
+from IPython.display import HTML, SVG, Javascript, Latex, Markdown, display
+
+display(HTML('<b>BOLD-HTML-KEPT</b><img src=x onerror="window.__pwned_html_img=1">'
+             '<script>window.__pwned_html_script=1</script>'
+             '<iframe srcdoc="<script>parent.__pwned_srcdoc=1</script>"></iframe>'
+             '<div style="width: expression(alert(1))">HTML-STYLED-KEPT</div>'
+             '<a href="javascript:window.__pwned_html_img=1">html link</a>'))
+display(Javascript('window.__pwned_js = 1'))
+display(SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned_svg_out=1">'
+            '<script>window.__pwned_svg_script=1</script><circle r="5"/></svg>'))
+display(Markdown('<img src=x onerror="window.__pwned_mdout=1"> MARKDOWN-OUTPUT-KEPT'))
+display(Latex(r'$\href{javascript:window.__pwned_tex=1}{LATEX-KEPT}$'))
+display({'application/vnd.jupyter.widget-view+json': {'model_id': 'x', 'version_major': 2, 'version_minor': 0},
+         'text/plain': 'a widget'}, raw=True)
+display({'image/png': '"><img src=x onerror="window.__pwned_png=1">'}, raw=True)
+print("HUGE-PRINT-START" + "A" * (HUGE_PRINT_CHARS - 16))
+'''
+
+
+def attack_html(name: str, course: Path) -> nbformat.NotebookNode:
+    """Script in a written answer, in a raw cell and in code outputs (HTML, JS, SVG, widget, a forged PNG),
+    plus a 30 MB one-line print; the automatic answers are right so the checks still record them."""
+    assert name == ATTACKED, "the hostile written answer is loaded-language's ll-rewrite18"
+    nb = right(name, course)
+    find(nb, "ll-rewrite18").source = HOSTILE_MARKDOWN
+    answer = find(nb, "ll-answer13")
+    answer.source = f"HUGE_PRINT_CHARS = {HUGE_PRINT_CHARS}\n{HOSTILE_OUTPUTS}\n{answer.source}"
+    nb.cells.append(nbformat.v4.new_raw_cell('<script>window.__pwned_raw=1</script>RAW-CELL-KEPT',
+                                             metadata={"raw_mimetype": "text/html"}))
+    return nb
