@@ -18,6 +18,12 @@ which must be the worker's private copy of the gradebook: grade_class deletes it
 A crash of this process still leaves it consistent (SQLite's journal is kept); only a crash of the
 whole machine could corrupt it, and that also ends the grading run, whose merge never started.
 The course gradebook is never opened here.
+
+--progress-fd FD (given by class_runner) receives one JSON line per event, so the course gradebook
+gets each submission as soon as it is graded, not after the whole worker finishes:
+{"event": "graded", "assignment": A, "student": S} after nbgrader has finished a submission (its
+grades committed, its autograded notebook written), and {"event": "assignment", "assignment": A,
+"status": N} after each assignment. A submission of A never reported graded before A's event failed.
 """
 from __future__ import annotations
 
@@ -45,6 +51,32 @@ def relax_sqlite_durability(path: Path) -> None:
         files = [row[2] for row in dbapi_connection.execute("PRAGMA database_list").fetchall()]
         if any(f and os.path.realpath(f) == target for f in files):
             dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def emit(fd: int | None, **event: Any) -> None:
+    """One progress line to class_runner; a line under PIPE_BUF bytes is written whole."""
+    if fd is None:
+        return
+    try:
+        os.write(fd, (json.dumps(event) + "\n").encode())
+    except OSError:
+        pass  # class_runner is gone (it kills us too); grading a submission must not fail over this
+
+
+def report_each_submission(fd: int | None) -> None:
+    """Emit "graded" after nbgrader finishes each submission (its post-convert hook point, which only success reaches)."""
+    from nbgrader.converters.base import BaseConverter
+
+    original = BaseConverter.run_post_convert_hook
+
+    def run_post_convert_hook(self: Any) -> None:
+        original(self)
+        # nbgrader passes the hook the command line's patterns ("*"), not the student: the paths say who it was.
+        folders = {Path(notebook).parent for notebook in self.notebooks}
+        for folder in sorted(folders):
+            emit(fd, event="graded", assignment=folder.name, student=folder.parent.name)
+
+    BaseConverter.run_post_convert_hook = run_post_convert_hook
 
 
 def autograde(assignment: str, nbgrader_args: list[str], log: Path) -> int:
@@ -94,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", required=True)
     parser.add_argument("--log-dir", required=True)
     parser.add_argument("--throwaway-gradebook")
+    parser.add_argument("--progress-fd", type=int, default=None)
     args = parser.parse_args(argv[:first])
     assignments, nbgrader_args = argv[first + 1:second], argv[second + 1:]
     if not assignments:
@@ -102,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     import_jsonschema()
     if args.throwaway_gradebook:
         relax_sqlite_durability(Path(args.throwaway_gradebook))
-    statuses = {name: autograde(name, nbgrader_args, Path(args.log_dir) / f"{name}.log") for name in assignments}
+    report_each_submission(args.progress_fd)
+    statuses = {}
+    for name in assignments:
+        statuses[name] = autograde(name, nbgrader_args, Path(args.log_dir) / f"{name}.log")
+        emit(args.progress_fd, event="assignment", assignment=name, status=statuses[name])
     Path(args.results).write_text(json.dumps(statuses))
     return 0
 

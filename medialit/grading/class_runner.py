@@ -29,9 +29,11 @@ but a regraded submission's `needs_manual_grade` flag is computed from the snaps
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -48,6 +50,8 @@ from medialit._imports import import_jsonschema
 # nbgrader imports nbformat, which imports jsonschema: the fast way first saves ~2 s per run
 # (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
 import_jsonschema()
+
+from .status import record_failure, status_path  # noqa: E402
 
 SQLITE_PREFIX = "sqlite:///"
 DEFAULT_STRUCTURE = os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}")
@@ -79,13 +83,16 @@ class Course:
 
 @dataclass
 class Job:
-    """One worker's share of the class: its course copy and the pairs it grades."""
+    """One worker's share of the class: its course copy, the pairs it grades, and its process."""
 
     index: int
     pairs: list[tuple[str, str]]  # (assignment, student)
     root: Path
     seconds: float = 0.0
-    returncodes: dict[str, int] = field(default_factory=dict)
+    started: float = 0.0
+    process: subprocess.Popen | None = None
+    done: set[tuple[str, str]] = field(default_factory=set)  # merged or reported failed
+    finished_assignments: set[str] = field(default_factory=set)
 
     @property
     def db_url(self) -> str:
@@ -99,12 +106,19 @@ class Job:
     def results_file(self) -> Path:
         return self.root / "returncodes.json"
 
+    @property
+    def open_pairs(self) -> list[tuple[str, str]]:
+        return [pair for pair in self.pairs if pair not in self.done]
+
 
 @dataclass
 class Report:
     graded: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    not_graded: list[tuple[str, str]] = field(default_factory=list)  # never reached: interrupted
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)
+    interrupted: int | None = None  # the signal that stopped the run
     seconds: float = 0.0
     worker_seconds: list[float] = field(default_factory=list)
     log_dir: Path | None = None
@@ -115,8 +129,13 @@ class Report:
             f"(already autograded; --force regrades) in {self.seconds:.1f} s "
             f"with {len(self.worker_seconds)} worker(s)"
         ]
-        for assignment, student in self.failed:
-            lines.append(f"  FAILED {assignment} for {student}: nbgrader could not grade it (see the logs)")
+        if self.interrupted is not None:
+            lines.append(f"STOPPED by {signal.Signals(self.interrupted).name}: {len(self.not_graded)} submission(s) not "
+                         "graded (left as they were; run the command again to grade them). Everything graded before "
+                         "the signal is in the gradebook.")
+            lines += [f"  NOT GRADED {assignment} for {student}" for assignment, student in sorted(self.not_graded)]
+        for pair in sorted(self.failed):
+            lines.append(f"  FAILED {pair[0]} for {pair[1]}: {self.reasons.get(pair, 'nbgrader could not grade it')}")
         if self.log_dir is not None:
             lines.append(f"nbgrader logs: {self.log_dir}")
         return "\n".join(lines)
@@ -274,6 +293,13 @@ def prepare_worker(course: Course, job: Job) -> None:
         copy_sqlite(course.db_path, job.root / "gradebook.db")
     else:
         copy_rows(course.db_url, job.root / "gradebook.db")
+    # grade_class reads each submission from this copy while the worker goes on writing the next:
+    # in WAL mode neither waits for the other (with a rollback journal a reader blocks the writer's commit).
+    con = sqlite3.connect(job.root / "gradebook.db")
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+    finally:
+        con.close()
 
 
 def worker_command(course: Course, job: Job) -> list[str]:
@@ -294,22 +320,6 @@ def worker_command(course: Course, job: Job) -> list[str]:
         f"--CourseDirectory.db_url={job.db_url}",
         f"--CourseDirectory.course_id={course.course_id}",
     ]
-
-
-def run_worker(course: Course, job: Job, timeout: float | None) -> Job:
-    started = time.perf_counter()
-    env = dict(os.environ)
-    # The kernels nbgrader starts must be this environment's Python, which has medialit.
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    with open(job.log_dir / "worker.log", "w") as out:
-        result = subprocess.run(worker_command(course, job), cwd=job.root, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, timeout=timeout)
-    if job.results_file.is_file():
-        job.returncodes = json.loads(job.results_file.read_text())
-    else:  # the worker died before it could report: every one of its assignments failed
-        job.returncodes = {a: result.returncode or 1 for a, _ in job.pairs}
-    job.seconds = time.perf_counter() - started
-    return job
 
 
 def merge_submission(source_db_url: str, target, assignment: str, student: str, course_id: str, source=None) -> bool:
@@ -367,42 +377,329 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
             source.close()
 
 
-def merge(course: Course, jobs: list[Job]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Fold every worker's results into the course, one submission at a time, in sorted order."""
+WORKDIR_PREFIX = "grade_class-"
+LOGS_DIR = "grading-logs"
+OWNER_FILE = "owner.pid"
+# How long a stopped worker gets to end its kernels before it is killed outright.
+STOP_GRACE_SECONDS = 3.0
+
+
+def default_workers() -> int:
+    """Workers when --workers is not given: twice the cores, at least 2 (see docs/large-class.md).
+
+    A kernel spends much of its start-up waiting, so one worker per core leaves cores idle:
+    benchmarks/README.md has the measurements behind the factor.
+    """
+    return max(2, 2 * (os.cpu_count() or 1))
+
+
+class Stopper:
+    """Turns SIGINT and SIGTERM into a flag the grading loop checks, so it can stop cleanly.
+
+    Handlers are installed only in the main thread (Python allows no other) and restored on exit.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._saved: dict[int, Any] = {}
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        self.signum = signum
+
+    def __enter__(self) -> "Stopper":
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._saved[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for signum, handler in self._saved.items():
+            signal.signal(signum, handler)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_workdirs(tmp: Path | None = None) -> list[Path]:
+    """Delete the work folders of earlier runs whose grade_class process is gone (killed with SIGKILL, a crash).
+
+    They hold copies of the gradebook (with the hidden tests) and of students' submissions.
+    """
+    removed = []
+    base = Path(tmp or tempfile.gettempdir())
+    for folder in base.glob(WORKDIR_PREFIX + "*"):
+        owner = folder / OWNER_FILE
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_uid == os.getuid() and owner.is_file():
+                pid = int(owner.read_text().strip())
+                if pid != os.getpid() and not _pid_alive(pid):
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live descendant of `pid`, from /proc (kernels start their own sessions, out of the worker's group)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
+            stat = (entry / "stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def stop_worker(job: Job, grace: float = STOP_GRACE_SECONDS) -> None:
+    """End a worker, its process group and every process under it (kernels, sandboxes): no orphans."""
+    process = job.process
+    if process is None or process.poll() is not None and not _descendants(process.pid):
+        return
+    tree = _descendants(process.pid)
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, sig)  # the worker runs in its own session: its group is its pid
+        for pid in tree + _descendants(process.pid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if process.poll() is not None and not any(_pid_alive(pid) and not _is_zombie(pid) for pid in tree):
+                return
+            time.sleep(0.05)
+        tree += _descendants(process.pid)
+    process.wait(timeout=5)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2] == "Z"
+    except (OSError, ValueError, IndexError):
+        return True
+
+
+def _die_with_parent() -> None:
+    """In the worker, before exec: get SIGKILL if grade_class itself dies (even by SIGKILL), so none outlives it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass  # not Linux: the signal handlers still stop the workers
+
+
+def start_worker(course: Course, job: Job, events: "queue.Queue[tuple[int, dict[str, Any] | None]]") -> None:
+    """Start a worker in its own session with a pipe for its progress; a thread forwards each line to `events`."""
+    import threading
+
+    env = dict(os.environ)
+    # The kernels nbgrader starts must be this environment's Python, which has medialit.
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    read_end, write_end = os.pipe()
+    try:
+        with open(job.log_dir / "worker.log", "w") as out:
+            job.process = subprocess.Popen(
+                _with_progress(worker_command(course, job), write_end),
+                cwd=job.root, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                pass_fds=(write_end,), start_new_session=True, preexec_fn=_die_with_parent)
+    finally:
+        os.close(write_end)  # the worker holds the only write end: EOF means it has exited
+    job.started = time.perf_counter()
+
+    def forward() -> None:
+        with os.fdopen(read_end, "r", encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                try:
+                    events.put((job.index, json.loads(line)))
+                except ValueError:
+                    continue  # not ours (cannot happen: only the worker writes here); never stop reading
+        events.put((job.index, None))
+
+    threading.Thread(target=forward, name=f"grade_class-worker-{job.index}", daemon=True).start()
+
+
+def _with_progress(command: list[str], fd: int) -> list[str]:
+    # Worker options go before the first "--" (batch_worker's own options).
+    first = command.index("--")
+    return [*command[:first], "--progress-fd", str(fd), *command[first:]]
+
+
+def failure_reasons(log: Path) -> dict[str, str]:
+    """student -> the exception nbgrader logged for that student's submission, from one assignment's log."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return {}
+    reasons: dict[str, str] = {}
+    marker = "There was an error processing assignment: "
+    for i, line in enumerate(lines):
+        if marker not in line:
+            continue
+        student = Path(line.split(marker, 1)[1].strip()).parent.name
+        last = None
+        for follow in lines[i + 1:]:
+            if follow.startswith("[") and "Traceback" not in follow:
+                break
+            if follow.strip() and not follow.startswith("["):
+                last = follow.strip()
+        if last:
+            reasons[student] = f"nbgrader: {last[:300]}"
+    return reasons
+
+
+def _carry_status(course: Course, job: Job, assignment: str, student: str) -> None:
+    """Move the worker's status record of one submission into the course's store."""
+    produced = status_path(job.root, assignment, student)
+    if produced.is_file():
+        dest = status_path(course.root, assignment, student)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), str(dest))
+
+
+def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: str, student: str, report: Report,
+              reason: str | None = None, log: Path | None = None) -> None:
+    """Fold one submission into the course: gradebook rows, autograded notebook, status record."""
+    pair = (assignment, student)
+    try:
+        merge_submission(job.db_url, target, assignment, student, course.course_id, source)
+    finally:
+        # End the read transaction at once: an open one would block the worker's next commit.
+        source.db.rollback()
+    produced = job.root / course.autograded / student / assignment
+    dest = course.step_dir(course.autograded) / student / assignment
+    # nbgrader deletes the autograded copy of a submission it failed on; so do we.
+    if dest.exists():
+        shutil.rmtree(dest)
+    _carry_status(course, job, assignment, student)
+    if produced.is_dir() and reason is None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), str(dest))
+        report.graded.append(pair)
+    else:
+        from .report import diagnose
+
+        folder = course.step_dir(course.submitted) / student / assignment
+        notebooks = sorted(nb.name for nb in target.find_assignment(assignment).notebooks)
+        found = diagnose(folder, notebooks)
+        reason = found or reason or "nbgrader could not grade it (see the logs)"
+        record_failure(course.root, assignment, student, reason, str(log) if log else None)
+        report.failed.append(pair)
+        report.reasons[pair] = reason
+    job.done.add(pair)
+
+
+def run_and_merge(course: Course, jobs: list[Job], report: Report, timeout: float | None, stopper: Stopper,
+                  log_names: dict[int, Path]) -> None:
+    """Run the workers and merge each submission into the course as soon as its worker reports it graded."""
+    import queue
+
     from nbgrader.api import Gradebook
 
-    owner = {pair: job for job in jobs for pair in job.pairs}
-    sources = {job.index: Gradebook(job.db_url, course.course_id) for job in jobs}
-    graded: list[tuple[str, str]] = []
-    failed: list[tuple[str, str]] = []
-    try:
-        with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as target:
-            # nbgrader's own add_submission triggers a harmless SQLAlchemy autoflush warning per new submission.
-            warnings.filterwarnings("ignore", message=".*not in session.*")
-            for assignment, student in sorted(owner):
-                job = owner[(assignment, student)]
-                merge_submission(job.db_url, target, assignment, student, course.course_id, sources[job.index])
-                produced = job.root / course.autograded / student / assignment
-                dest = course.step_dir(course.autograded) / student / assignment
-                # nbgrader deletes the autograded copy of a submission it failed on; so do we.
-                if dest.exists():
-                    shutil.rmtree(dest)
-                if produced.is_dir():
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.move(str(produced), str(dest))
-                    graded.append((assignment, student))
-                else:
-                    failed.append((assignment, student))
-    finally:
-        for gradebook in sources.values():
-            gradebook.close()
-    return graded, failed
+    events: queue.Queue[tuple[int, dict[str, Any] | None]] = queue.Queue()
+    by_index = {job.index: job for job in jobs}
+    sources: dict[int, Any] = {}
+    running = set()
+    with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as target:
+        # nbgrader's own add_submission triggers a harmless SQLAlchemy autoflush warning per new submission.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        try:
+            for job in jobs:
+                if stopper.signum is not None:
+                    break
+                start_worker(course, job, events)
+                running.add(job.index)
+                sources[job.index] = Gradebook(job.db_url, course.course_id)
+            while running and stopper.signum is None:
+                try:
+                    index, event = events.get(timeout=0.2)
+                except queue.Empty:
+                    index, event = None, None
+                    for job in (by_index[i] for i in list(running)):
+                        if timeout is not None and time.perf_counter() - job.started > timeout:
+                            stop_worker(job)
+                            _fail_rest(course, job, target, sources[job.index], report, log_names,
+                                       f"its worker was stopped after the {timeout:.0f} s time limit")
+                            running.discard(job.index)
+                    continue
+                job = by_index[index]
+                if event is None:  # the worker's pipe closed: it has exited
+                    job.process.wait()
+                    job.seconds = time.perf_counter() - job.started
+                    code = job.process.returncode
+                    why = ("its grading worker died (exit status %s) before grading it" % code if code and code > 0
+                           else "its grading worker was killed (signal %s) before grading it" % -code if code
+                           else None)
+                    _fail_rest(course, job, target, sources[job.index], report, log_names, why)
+                    running.discard(index)
+                elif event.get("event") == "graded":
+                    pair = (event["assignment"], event["student"])
+                    if pair in job.pairs and pair not in job.done:
+                        merge_one(course, job, target, sources[index], *pair, report)
+                elif event.get("event") == "assignment":
+                    assignment = event["assignment"]
+                    job.finished_assignments.add(assignment)
+                    log = job.log_dir / f"{assignment}.log"
+                    reasons = failure_reasons(log)
+                    for pair in [p for p in job.open_pairs if p[0] == assignment]:
+                        merge_one(course, job, target, sources[index], *pair, report,
+                                  reason=reasons.get(pair[1], "nbgrader could not grade it"),
+                                  log=log_names.get(index, log.parent) / f"worker-{index}-{log.name}")
+        finally:
+            for job in jobs:
+                stop_worker(job)
+                if job.seconds == 0.0 and job.started:
+                    job.seconds = time.perf_counter() - job.started
+            # What was reported graded before the stop is merged even if its event was still queued.
+            while True:
+                try:
+                    index, event = events.get_nowait()
+                except queue.Empty:
+                    break
+                if event and event.get("event") == "graded":
+                    job, pair = by_index[index], (event["assignment"], event["student"])
+                    if pair in job.pairs and pair not in job.done:
+                        merge_one(course, job, target, sources[index], *pair, report)
+            for source in sources.values():
+                source.close()
+    for job in jobs:
+        report.not_graded += job.open_pairs
+
+
+def _fail_rest(course: Course, job: Job, target: Any, source: Any, report: Report, log_names: dict[int, Path],
+               why: str | None) -> None:
+    """A worker ended: whatever it never reported is failed now (with why), never silently dropped."""
+    for pair in job.open_pairs:
+        log = job.log_dir / f"{pair[0]}.log"
+        reason = failure_reasons(log).get(pair[1]) or why or "nbgrader could not grade it"
+        merge_one(course, job, target, source, *pair, report, reason=reason,
+                  log=log_names.get(job.index, job.log_dir) / f"worker-{job.index}-{log.name}")
 
 
 def grade_class(
     course_dir: Path | str = ".",
     assignments: Iterable[str] = (),
-    workers: int = 2,
+    workers: int | None = None,
     force: bool = False,
     keep_workdir: bool = False,
     log_dir: Path | str | None = None,
@@ -410,10 +707,14 @@ def grade_class(
 ) -> Report:
     """Autograde every submission in `submitted/` with `workers` parallel nbgrader processes.
 
-    `timeout` (seconds, None for none) bounds each worker process, i.e. all of its assignments;
-    cells are bounded by the course's `ExecutePreprocessor.timeout`.
+    Each submission is merged into the course gradebook as soon as it is graded. SIGINT (Ctrl-C) and
+    SIGTERM stop the run cleanly: workers and their kernels are ended, what was graded stays merged,
+    the rest is listed in `Report.not_graded`, and the temporary folder is removed. `timeout`
+    (seconds, None for none) bounds each worker process, i.e. all of its assignments; cells are
+    bounded by the course's `ExecutePreprocessor.timeout`. `workers=None` means `default_workers()`.
     """
-    if not isinstance(workers, int) or workers < 1:
+    workers = default_workers() if workers is None else workers
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueError(f"workers must be a whole number of at least 1, got {workers!r}")
     started = time.perf_counter()
     course = load_course(Path(course_dir))
@@ -422,30 +723,40 @@ def grade_class(
     if not pairs:
         report.seconds = time.perf_counter() - started
         return report
-    workdir = Path(tempfile.mkdtemp(prefix="grade_class-"))
-    try:
+    remove_stale_workdirs()
+    # Without --log-dir, logs of failed submissions go to the course (gitignored), not to /tmp: the
+    # status store points at them, and the temporary folder is left empty.
+    kept_logs = Path(log_dir) if log_dir is not None else course.root / LOGS_DIR / time.strftime("%Y%m%d-%H%M%S")
+    with Stopper() as stopper:
+        # mkdtemp makes the folder 0700: the gradebook copy inside holds the hidden tests.
+        workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+        (workdir / OWNER_FILE).write_text(str(os.getpid()))
         jobs = [Job(i, share, workdir / f"worker-{i}") for i, share in enumerate(split(pairs, workers))]
-        for job in jobs:
-            prepare_worker(course, job)
-        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-            list(pool.map(lambda job: run_worker(course, job, timeout), jobs))
-        report.graded, report.failed = merge(course, jobs)
-        report.worker_seconds = [job.seconds for job in jobs]
-        # Logs are kept when asked for, and always when a submission failed (they say why).
-        if log_dir is not None or report.failed:
-            report.log_dir = Path(log_dir) if log_dir is not None else Path(tempfile.mkdtemp(prefix="grade_class-logs-"))
-            report.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
             for job in jobs:
-                for log in sorted(job.log_dir.iterdir()):
-                    shutil.copy2(log, report.log_dir / f"worker-{job.index}-{log.name}")
-    finally:
-        if keep_workdir:
-            print(f"workers' course copies kept in {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+                if stopper.signum is None:
+                    prepare_worker(course, job)
+            if stopper.signum is None:
+                run_and_merge(course, jobs, report, timeout, stopper, {job.index: kept_logs for job in jobs})
+            else:
+                report.not_graded = list(pairs)
+        finally:
+            report.interrupted = stopper.signum
+            report.worker_seconds = [job.seconds for job in jobs if job.process is not None]
+            # Logs are kept when asked for, and always when a submission failed (they say why).
+            if log_dir is not None or report.failed:
+                report.log_dir = kept_logs
+                report.log_dir.mkdir(parents=True, exist_ok=True)
+                for job in jobs:
+                    if job.log_dir.is_dir():
+                        for log in sorted(job.log_dir.iterdir()):
+                            shutil.copy2(log, report.log_dir / f"worker-{job.index}-{log.name}")
+            if keep_workdir:
+                print(f"workers' course copies kept in {workdir}")
+            else:
+                shutil.rmtree(workdir, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -455,7 +766,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("assignments", nargs="*", help="assignments to grade (default: every one in the gradebook)")
     parser.add_argument("--course-dir", default=".", help="the course directory, holding nbgrader_config.py (default: .)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel nbgrader processes (default: CPU count)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help=f"parallel nbgrader processes (default: twice the CPU cores, at least 2: {default_workers()} here)")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds each worker may take for all its submissions")
     parser.add_argument("--force", action="store_true", help="regrade submissions that are already autograded")
     parser.add_argument("--log-dir", help="keep each worker's nbgrader log here")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the workers' course copies (for debugging)")
@@ -468,10 +781,13 @@ def main(argv: list[str] | None = None) -> int:
             force=args.force,
             keep_workdir=args.keep_workdir,
             log_dir=args.log_dir,
+            timeout=args.timeout,
         )
     except ValueError as error:
         parser.exit(2, f"grade_class: {error}\n")
-    print(report.summary())
+    print(report.summary(), flush=True)
+    if report.interrupted is not None:
+        return 128 + report.interrupted  # as a shell reports a command ended by that signal
     # Like `nbgrader autograde`: a failed submission makes the run fail, after everyone else is graded.
     return 1 if report.failed else 0
 

@@ -94,15 +94,17 @@ def check_gradebook(course: Course) -> None:
     if course.is_sqlite:
         # Read-only: connecting to SQLite must never create or change the file.
         url = f"sqlite:///file:{course.db_path}?mode=ro&uri=true"
-    engine = create_engine(url, future=True)
+    engine = None
     try:
+        engine = create_engine(url, future=True)
         tables = set(inspect(engine).get_table_names())
-    except Exception as error:
+    except Exception as error:  # a driver that is not installed, a server that is down, a wrong password
         raise GradebookMissing(f"cannot open the gradebook {redact(course.db_url)}: {error.__class__.__name__}: "
                                f"{str(error).splitlines()[0] if str(error) else ''}; check db_url in "
                                f"{course.root / 'nbgrader_config.py'} and that the database server is up") from None
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     if not {"assignment", "submitted_assignment", "student"} <= tables:
         raise GradebookMissing(f"the gradebook {redact(course.db_url)} has no nbgrader tables: run "
                                "`nbgrader generate_assignment <assignment>` in the course directory first, "
