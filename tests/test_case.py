@@ -38,6 +38,44 @@ def test_figures_keep_bounds():
     assert dozens.low is not None and dozens.high is not None and dozens.low < dozens.high
 
 
+FLOOR_WORDS = ("confirmed", "aware only of", "at least", "more than")
+CEILING_WORDS = ("up to", "at most")
+
+
+def test_minimums_and_maximums_are_stored_open_ended():
+    """A confirmed count or "aware only of" is a floor: drawn as a point it would read as a total."""
+    case = load_case(CASE)
+    worded = [(s.id, s.words, s.figure) for s in case.statements if s.figure]
+    worded += [(f"later_reports[{i}]", r.what, r.figure) for i, r in enumerate(case.later_reports) if r.figure]
+    checked = 0
+    for where, words, figure in worded:
+        text = words.lower()
+        if any(w in text for w in FLOOR_WORDS):
+            checked += 1
+            assert figure.low is not None and figure.high is None, (
+                f"{where}: {words!r} states a minimum; store it as low={figure.low}, high=null (open upwards).")
+        if any(w in text for w in CEILING_WORDS):
+            checked += 1
+            assert figure.low is None and figure.high is not None, (
+                f"{where}: {words!r} states a maximum; store it as low=null, high={figure.high}.")
+    assert checked >= 4, "the floor/ceiling rule matched almost nothing: check FLOOR_WORDS against the data"
+    by_id = {s.id: s.figure for s in case.statements}
+    assert (by_id["st-03"].low, by_id["st-03"].high) == (20, None)
+    assert (by_id["st-04"].low, by_id["st-04"].high) == (25, None)
+
+
+def test_statements_are_dated_only_when_a_source_dates_those_words():
+    """A date on a quotation needs a report of the same statement; the article gives none for st-07 or st-13."""
+    case = load_case(CASE)
+    by_id = {s.id: s for s in case.statements}
+    for sid in ("st-07", "st-13"):
+        assert by_id[sid].date is None, f"{sid}: nothing in SOURCES.md dates these words; set date: null."
+    for s in case.statements:
+        if s.date is not None and s.actor != "author":
+            assert s.date_note and any(ch.isdigit() for ch in s.date_note), (
+                f"{s.id}: a date needs a date_note naming the report that gives it.")
+
+
 def test_practice_and_graded_paragraphs_are_disjoint_and_records_are_practice_only():
     case = load_case(CASE)
     practice = {n for skill in ("loaded_language", "claims", "capstone") for n in case.practice_paragraphs(skill)}

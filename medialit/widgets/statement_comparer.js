@@ -275,7 +275,7 @@ function render({ model, el }) {
         " Wounded: hollow diamond (one number) or outlined, dashed bar (a range)"]),
       h("li", {}, [swatch([svg("line", { x1: 4, y1: 9, x2: 38, y2: 9, stroke: INK, "stroke-width": 2, "stroke-dasharray": "5 3" }),
         svg("path", { d: "M36 4 L43 9 L36 14 Z", fill: INK })]),
-        " Dashed line with an arrow: an open-ended figure (“up to …”, “more than …”)"]),
+        " Dashed line with an arrow: an open-ended figure, a ceiling (“up to …”) or a floor (“more than …”, “confirmed only …”)"]),
     );
     return list;
   }
@@ -354,11 +354,11 @@ function render({ model, el }) {
       group.append(svg("line", { x1: x(0), y1: cy, x2: x(scaleMax), y2: cy, stroke: "#d0d0d0", "stroke-width": 1 }));
       const dashed = { stroke: colour, "stroke-width": 2.5, "stroke-dasharray": "6 4" };
       if (f.low === null) {
-        // "up to N": known top, open towards zero.
+        // A ceiling ("up to N"): known top, open towards zero.
         group.append(svg("line", { x1: x(f.high), y1: cy, x2: x(0) + 2, y2: cy, ...dashed, "marker-end": `url(#${uid}-arrow-${f.kind})` }));
         group.append(point(f.kind, x(f.high), cy, colour));
       } else if (f.high === null) {
-        // "more than N": known bottom, open upwards.
+        // A floor ("more than N", "confirmed only N"): known bottom, open upwards.
         group.append(svg("line", { x1: x(f.low), y1: cy, x2: x(scaleMax) + right - 6, y2: cy, ...dashed, "marker-end": `url(#${uid}-arrow-${f.kind})` }));
         group.append(point(f.kind, x(f.low), cy, colour));
       } else if (f.low === f.high) {

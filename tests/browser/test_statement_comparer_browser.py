@@ -145,6 +145,8 @@ def test_matrix_shows_every_source_by_question_with_quotes_marked(site: Path, se
             if s.verbatim:
                 expect(block.locator(".ml-sc-badge")).to_have_text(f"Quote · paragraph {s.paragraph}")
                 expect(block.locator("q")).to_have_count(1)
+                # The article's own marks at the edge of a quotation must not be doubled by the <q> marks.
+                assert block.locator("q").evaluate("q => getComputedStyle(q).quotes") == "none"
             else:
                 expect(block.locator(".ml-sc-badge")).to_have_text("Summary (not the article's words)")
                 expect(block).to_contain_text(s.source_note)
