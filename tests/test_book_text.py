@@ -251,6 +251,38 @@ def test_article_roles_quote_the_article_verbatim(path: Path):
     assert not problems, "\n".join(problems)
 
 
+_QUOTE_MARKS = "\"'“”‘’"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_article_quotations_are_not_doubled_by_quotation_marks(path: Path):
+    """The role renders as <q>, which adds its own marks: “war crime” inside it shows as ““war crime””."""
+    chapter = parse(path)
+    problems = [
+        f"{chapter.name}:{line}: {{article}}`{words}` starts or ends with a quotation mark, so the page shows it "
+        f"doubled; quote from the word inside the marks, or include a word before and after them."
+        for line, words, _ in chapter.roles()
+        if words[:1] in _QUOTE_MARKS or words[-1:] in _QUOTE_MARKS
+    ]
+    source = path.read_text(encoding="utf-8")
+    for match in re.finditer(r"[\"“‘]\{article\}`[^`]*`|\{article\}`[^`]*`[\"”’]", source):
+        problems.append(f"{chapter.name}:{source.count(chr(10), 0, match.start()) + 1}: {match.group(0)!r} puts "
+                        f"quotation marks around the role, which already shows its own; remove them.")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_doubled_quotation_check_can_fail(tmp_path: Path):
+    sample = tmp_path / "sample.md"
+    sample.write_text("---\nkernelspec:\n  name: python3\n---\n\n# T\n\nThe marks in {article}`“war crime”`.\n",
+                      encoding="utf-8")
+    with pytest.raises(AssertionError, match="doubled"):
+        test_article_quotations_are_not_doubled_by_quotation_marks(sample)
+    sample.write_text("---\nkernelspec:\n  name: python3\n---\n\n# T\n\nThe word “{article}`massacre`”.\n",
+                      encoding="utf-8")
+    with pytest.raises(AssertionError, match="remove them"):
+        test_article_quotations_are_not_doubled_by_quotation_marks(sample)
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_block_quotes_of_the_article_are_verbatim(path: Path):
     chapter = parse(path)
@@ -343,7 +375,7 @@ def test_balance_check_catches_phrases_the_way_writers_type_them():
     """The checker itself: straight apostrophes, capitals and line breaks must not hide a loaded phrase."""
     samples = {
         "As the article says, the Pentagon's figures are suspect.": "ll-09",
-        "Officials PROUDLY\nclaimed it.": "ll-06",
+        "Officials PROUDLY\nclaimed to have won.": "ll-06",
         'US Special Forces "advisors" were present.': "ll-16",
         "The So-Called forces.": "ll-13",
     }
