@@ -1,0 +1,74 @@
+"""The rubric of each written answer, shown to graders in Formgrader and to nobody else.
+
+The rubric (three levels, each with a sample answer) is the source text of the written answer's cell in
+``solutions/<assignment>/<notebook>.ipynb``. nbgrader replaces that cell with "YOUR ANSWER HERE" in the
+released notebook, so students never receive it; the course only ever reads it back here, when
+``sanitize.SafeSubmissionHandler`` renders a submission for a grader. ``generate_feedback`` never sets
+the course directory below, so a feedback page cannot show a rubric even by mistake.
+"""
+from __future__ import annotations
+
+import contextvars
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+# Set by the Formgrader submission handler for the duration of one page render, and only there.
+FORMGRADER_COURSE: contextvars.ContextVar[Any | None] = contextvars.ContextVar("medialit_formgrader_course",
+                                                                                default=None)
+RUBRIC_MARK = "medialit_rubric"  # cell metadata key of an inserted rubric cell, so tests and CSS can find it
+
+
+def written_answer_rubrics(source_notebook: Path) -> dict[str, str]:
+    """Map each written answer's grade_id to its rubric: the source text of its answer cell in solutions/."""
+    nb = nbformat.read(str(source_notebook), as_version=4)
+    rubrics: dict[str, str] = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade") and meta.get("grade_id"):
+            rubrics[meta["grade_id"]] = cell.source
+    return rubrics
+
+
+def source_notebook_path(coursedir: Any, assignment_id: str, notebook_id: str) -> Path:
+    """Where nbgrader keeps the source (solutions) version of a notebook for this course directory."""
+    folder = coursedir.format_path(coursedir.source_directory, ".", assignment_id)
+    return Path(folder) / f"{notebook_id}.ipynb"
+
+
+def rubric_cell(grade_id: str, rubric: str, source: str) -> nbformat.NotebookNode:
+    """A plain markdown cell (no nbgrader metadata, so it is never graded) holding one rubric as a quote."""
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in rubric.splitlines())
+    text = (f"> **Rubric for `{grade_id}`**, for graders only (from `{source}`; students never see it)\n>\n"
+            + quoted)
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata[RUBRIC_MARK] = grade_id
+    return cell
+
+
+def insert_rubrics(nb: nbformat.NotebookNode, resources: dict[str, Any], log: Any) -> int:
+    """In Formgrader only: put each written answer's rubric right under the answer. Returns how many."""
+    coursedir = FORMGRADER_COURSE.get()
+    if coursedir is None:  # feedback pages and anything else: never a rubric
+        return 0
+    assignment_id, notebook_id = resources.get("assignment_id"), resources.get("notebook_id")
+    if not assignment_id or not notebook_id:
+        return 0
+    path = source_notebook_path(coursedir, assignment_id, notebook_id)
+    if not path.exists():
+        log.warning("medialit: no source notebook at %s, so Formgrader shows no rubric", path)
+        return 0
+    rubrics = written_answer_rubrics(path)
+    shown = f"{Path(coursedir.source_directory).name}/{assignment_id}/{notebook_id}.ipynb"
+    cells: list[nbformat.NotebookNode] = []
+    count = 0
+    for cell in nb.cells:
+        cells.append(cell)
+        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
+        grade_id = meta.get("grade_id")
+        if cell.cell_type == "markdown" and meta.get("solution") and grade_id in rubrics:
+            cells.append(rubric_cell(grade_id, rubrics[grade_id], shown))
+            count += 1
+    nb.cells = cells
+    return count
