@@ -469,7 +469,17 @@ def add_nonce(html: str, nonce: str) -> str:
             return match.group(0)
         return f'{match.group(0)} nonce="{nonce}"'
 
-    return _SCRIPT_OPEN.sub(stamp, head) + rest
+    head = _SCRIPT_OPEN.sub(stamp, head)
+    # formgrade.js waits for MathJax's startup signal and throws "MathJax is not defined" without it (stock
+    # nbgrader does the same offline). MathJax comes from a CDN, which this policy blocks, so say at once
+    # that it has started: the page works, formulas stay as source text.
+    stub = (f'<script nonce="{nonce}">window.MathJax = window.MathJax || {{Hub: {{Queue: function () {{}}, '
+            'Startup: {signal: {Interest: function (callback) { setTimeout(function () { callback("End"); }, 0); }}}}};'
+            '</script>\n')
+    at = head.find("</head>")
+    if at >= 0:
+        head = head[:at] + stub + head[at:]
+    return head + rest
 
 
 def _handler_classes() -> tuple[type, type]:
