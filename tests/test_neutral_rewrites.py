@@ -109,3 +109,46 @@ def test_quotation_marks_go_with_the_phrase() -> None:
     phrase = next(p for p in PHRASES if p.text == "direct support to terrorism")
     before, _, after = read_back(text, phrase.start, phrase.end, "x")
     assert before.endswith("and ") and after.startswith(", insisting"), (before[-10:], after[:12])
+
+
+# --- internal words never reach students ------------------------------------------------------------------------------
+
+INTERNAL = re.compile(r"\bthe seed\b|\bseed's\b|provenance\.yaml|article\.yaml|statements\.yaml|seeds/", re.IGNORECASE)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def test_no_internal_words_in_what_students_read() -> None:
+    """Data values the pages show, student notebooks' text and the chapters say "the copy the course received"."""
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for path in sorted((root / "seeds" / CASE).glob("*.yaml")):
+        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if INTERNAL.search(text):
+                found.append(f"{path.name}: {text[:90]!r}")
+    for path in sorted((root / "exercises").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and INTERNAL.search(text):
+                found.append(f"{path.name}: {INTERNAL.search(text).group(0)!r}")
+    for path in sorted((root / "book").glob("*.md")):
+        if path.name == "instructors.md":
+            continue  # instructors are told where files live
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if INTERNAL.search(line) and "load_case" not in line:
+                found.append(f"{path.name}:{number}: {line.strip()[:90]!r}")
+    assert not found, "internal words students would meet; say 'the copy the course received' instead:\n" + "\n".join(found)
