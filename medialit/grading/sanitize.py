@@ -127,11 +127,16 @@ _CUT_NOTE = f"[{NOTE_PREFIX} output cut here: "
 
 
 def _cut(text: str, limit: int) -> tuple[str, bool]:
+    """Keep the first four fifths and the last fifth of ``limit`` characters, with a note between: the end
+    of an output (nbgrader's "Output truncated", a final error line) matters as much as its start."""
     # Text already cut (autograde capped it, the page caps again) keeps its first note instead of a second.
-    if len(text) <= limit or (len(text) <= limit + 120 and _CUT_NOTE in text[-120:]):
+    if len(text) <= limit or (len(text) <= limit + 120 and _CUT_NOTE in text):
         return text, False
-    return (text[:limit] + f"\n{_CUT_NOTE}{len(text) - limit:,} more characters "
-            "were not kept]\n"), True
+    head = limit * 4 // 5
+    tail = limit - head
+    # One line break only: nbgrader's own tests and LimitOutput count lines.
+    note = f"\n{_CUT_NOTE}{len(text) - limit:,} characters were not kept] "
+    return text[:head] + note + (text[-tail:] if tail else ""), True
 
 
 def _valid_image(kind: str, data: Any) -> bool:
