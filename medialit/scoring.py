@@ -330,10 +330,17 @@ class LabelItem:
     item: str
     field: str | None  # None for single-label items
     given: str | None  # None when no answer was given
-    expected: str
+    expected: str  # the first accepted answer
     correct: bool
     explanation: str | None
     message: str
+    accepted: tuple[str, ...] = ()  # every accepted answer, ``expected`` first
+    reasons: tuple[str | None, ...] = ()  # the case for each accepted answer (None for a plain label)
+
+    @property
+    def contested(self) -> bool:
+        """True when more than one reading is defensible, so more than one answer earns the point."""
+        return len(self.accepted) > 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -341,6 +348,9 @@ class LabelItem:
             "field": self.field,
             "given": self.given,
             "expected": self.expected,
+            "accepted": list(self.accepted),
+            "reasons": list(self.reasons),
+            "contested": self.contested,
             "correct": self.correct,
             "explanation": self.explanation,
             "message": self.message,
@@ -429,6 +439,33 @@ def _clean_allowed(allowed: object, fields: list[str] | None) -> tuple[dict[str,
     return one(allowed, "allowed"), {}
 
 
+def _clean_accepted(entries: object, item_id: str, name: str | None) -> list[tuple[str, str]]:
+    """A contested item's accepted answers as (label, reason) pairs, or raise."""
+    where = f"item {item_id!r}" if name is None else f"item {item_id!r}, field {name!r}"
+    example = "[{'label': 'fact', 'why': 'the reason'}, {'label': 'interpretation', 'why': 'the reason'}]"
+    items = list(entries)  # type: ignore[call-overload]
+    if not items:
+        raise ValueError(f"key: {where} has an empty list of accepted answers; give at least one, "
+                         f"like {example}")
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(items, start=1):
+        what = f"key: {where}, accepted answer {number} (counting from 1)"
+        if not isinstance(entry, Mapping) or set(entry) != {"label", "why"}:
+            raise ValueError(f"{what} must be a dict with exactly the keys 'label' and 'why' "
+                             f"(the answer and the reason it is accepted), like {example}")
+        label, why = entry["label"], entry["why"]
+        if type(label) is not str or not label.strip():
+            raise ValueError(f"{what} needs a non-empty string 'label', not {_describe(label)}")
+        if type(why) is not str or not why.strip():
+            raise ValueError(f"{what} needs a non-empty string 'why' giving the case for {label!r}")
+        if _norm_label(label) in seen:
+            raise ValueError(f"key: {where} accepts {label!r} twice; list each answer once")
+        seen.add(_norm_label(label))
+        out.append((" ".join(label.split()), why))
+    return out
+
+
 def score_labels(answers: object, key: object, *, allowed: object = None,
                  explanations: object = None) -> LabelScore:
     """Score labelled answers against a key, one point per label.
@@ -437,6 +474,13 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
     ``{"c1": "named", "c2": "unsourced"}``. Multi-field items: the key maps each
     id to a dict of fields, e.g. ``{"c1": {"attribution": "named", "kind": "fact"}}``,
     the answers use the same shape, and every field is its own point.
+
+    Contested items: where more than one reading is defensible, the key gives,
+    in place of one label, a list of every accepted answer with the reason for
+    each, e.g. ``{"c7": [{"label": "fact", "why": "..."}, {"label":
+    "interpretation", "why": "..."}]}`` (or the same list as one field of a
+    multi-field item). Each accepted answer earns the full point; the first is
+    reported as ``expected``, all of them in ``accepted`` with ``reasons``.
 
     ``allowed`` is either a list of labels (for every item and field) or, for
     multi-field keys, a dict ``{field: [labels]}`` naming every field.
@@ -453,27 +497,34 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
         raise ValueError("the key has no items to score")
     multi: bool | None = None
     expected: dict[str, dict[str | None, str]] = {}
+    accepted_of: dict[tuple[str, str | None], list[tuple[str, str | None]]] = {}
     for item_id, value in key_map.items():
         if type(item_id) is not str:
             raise ValueError(f"key: item ids must be strings, not {_describe(item_id)}")
-        if type(value) is str:
+        if type(value) is str or isinstance(value, (list, tuple)):
             shape, fields_of = False, {None: value}
         elif isinstance(value, Mapping):
             shape, fields_of = True, dict(value.items())
             if not fields_of:
                 raise ValueError(f"key: item {item_id!r} has no fields")
         else:
-            raise ValueError(f"key: item {item_id!r} must be a label or a dict of labels, "
-                             f"not {_describe(value)}")
+            raise ValueError(f"key: item {item_id!r} must be a label, a list of accepted answers "
+                             f"or a dict of fields, not {_describe(value)}")
         if multi is not None and shape != multi:
             raise ValueError("key: every item must have the same shape (all labels, or all dicts of fields)")
         multi = shape
         for name, label in fields_of.items():
             if shape and type(name) is not str:
                 raise ValueError(f"key: item {item_id!r} has a field name that is not a string")
-            if type(label) is not str or not label.strip():
-                raise ValueError(f"key: item {item_id!r} needs a non-empty string label, "
+            if isinstance(label, (list, tuple)):
+                accepted_of[(item_id, name)] = _clean_accepted(label, item_id, name)
+                fields_of[name] = accepted_of[(item_id, name)][0][0]
+            elif type(label) is not str or not label.strip():
+                raise ValueError(f"key: item {item_id!r} needs a non-empty string label, or a list of "
+                                 f"accepted answers such as [{{'label': 'fact', 'why': '...'}}], "
                                  f"not {_describe(label)}")
+            else:
+                accepted_of[(item_id, name)] = [(label, None)]
         expected[item_id] = fields_of
 
     field_names = list(dict.fromkeys(f for v in expected.values() for f in v)) if multi else None
@@ -486,11 +537,12 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
         return f"item {item_id!r}" if name is None else f"item {item_id!r}, field {name!r}"
 
     for item_id, fields_of in expected.items():
-        for name, label in fields_of.items():
+        for name in fields_of:
             labels = allowed_for(name)
-            if labels is not None and _norm_label(label) not in labels:
-                raise ValueError(f"key: {where(item_id, name)} has the label {label!r}, which is "
-                                 f"not one of the allowed labels: {', '.join(labels.values())}")
+            for label, _ in accepted_of[(item_id, name)]:
+                if labels is not None and _norm_label(label) not in labels:
+                    raise ValueError(f"key: {where(item_id, name)} has the label {label!r}, which is "
+                                     f"not one of the allowed labels: {', '.join(labels.values())}")
 
     notes: dict[str, str | dict[str, str]] = {}
     if explanations is not None:
@@ -549,14 +601,21 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
                 answer = None
             note_of = notes.get(item_id)
             note = note_of.get(name) if isinstance(note_of, dict) and name is not None else note_of
+            accepted = accepted_of[(item_id, name)]
             if answer is None:
                 ok, message = False, "no answer given"
             else:
                 labels = allowed_for(name)
                 answer = labels[_norm_label(answer)] if labels is not None else " ".join(answer.split())
-                ok = _norm_label(answer) == _norm_label(label)
-                message = "correct" if ok else f"you answered {_show(answer)!r}; the key says {label!r}"
-            items.append(LabelItem(item_id, name, answer, label, ok, note, message))
+                ok = _norm_label(answer) in {_norm_label(a) for a, _ in accepted}
+                if len(accepted) == 1:
+                    message = "correct" if ok else f"you answered {_show(answer)!r}; the key says {label!r}"
+                else:
+                    readings = " ".join(f"The case for {a!r}: {why}" for a, why in accepted)
+                    message = (("correct; " if ok else f"you answered {_show(answer)!r}; ")
+                               + f"more than one reading is defensible here, and the key accepts each. {readings}")
+            items.append(LabelItem(item_id, name, answer, label, ok, note, message,
+                                   tuple(a for a, _ in accepted), tuple(why for _, why in accepted)))
     correct = sum(1 for i in items if i.correct)
     return LabelScore(correct / len(items), correct, len(items), tuple(items))
 

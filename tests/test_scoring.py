@@ -300,6 +300,7 @@ class TestScoreLabelsSingle:
         data = json.loads(json.dumps(score_labels({"c1": "named"}, KEY).to_dict()))
         assert data["correct"] == 1 and data["total"] == 3
         assert data["items"][0] == {"item": "c1", "field": None, "given": "named", "expected": "named",
+                                    "accepted": ["named"], "reasons": [None], "contested": False,
                                     "correct": True, "explanation": None, "message": "correct"}
         assert isinstance(score_labels({}, KEY), LabelScore)
 
@@ -352,6 +353,63 @@ class TestScoreLabelsMulti:
         assert str(caught.value) == message
 
 
+CONTESTED = [{"label": "fact", "why": "Consent and a mandate are matters of record."},
+             {"label": "interpretation", "why": "'Occupying' is a legal characterisation."}]
+KINDS = ["fact", "interpretation"]
+
+
+class TestScoreLabelsContested:
+    """A key may accept more than one answer for an item, each with the reason it is accepted."""
+
+    @pytest.mark.parametrize("answer", ["fact", "interpretation", " Interpretation "])
+    def test_each_accepted_answer_earns_full_credit(self, answer: str) -> None:
+        result = score_labels({"c7": answer}, {"c7": CONTESTED}, allowed=KINDS)
+        assert result.score == 1 and result.items[0].correct
+
+    def test_an_answer_not_accepted_earns_nothing(self) -> None:
+        key = {"p": [{"label": "Name_Calling,Labeling", "why": "a label"},
+                     {"label": "Loaded_Language", "why": "charged words"}]}
+        allowed = ["Name_Calling,Labeling", "Loaded_Language", "Doubt"]
+        result = score_labels({"p": "Doubt"}, key, allowed=allowed)
+        assert result.score == 0 and not result.items[0].correct
+        assert "more than one reading is defensible" in result.items[0].message
+        assert score_labels({}, key, allowed=allowed).items[0].message == "no answer given"
+
+    def test_multi_field_item_with_one_contested_field(self) -> None:
+        key = {"c7": {"attribution": "unsourced", "kind": CONTESTED}}
+        allowed = {"attribution": ALLOWED, "kind": KINDS}
+        for kind in KINDS:
+            result = score_labels({"c7": {"attribution": "unsourced", "kind": kind}}, key, allowed=allowed)
+            assert (result.correct, result.total) == (2, 2)
+        result = score_labels({"c7": {"attribution": "named", "kind": "fact"}}, key, allowed=allowed)
+        assert (result.correct, result.total) == (1, 2)
+
+    def test_item_reports_every_reading_and_its_case(self) -> None:
+        item = score_labels({"c7": "fact"}, {"c7": CONTESTED}, allowed=KINDS).items[0]
+        assert item.contested and item.expected == "fact"
+        assert item.accepted == ("fact", "interpretation")
+        assert item.reasons == tuple(entry["why"] for entry in CONTESTED)
+        for entry in CONTESTED:
+            assert entry["why"] in item.message
+        data = json.loads(json.dumps(item.to_dict()))
+        assert data["accepted"] == KINDS and data["contested"] is True
+        plain = score_labels({"c1": "named"}, KEY).items[0]
+        assert not plain.contested and plain.accepted == ("named",) and plain.reasons == (None,)
+
+    @pytest.mark.parametrize("entries, fragment", [
+        ([], "empty list of accepted answers"),
+        ([{"label": "fact"}], "exactly the keys 'label' and 'why'"),
+        (["fact", "interpretation"], "exactly the keys 'label' and 'why'"),
+        ([{"label": "fact", "why": " "}], "non-empty string 'why'"),
+        ([{"label": "", "why": "x"}], "non-empty string 'label'"),
+        ([{"label": "fact", "why": "x"}, {"label": "FACT", "why": "y"}], "accepts 'FACT' twice"),
+        ([{"label": "opinion", "why": "x"}], "not one of the allowed labels"),
+    ])
+    def test_malformed_alternatives_are_clear_errors(self, entries: list, fragment: str) -> None:
+        with pytest.raises(ValueError, match=fragment):
+            score_labels({"c7": "fact"}, {"c7": entries}, allowed=KINDS)
+
+
 class TestScoreLabelsValidation:
     @pytest.mark.parametrize("answers, message", [
         (None, "answers must be a dict such as {'c1': 'named'}, not None"),
@@ -384,7 +442,7 @@ class TestScoreLabelsValidation:
         ({}, None, "the key has no items to score"),
         ("named", None, "key must be a dict"),
         ({"c1": "named", "c2": {"kind": "fact"}}, None, "every item must have the same shape"),
-        ({"c1": 5}, None, "key: item 'c1' must be a label or a dict of labels, not 5"),
+        ({"c1": 5}, None, "key: item 'c1' must be a label, a list of accepted answers or a dict of fields, not 5"),
         ({"c1": ""}, None, "key: item 'c1' needs a non-empty string label"),
         ({"c1": {}}, None, "key: item 'c1' has no fields"),
         ({"c1": "opinion"}, ALLOWED, "key: item 'c1' has the label 'opinion', which is not one of the "
