@@ -103,6 +103,78 @@ def test_label_feedback_does_not_reveal_the_key() -> None:
     assert "anonymous" not in result.feedback and "not right" in result.feedback
 
 
+CONTESTED_SPEC = {"kind": "labels", "points": 3, "allowed": ["named", "anonymous", "unsourced"],
+                  "key": {"x": [{"label": "named", "why": "The ministry is named as the source."},
+                                {"label": "unsourced", "why": "The word 'pointed' is the writer's own."}],
+                          "y": "named", "z": "anonymous"}}
+
+
+@pytest.mark.parametrize("accepted", ["named", "unsourced"])
+def test_each_accepted_label_earns_full_credit(accepted: str) -> None:
+    result = score_task(CONTESTED_SPEC, {"x": accepted, "y": "named", "z": "anonymous"})
+    assert result.points == 3
+    assert "x: right (more than one reading is defensible here" in result.feedback
+
+
+def test_a_label_not_accepted_earns_no_credit_for_that_item() -> None:
+    result = score_task(CONTESTED_SPEC, {"x": "anonymous", "y": "named", "z": "anonymous"})
+    assert result.points == 2
+    assert "x: not right (more than one reading is defensible here" in result.feedback
+
+
+def test_contested_feedback_reveals_neither_the_labels_nor_their_case() -> None:
+    for answer in ({"x": "named", "y": "anonymous", "z": "named"}, {"x": "anonymous", "y": "unsourced", "z": "named"}):
+        feedback = score_task(CONTESTED_SPEC, answer).feedback
+        for entry in CONTESTED_SPEC["key"]["x"]:
+            assert entry["why"] not in feedback
+        for label in ("named", "anonymous", "unsourced"):
+            assert label not in feedback.replace("not right", "")
+        assert "y: not right" in feedback and "(more than one" not in feedback.split("y: not right")[1].split("\n")[0]
+
+
+def _graded_label_specs() -> list[tuple[str, dict]]:
+    from pathlib import Path
+    specs = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "solutions").glob("*/*.ipynb")):
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            hidden = split_hidden(cell.source)[1] if cell.cell_type == "code" else None
+            specs += [(task, spec) for task, spec in hidden_awards(hidden or "") if spec["kind"] == "labels"]
+    return specs
+
+
+def test_every_accepted_answer_of_the_graded_keys_earns_full_credit(case) -> None:
+    """Read in the grader's way (never copied here): for each contested item of the hidden label keys,
+    every accepted answer earns the whole task's points when the rest of the answer is right, and each
+    other allowed answer does not. At least the contested items issue 12 names must exist."""
+    contested = 0
+    for task, spec in _graded_label_specs():
+        def readings(value):
+            return [entry["label"] for entry in value] if isinstance(value, list) else [value]
+        first = {item: ({f: readings(v)[0] for f, v in value.items()} if isinstance(value, dict)
+                        else readings(value)[0]) for item, value in spec["key"].items()}
+        assert score_task(spec, first, case=case).points == spec["points"], task
+        for item, value in spec["key"].items():
+            fields = value.items() if isinstance(value, dict) else [(None, value)]
+            for field, labels in fields:
+                if not isinstance(labels, list):
+                    continue
+                contested += 1
+                assert all(entry["why"].strip() for entry in labels), f"{task} {item}: a reading without its case"
+                allowed = spec["allowed"][field] if field else spec["allowed"]
+                for label in allowed:
+                    answer = json.loads(json.dumps(first))
+                    if field:
+                        answer[item][field] = label
+                    else:
+                        answer[item] = label
+                    points = score_task(spec, answer, case=case).points
+                    if label in readings(labels):
+                        assert points == spec["points"], f"{task} {item}: {label} is accepted but not credited"
+                    else:
+                        assert points < spec["points"], f"{task} {item}: {label} is credited but not accepted"
+    assert contested >= 4
+
+
 def test_numbers_use_the_tolerance() -> None:
     spec = {"kind": "numbers", "points": 2, "key": {"a": {"value": 5.0, "tolerance": 0.01}, "b": {"value": 3}}}
     assert score_task(spec, {"a": 5.004, "b": 3}).points == 2

@@ -96,6 +96,24 @@ def key_records() -> dict[str, list[Record]]:
     return found
 
 
+def _readings(value) -> list[tuple[str, str | None]]:
+    """A key's label, or a contested item's accepted answers ([{"label", "why"}, ...]), as (label, why)."""
+    if isinstance(value, list):
+        return [(entry["label"], entry["why"]) for entry in value]
+    return [(value, None)]
+
+
+def _reading_records(task: str, item: str, field: str | None, label: str, why: str) -> list[Record]:
+    """A contested item's readings: the case for each, and each accepted label written as a record."""
+    where = item if field is None else f"{item} ({field})"
+    out = [Record(f"{task}: the case for {label!r} for {where}", normalise(why), False),
+           Record(f"{task}: {where} accepts {label!r}", compact(json.dumps({"label": label, "why": why})), True)]
+    if field is not None:
+        out.append(Record(f"{task}: {where} accepts {label!r}",
+                          compact(json.dumps({item: {field: [{"label": label}]}}))[1:-4], True))
+    return out
+
+
 def _spec_records(task: str, spec: dict, case) -> list[Record]:
     out: list[Record] = []
     for item, why in (spec.get("why") or {}).items():
@@ -107,21 +125,31 @@ def _spec_records(task: str, spec: dict, case) -> list[Record]:
             phrase = entry["phrase"]
             out.append(Record(f"{task}: explanation of {phrase!r}", normalise(entry["why"]), False))
             out.append(Record(f"{task}: phrase {phrase!r}", normalise(phrase), False, bare_phrase=True))
-            out.append(Record(f"{task}: phrase {phrase!r} with its label", normalise(phrase), False,
-                              label=normalise(entry["technique"])))
+            for label, why in _readings(entry["technique"]):
+                out.append(Record(f"{task}: phrase {phrase!r} with its label", normalise(phrase), False,
+                                  label=normalise(label)))
+                if why is not None:
+                    out.append(Record(f"{task}: the case for {label!r} for {phrase!r}", normalise(why), False))
             (start, end), = phrases_to_spans([phrase], case.text, within=(first.start, last.end))
             out.append(Record(f"{task}: offsets of {phrase!r}", f"[{start},{end}]", True))
             out.append(Record(f"{task}: offsets of {phrase!r}", f'"start":{start},"end":{end}', True))
     elif spec["kind"] in ("labels", "words"):
         for item, value in key.items():
             if isinstance(value, dict):
-                first_field, first_label = next(iter(value.items()))
-                out.append(Record(f"{task}: {item}", compact(json.dumps({item: {first_field: first_label}}))[1:-2],
-                                  True))
-            elif isinstance(value, list):
+                for number, (field, labels) in enumerate(value.items()):
+                    for label, why in _readings(labels):
+                        if number == 0:
+                            out.append(Record(f"{task}: {item}",
+                                              compact(json.dumps({item: {field: label}}))[1:-2], True))
+                        if why is not None:
+                            out += _reading_records(task, item, field, label, why)
+            elif spec["kind"] == "words" and isinstance(value, list):
                 out += [Record(f"{task}: {item}", compact(json.dumps({item: form}))[1:-1], True) for form in value]
             else:
-                out.append(Record(f"{task}: {item}", compact(json.dumps({item: value}))[1:-1], True))
+                for label, why in _readings(value):
+                    out.append(Record(f"{task}: {item}", compact(json.dumps({item: label}))[1:-1], True))
+                    if why is not None:
+                        out += _reading_records(task, item, None, label, why)
     elif spec["kind"] == "numbers":
         for name, want in key.items():
             out.append(Record(f"{task}: {name}", compact(json.dumps({name: want["value"]}))[1:-1], True))
@@ -219,6 +247,19 @@ def test_the_scanner_finds_a_planted_key() -> None:
     # ...and a verbatim quotation of the article is not a leak.
     quote = normalise(load_case(CASE).paragraph(13).text)
     assert not scan_text(quote, [r for r in records if r.bare_phrase], page=True, article=article)
+
+
+def test_contested_readings_are_key_records() -> None:
+    """Every accepted answer of a contested item, and the case for it, is searched for like any key."""
+    records = [r for found in key_records().values() for r in found]
+    readings = [r for r in records if " accepts " in r.what or ": the case for " in r.what]
+    assert len([r for r in readings if ": the case for " in r.what]) >= 8, "contested readings not read"
+    article = _article_sentences()
+    for record in readings:
+        planted = normalise("<pre>" + ("{" + record.needle + "}" if record.compact else record.needle) + "</pre>",
+                            markup=True)
+        assert any(h.startswith(record.what) for h in scan_text(planted, records, page=True, article=article)), \
+            f"planted {record.what!r} was not found"
 
 
 def test_no_key_record_is_released() -> None:

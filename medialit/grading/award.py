@@ -11,7 +11,10 @@ Scoring policy (stated to students in each notebook):
 * phrases: points x F1 (span F1 of DESIGN.md section 3, via ``medialit.scoring.span_prf``), rounded
   to 0.01; an F1 below ``spec["min_f1"]`` (default 0.4) earns 0, so marking whole sentences or the
   whole paragraph does not earn points.
-* labels, words: points x (correct items / items), per item and field.
+* labels, words: points x (correct items / items), per item and field. A labels key may list, for a
+  contested item, every accepted answer with its reason (``[{"label": ..., "why": ...}, ...]``, see
+  ``medialit.scoring.score_labels``); each earns the point, and the feedback says only that the item
+  is contested, never which answers are accepted.
 * numbers: points x (numbers within tolerance / numbers).
 """
 from __future__ import annotations
@@ -92,11 +95,15 @@ def _score_labels(spec: Mapping[str, Any], answer: object) -> tuple[float, str]:
     key, allowed = spec["key"], spec["allowed"]
     clean = check_labels(answer, list(key), allowed, name="your answer")
     result = scoring.score_labels(clean, key, allowed=allowed)
-    # Per-item right/wrong, never the expected label: feedback goes to students and must not carry the key.
+    # Per-item right/wrong, never the expected label nor the case for each reading: feedback goes to
+    # students and must not carry the key. A contested item only says that it is contested.
     lines = [f"You got {result.correct} of {result.total} right."]
     for item in result.items:
         label = item.item if item.field is None else f"{item.item} ({item.field})"
-        lines.append(f"  {label}: {'right' if item.correct else 'not right'}")
+        note = " (more than one reading is defensible here; each earns the point)" if item.contested else ""
+        lines.append(f"  {label}: {'right' if item.correct else 'not right'}{note}")
+    if any(item.contested for item in result.items):
+        lines.append("Where more than one reading is defensible, your instructor can discuss the case for each.")
     return result.score, "\n".join(lines)
 
 
