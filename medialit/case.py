@@ -24,6 +24,7 @@ from .records import (
     Figure,
     LaterReport,
     LoadedPhrase,
+    Reading,
     Statement,
 )
 
@@ -272,6 +273,17 @@ def _load_annotations(
     return records
 
 
+def _loaded_phrase(path: Path, record: dict[str, Any]) -> LoadedPhrase:
+    """A phrase record, with its contested readings (``also_accepted``) as :class:`Reading` values."""
+    fields = dict(record)
+    readings = tuple(Reading(r["technique"], r["reason"]) for r in fields.pop("also_accepted", ()))
+    techniques = [fields["technique"], *(r.technique for r in readings)]
+    if len(set(techniques)) != len(techniques):
+        raise CaseDataError(path, f"record {fields['id']}", f"accepts a technique twice: {', '.join(techniques)}.",
+                            "list each accepted technique once: the key's in `technique`, others in `also_accepted`.")
+    return LoadedPhrase(**fields, also_accepted=readings)
+
+
 def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tuple[Actor, ...], tuple[Statement, ...], tuple[LaterReport, ...]]:
     path = folder / "statements.yaml"
     data = _read(path)
@@ -334,7 +346,7 @@ def _load_case_cached(name: str, root: str) -> Case:
                                practice.get("claims", ()), graded, speakers, "source")
     return Case(
         name=name, article=article, provenance=provenance, practice=practice, graded=graded,
-        loaded_language=tuple(LoadedPhrase(**r) for r in phrases),
+        loaded_language=tuple(_loaded_phrase(folder / "loaded_language.yaml", r) for r in phrases),
         claims=tuple(Claim(**r) for r in claims),
         questions=questions, actors=actors, statements=statements, later_reports=later_reports, _text=text,
     )

@@ -28,6 +28,14 @@ TECHNIQUES = (
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Another defensible technique for a contested phrase, with the case for it."""
+
+    technique: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class LoadedPhrase:
     id: str
     paragraph: int
@@ -38,10 +46,16 @@ class LoadedPhrase:
     speaker: str  # "author" or an actor id
     neutral_alternative: str
     reason: str
+    also_accepted: tuple[Reading, ...] = ()  # other defensible techniques, when the call is contested
 
     @property
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
+
+    @property
+    def techniques(self) -> tuple[str, ...]:
+        """Every accepted technique, the key's first."""
+        return (self.technique, *(r.technique for r in self.also_accepted))
 
 
 @dataclass(frozen=True)

@@ -452,6 +452,10 @@ function render({ model, el }) {
           ["Why it is in the key", phrase.reason], ["A more neutral wording", phrase.neutral_alternative]]) {
           facts.append(make("dt", "", name), make("dd", "", value));
         }
+        for (const other of phrase.also_accepted || []) {
+          facts.append(make("dt", "", "Also defensible"),
+            make("dd", "", `${other.technique_label}: ${other.reason}`));
+        }
         details.append(facts);
       } else {
         details.append(make("p", "", `The technique is “${phrase.technique_label}”. Look again at paragraph ${phrase.paragraph}, or press Show answers to see the phrase and why it is in the key.`));

@@ -128,6 +128,12 @@ class Highlighter(anywidget.AnyWidget):
             "technique_label": TECHNIQUE_LABELS.get(phrase.technique, phrase.technique.replace("_", " ")),
             "speaker": _speaker_name(case, phrase.speaker),
             "neutral_alternative": phrase.neutral_alternative, "reason": phrase.reason,
+            # Contested technique: each other defensible reading, with its case (public practice data).
+            "also_accepted": [{
+                "technique": r.technique,
+                "technique_label": TECHNIQUE_LABELS.get(r.technique, r.technique.replace("_", " ")),
+                "reason": r.reason,
+            } for r in phrase.also_accepted],
         } for phrase in self._key]
         return {"case": case.name, "title": case.article.title, "paragraphs": paragraphs, "key": key}
 
