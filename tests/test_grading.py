@@ -246,14 +246,22 @@ def test_score_answers_keeps_only_errors_when_a_check_failed(practice_spec) -> N
 
 
 def test_configure_nbgrader_inserts_the_preprocessors_in_order() -> None:
-    from nbgrader.preprocessors import Execute, OverwriteCells
+    from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells
     from traitlets.config import Config
+
+    from medialit.grading import nbgrader_steps
+    from medialit.grading.execute import SandboxedExecute
 
     c = Config()
     grading.configure_nbgrader(c)
     sanitize, autograde = c.Autograde.sanitize_preprocessors, c.Autograde.autograde_preprocessors
+    # The sandbox check comes before anything reads the submission; duplicates are settled before nbgrader's pass.
+    assert sanitize[0] is nbgrader_steps.RequireSandbox
+    assert sanitize.index(nbgrader_steps.SettleDuplicateCells) == sanitize.index(DeduplicateIds) - 1
     assert sanitize.index(grading.FlagTampering) == sanitize.index(OverwriteCells) - 1
-    i = autograde.index(Execute)
+    # nbgrader's own Execute is replaced: no student code may run in an unsandboxed kernel.
+    assert Execute not in autograde
+    i = autograde.index(SandboxedExecute)
     assert autograde[i - 1] is grading.StashHiddenTests and autograde[i + 1] is grading.ScoreAnswers
     assert c.OverwriteCells.add_missing_cells is True
     json.dumps(str(c))  # the config stays printable
