@@ -357,3 +357,33 @@ def _cmdline(pid: int) -> list[str]:
         return psutil.Process(pid).cmdline()
     except psutil.Error:
         return []
+
+
+@pytest.mark.timeout(600)
+def test_sigkill_of_grade_class_takes_its_workers_and_the_next_run_cleans_up(tmp_path: Path) -> None:
+    """SIGKILL cannot be handled: the workers die with grade_class (PR_SET_PDEATHSIG), and the next run
+    removes the dead run's work folder (it holds gradebook copies with the hidden tests)."""
+    course = signal_course(tmp_path / "course")
+    process = start_grade_class(course, tmp_path / "tmp")
+    try:
+        def workers() -> list[psutil.Process]:
+            return [p for p in psutil.Process(process.pid).children() if "batch_worker" in " ".join(p.cmdline())]
+
+        wait_for(lambda: len(workers()) == 2, 300, "two workers")
+        family = {p.pid for p in psutil.Process(process.pid).children(recursive=True)}
+        process.kill()
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    wait_for(lambda: not [pid for pid in family if psutil.pid_exists(pid)
+                          and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE], 30, "the workers to die")
+    assert list((tmp_path / "tmp").glob("grade_class-*")), "a SIGKILLed run cannot clean up after itself"
+    again = start_grade_class(course, tmp_path / "tmp")
+    out, err = again.communicate(timeout=400)
+    assert again.returncode == 0, out + err
+    assert not list((tmp_path / "tmp").glob("grade_class-*")), "the next run removes the dead run's work folder"
+    every = sorted((a, s) for s in SIGNAL_STUDENTS for a in (ATTACKED, "sourcing"))
+    assert merged(course) == every
+    assert submissions_in_gradebook(course) == set(every)

@@ -53,6 +53,22 @@ def relax_sqlite_durability(path: Path) -> None:
             dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
+def die_with(parent: int) -> None:
+    """Be killed when class_runner dies, even by SIGKILL, which it cannot handle: no worker outlives it.
+
+    Set here rather than in a preexec_fn: class_runner has threads by then, and running Python
+    between fork and exec in a threaded process can deadlock.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL (Linux)
+    except (OSError, AttributeError):
+        return  # not Linux: class_runner's signal handlers still stop its workers
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+
+
 def emit(fd: int | None, **event: Any) -> None:
     """One progress line to class_runner; a line under PIPE_BUF bytes is written whole."""
     if fd is None:
@@ -127,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-dir", required=True)
     parser.add_argument("--throwaway-gradebook")
     parser.add_argument("--progress-fd", type=int, default=None)
+    parser.add_argument("--parent-pid", type=int, default=None)
     args = parser.parse_args(argv[:first])
+    if args.parent_pid is not None:
+        die_with(args.parent_pid)
     assignments, nbgrader_args = argv[first + 1:second], argv[second + 1:]
     if not assignments:
         parser.error("no assignment given")

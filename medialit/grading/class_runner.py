@@ -499,16 +499,6 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
-def _die_with_parent() -> None:
-    """In the worker, before exec: get SIGKILL if grade_class itself dies (even by SIGKILL), so none outlives it."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass  # not Linux: the signal handlers still stop the workers
-
-
 def start_worker(course: Course, job: Job, events: "queue.Queue[tuple[int, dict[str, Any] | None]]") -> None:
     """Start a worker in its own session with a pipe for its progress; a thread forwards each line to `events`."""
     import threading
@@ -522,7 +512,7 @@ def start_worker(course: Course, job: Job, events: "queue.Queue[tuple[int, dict[
             job.process = subprocess.Popen(
                 _with_progress(worker_command(course, job), write_end),
                 cwd=job.root, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                pass_fds=(write_end,), start_new_session=True, preexec_fn=_die_with_parent)
+                pass_fds=(write_end,), start_new_session=True)
     finally:
         os.close(write_end)  # the worker holds the only write end: EOF means it has exited
     job.started = time.perf_counter()
@@ -542,7 +532,7 @@ def start_worker(course: Course, job: Job, events: "queue.Queue[tuple[int, dict[
 def _with_progress(command: list[str], fd: int) -> list[str]:
     # Worker options go before the first "--" (batch_worker's own options).
     first = command.index("--")
-    return [*command[:first], "--progress-fd", str(fd), *command[first:]]
+    return [*command[:first], "--progress-fd", str(fd), "--parent-pid", str(os.getpid()), *command[first:]]
 
 
 def failure_reasons(log: Path) -> dict[str, str]:
@@ -583,6 +573,8 @@ def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: st
     pair = (assignment, student)
     try:
         merge_submission(job.db_url, target, assignment, student, course.course_id, source)
+    except Exception as error:  # noqa: BLE001 - one submission's merge must not lose the others
+        reason = f"merging its grades into the course gradebook failed ({error.__class__.__name__}: {error})"
     finally:
         # End the read transaction at once: an open one would block the worker's next commit.
         source.db.rollback()
