@@ -1,0 +1,1 @@
+"""Lexicon data for medialit.detector (generated; see LICENSES.md)."""
