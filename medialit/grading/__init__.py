@@ -8,6 +8,7 @@ One job per module:
 * ``sandbox``        the jail every student kernel runs in while it is graded
 * ``sanitize``       what Formgrader and the feedback pages may render of a student's notebook
 * ``class_runner``   parallel autograding of a whole class (``batch_worker`` is one worker)
+* ``status``         each submission's flags, incidents and failure reason, kept on disk (grading-status/)
 * ``report``         every submission's status, the report and the export
 
 The notebooks in solutions/ use ``from medialit import grading`` and call the names re-exported

@@ -777,6 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ValueError as error:
         parser.exit(2, f"grade_class: {error}\n")
+    except KeyboardInterrupt:  # Ctrl-C before grading started (reading the course): nothing to undo
+        parser.exit(130, "grade_class: interrupted before grading started; nothing was changed\n")
     print(report.summary(), flush=True)
     if report.interrupted is not None:
         return 128 + report.interrupted  # as a shell reports a command ended by that signal
