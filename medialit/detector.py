@@ -37,7 +37,7 @@ from .scoring import SpanScore, span_prf
 
 __all__ = [
     "DEFAULT_THRESHOLD", "LEXICON_PATH", "Hit", "Mark",
-    "word_hits", "detect", "detect_paragraphs", "score_paragraphs", "export_lexicon", "load_lexicon",
+    "word_hits", "detect", "sentence_score", "detect_paragraphs", "score_paragraphs", "export_lexicon", "load_lexicon",
 ]
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicons" / "detector_lexicon.json"
@@ -220,6 +220,24 @@ def detect(text: str, threshold: float = DEFAULT_THRESHOLD, offset: int = 0) -> 
             close()
     close()
     return marks
+
+
+def sentence_score(text: str, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """The detector's score for a sentence: the sum of the strengths of its marked words, in text order.
+
+    Summed in the same order as detector_lab.js's sentenceScore, so both give the same float.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, not a {type(text).__name__}")
+    threshold = _check_threshold(threshold)
+    total = 0.0
+    for match in WORD_PATTERN.finditer(text):
+        hits = word_hits(match.group())
+        if hits:
+            strength = max(h.strength for h in hits)
+            if strength >= threshold:
+                total += strength
+    return total
 
 
 def detect_paragraphs(case: Case | str, paragraphs: Iterable[int], threshold: float = DEFAULT_THRESHOLD) -> list[Mark]:

@@ -12,7 +12,7 @@ import pytest
 
 from medialit import CASE, load_case
 from medialit.detector import (
-    DEFAULT_THRESHOLD, LEXICON_PATH, detect, detect_paragraphs, export_lexicon, load_lexicon, score_paragraphs,
+    DEFAULT_THRESHOLD, LEXICON_PATH, detect, detect_paragraphs, export_lexicon, sentence_score, load_lexicon, score_paragraphs,
 )
 from medialit.scoring import span_prf
 
@@ -92,6 +92,10 @@ def test_blind_spot_speaker(case):
     for phrase in ("war crime", "terrorism"):
         assert marked(marks, spans_of(case, phrase, 2)), phrase
     assert not hasattr(marks[0], "speaker")
+    # ...while the writer's own "aggression" (paragraph 5) stays under the default threshold.
+    aggression = spans_of(case, "aggression", 5)
+    assert not marked(detect_paragraphs(case, [5]), aggression)
+    assert marked(detect_paragraphs(case, [5], threshold=0.3), aggression)
 
 
 def test_blind_spot_scare_quotes_and_attribution_verbs(case):
@@ -144,18 +148,22 @@ def test_python_and_javascript_mark_the_same_spans(case, tmp_path):
     lexicon = LEXICON_PATH.as_posix()
     got = run_node(f"""
 import {{ readFileSync }} from "node:fs";
-import {{ detect }} from "./detector_lab.mjs";
+import {{ detect, sentenceScore }} from "./detector_lab.mjs";
 const words = JSON.parse(readFileSync({json.dumps(lexicon)}, "utf8")).words;
 const inputs = JSON.parse(readFileSync("inputs.json", "utf8"));
 const out = [];  // in the order of THRESHOLDS (JSON object keys would turn 1.0 into "1")
 for (const t of inputs.thresholds) {{
   out.push(inputs.paragraphs.map((p) => detect(p.text, words, t, p.start).map((m) =>
     [m.start, m.end, m.text, m.strength, m.hits.map((h) => [h.source, h.entry, h.value, h.strength])])));
+  out.push(inputs.paragraphs.map((p) => sentenceScore(p.text, words, t)));
 }}
 console.log(JSON.stringify(out));
 """, tmp_path)
     total = 0
-    for threshold, js_marks in zip(THRESHOLDS, got, strict=True):
+    texts = [*[p.text for p in case.paragraphs], *extras]
+    for threshold, js_scores in zip(THRESHOLDS, got[1::2], strict=True):
+        assert js_scores == [sentence_score(x, threshold) for x in texts], threshold  # the very same floats
+    for threshold, js_marks in zip(THRESHOLDS, got[::2], strict=True):
         expected = [[[m.start, m.end, m.text, m.strength, [[h.source, h.entry, h.value, h.strength] for h in m.hits]]
                      for m in detect(p.text, threshold, p.start)] for p in [*case.paragraphs, *(type("P", (), {"text": x, "start": 0}) for x in extras)]]
         assert js_marks == expected, threshold

@@ -1,6 +1,6 @@
 """The course's interactive widgets (anywidget): they run in JupyterLab, Notebook 7 and on the static site.
 
-    from medialit.widgets import Highlighter, ClaimSorter, StatementComparer
+    from medialit.widgets import Highlighter, ClaimSorter, StatementComparer, DetectorLab
 
 Each widget lives in its own module with one .js and one .css file beside it. The modules are imported
 on first use, so `import medialit.widgets` stays cheap and one widget's module failing to import does
@@ -16,6 +16,7 @@ _WIDGETS = {
     "Highlighter": "highlighter",
     "ClaimSorter": "claim_sorter",
     "StatementComparer": "statement_comparer",
+    "DetectorLab": "detector_lab",
 }
 
 __all__ = list(_WIDGETS)

@@ -119,3 +119,261 @@ export function spanPrf(studentSpans, keySpans) {
   const f1 = precision && recall ? (2 * precision * recall) / (precision + recall) : 0;
   return { precision, recall, f1 };
 }
+
+/** A sentence's detector score: the sum of the strengths of its marked words, in text order. */
+export function sentenceScore(text, words, threshold) {
+  checkThreshold(threshold);
+  let total = 0;
+  for (const match of text.matchAll(WORD_PATTERN)) {
+    const hits = wordHits(match[0], words);
+    if (hits.length) {
+      const strength = Math.max(...hits.map((h) => h.strength));
+      if (strength >= threshold) total += strength;
+    }
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The widget
+// ---------------------------------------------------------------------------------------------
+
+const fmt = (x) => x.toFixed(2);
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === "class") node.className = value;
+    else node.setAttribute(name, value);
+  }
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function explainMark(mark) {
+  const why = mark.hits.map((h) => `${h.entry}: ${h.source === "vader" ? "VADER valence" : "TextBlob subjectivity"} ` +
+    `${h.value > 0 && h.source === "vader" ? "+" : ""}${h.value} → ${fmt(h.strength)}`).join("; ");
+  return `“${mark.text}” (${fmt(mark.strength)}), because ${why}`;
+}
+
+function runsOf(indices, tokens) {
+  // Consecutive marked tokens of one paragraph form one span, as the Highlighter does.
+  const runs = [];
+  let previous = null;
+  for (const i of [...indices].sort((a, b) => a - b)) {
+    const [s, e, n] = tokens[i];
+    if (previous !== null && i === previous + 1 && tokens[previous][2] === n) runs[runs.length - 1][1] = e;
+    else runs.push([s, e]);
+    previous = i;
+  }
+  return runs;
+}
+
+function render({ model, el: host }) {
+  const data = model.get("_data");
+  const words = data.lexicon.words;
+  const tokens = []; // [start, end, paragraph number], offsets into the case text
+  for (const p of data.paragraphs) for (const [s, e] of p.tokens) tokens.push([s, e, p.number]);
+  const keySpans = data.key.map((k) => [k.start, k.end]);
+  const marked = new Set();
+  for (const [s, e] of model.get("selection") || []) {
+    tokens.forEach(([ts, te], i) => { if (ts < e && s < te) marked.add(i); });
+  }
+
+  const root = el("div", { class: "ml-dl", role: "group", "aria-label": "Detector lab" });
+  host.appendChild(root);
+  root.appendChild(el("p", { class: "ml-dl-title" }, "Three readers, one passage: you, the machine and the key"));
+  root.appendChild(el("p", { class: "ml-dl-help" },
+    "Mark the words you find loaded: click a word, or move through a paragraph with the arrow keys and press " +
+    "Space. The machine marks every word whose lexicon strength reaches the threshold. Marks: yours are " +
+    "highlighted, the machine's are underlined, the key's (when shown) are boxed."));
+
+  // Threshold
+  const thresholdRow = el("div", { class: "ml-dl-threshold" });
+  const slider = el("input", {
+    type: "range", id: `${model.cid || "dl"}-threshold`, min: "0.05", max: "1", step: "0.05",
+    class: "ml-dl-slider",
+  });
+  slider.value = String(model.get("threshold"));
+  const sliderLabel = el("label", { for: slider.id }, "Machine's threshold ");
+  const sliderValue = el("output", { class: "ml-dl-threshold-value", for: slider.id });
+  thresholdRow.append(sliderLabel, slider, sliderValue);
+  root.appendChild(thresholdRow);
+
+  // Scores
+  const table = el("table", { class: "ml-dl-scores" });
+  table.appendChild(el("caption", {}, "Each pair scored with the course's span scorer"));
+  const head = el("tr");
+  for (const h of ["pair", "precision", "recall", "F1"]) head.appendChild(el("th", { scope: "col" }, h));
+  table.appendChild(head);
+  const rows = {};
+  for (const [id, label] of [["machine-key", "machine against the key"], ["you-key", "you against the key"],
+    ["machine-you", "machine against you"]]) {
+    const tr = el("tr", { "data-pair": id });
+    tr.appendChild(el("th", { scope: "row" }, label));
+    rows[id] = [el("td"), el("td"), el("td")];
+    rows[id].forEach((td) => tr.appendChild(td));
+    table.appendChild(tr);
+  }
+  root.appendChild(table);
+
+  const keyButton = el("button", { type: "button", class: "ml-dl-button", "aria-pressed": "false" }, "Show the key");
+  const clearButton = el("button", { type: "button", class: "ml-dl-button" }, "Clear my marks");
+  const buttons = el("div", { class: "ml-dl-buttons" });
+  buttons.append(keyButton, clearButton);
+  root.appendChild(buttons);
+  const status = el("p", { class: "ml-dl-status", role: "status", "aria-live": "polite" });
+  root.appendChild(status);
+
+  // Paragraphs
+  const tokenNodes = [];
+  const lists = [];
+  for (const p of data.paragraphs) {
+    const box = el("div", { class: "ml-dl-para" });
+    box.appendChild(el("p", { class: "ml-dl-number" }, `Paragraph ${p.number}`));
+    const textNode = el("p", { class: "ml-dl-text", role: "group", "aria-label": `Paragraph ${p.number}: words to mark` });
+    let cursor = p.start;
+    for (const [s, e] of p.tokens) {
+      if (s > cursor) textNode.appendChild(document.createTextNode(p.text.slice(cursor - p.start, s - p.start)));
+      const i = tokenNodes.length;
+      const tok = el("span", { class: "ml-dl-tok", "data-i": String(i), role: "button", tabindex: "-1",
+        "aria-pressed": "false" }, p.text.slice(s - p.start, e - p.start));
+      tokenNodes.push(tok);
+      textNode.appendChild(tok);
+      cursor = e;
+    }
+    if (cursor < p.end) textNode.appendChild(document.createTextNode(p.text.slice(cursor - p.start)));
+    const first = tokenNodes.findIndex((t, i) => tokens[i][2] === p.number);
+    if (first >= 0) tokenNodes[first].tabIndex = 0;
+    box.appendChild(textNode);
+    const list = el("ul", { class: "ml-dl-why", "aria-label": `Paragraph ${p.number}: the machine's marks and why` });
+    box.appendChild(list);
+    lists.push([p, list]);
+    root.appendChild(box);
+  }
+
+  // Write the spin
+  const spin = el("div", { class: "ml-dl-spin" });
+  const areaId = `${model.cid || "dl"}-rewrite`;
+  spin.appendChild(el("label", { for: areaId, class: "ml-dl-title" }, "Write the spin"));
+  spin.appendChild(el("p", { class: "ml-dl-help" },
+    "Rewrite the sentence: make it loaded, or make it neutral, and watch the machine's score. Can you write a " +
+    "loaded version that the machine scores 0?"));
+  const area = el("textarea", { id: areaId, class: "ml-dl-rewrite", rows: "3" });
+  area.value = model.get("rewrite");
+  spin.appendChild(area);
+  const spinScore = el("p", { class: "ml-dl-spin-score", role: "status", "aria-live": "polite" });
+  const spinList = el("ul", { class: "ml-dl-why", "aria-label": "The machine's marks in your sentence and why" });
+  spin.append(spinScore, spinList);
+  root.appendChild(spin);
+
+  const threshold = () => Number(model.get("threshold"));
+  let keyShown = false;
+
+  function machineMarks() {
+    return data.paragraphs.flatMap((p) => detect(p.text, words, threshold(), p.start));
+  }
+
+  function refresh() {
+    const t = threshold();
+    slider.value = String(t);
+    sliderValue.textContent = fmt(t);
+    const machine = machineMarks();
+    const machineSpans = machine.map((m) => [m.start, m.end]);
+    const mine = runsOf(marked, tokens);
+    const pairs = { "machine-key": [machineSpans, keySpans], "you-key": [mine, keySpans], "machine-you": [machineSpans, mine] };
+    for (const [id, [a, b]] of Object.entries(pairs)) {
+      const r = spanPrf(a, b);
+      rows[id][0].textContent = fmt(r.precision);
+      rows[id][1].textContent = fmt(r.recall);
+      rows[id][2].textContent = fmt(r.f1);
+    }
+    tokenNodes.forEach((node, i) => {
+      const [s, e] = tokens[i];
+      const hit = (spans) => spans.some(([a, b]) => a < e && s < b);
+      node.classList.toggle("is-mine", marked.has(i));
+      node.setAttribute("aria-pressed", marked.has(i) ? "true" : "false");
+      node.classList.toggle("is-machine", hit(machineSpans));
+      node.classList.toggle("is-key", keyShown && hit(keySpans));
+    });
+    for (const [p, list] of lists) {
+      list.replaceChildren();
+      const inPara = machine.filter((m) => m.start >= p.start && m.end <= p.end);
+      if (!inPara.length) list.appendChild(el("li", {}, "The machine marks nothing here at this threshold."));
+      for (const m of inPara) list.appendChild(el("li", { class: "ml-dl-machine-item" }, `Machine: ${explainMark(m)}`));
+      if (keyShown) {
+        for (const k of data.key.filter((k) => k.paragraph === p.number)) {
+          // A key phrase that brings its own quotation marks is not wrapped in another pair.
+          const quoted = /^[“"]/.test(k.text) ? k.text : `“${k.text}”`;
+          list.appendChild(el("li", { class: "ml-dl-key-item" }, `Key: ${quoted} (${k.technique_label}; said by ${k.speaker})`));
+        }
+      }
+    }
+    refreshSpin();
+  }
+
+  function refreshSpin() {
+    const t = threshold();
+    const text = area.value;
+    const marks = detect(text, words, t);
+    spinScore.textContent = `Machine's score for your sentence: ${fmt(sentenceScore(text, words, t))} ` +
+      `(${marks.length} marked ${marks.length === 1 ? "span" : "spans"} at threshold ${fmt(t)})`;
+    spinList.replaceChildren(...marks.map((m) => el("li", {}, explainMark(m))));
+  }
+
+  function toggle(i) {
+    if (marked.has(i)) marked.delete(i); else marked.add(i);
+    model.set("selection", runsOf(marked, tokens));
+    model.save_changes();
+    status.textContent = `${marked.has(i) ? "Marked" : "Unmarked"} “${tokenNodes[i].textContent}”.`;
+    refresh();
+  }
+
+  function focusToken(from, to) {
+    if (to < 0 || to >= tokenNodes.length || tokens[to][2] !== tokens[from][2]) return;
+    tokenNodes[from].tabIndex = -1;
+    tokenNodes[to].tabIndex = 0;
+    tokenNodes[to].focus();
+  }
+
+  const onClick = (event) => {
+    const node = event.target.closest(".ml-dl-tok");
+    if (node && root.contains(node)) toggle(Number(node.dataset.i));
+  };
+  const onKey = (event) => {
+    const node = event.target.closest && event.target.closest(".ml-dl-tok");
+    if (!node) return;
+    const i = Number(node.dataset.i);
+    if (event.key === " " || event.key === "Enter") { event.preventDefault(); toggle(i); }
+    else if (event.key === "ArrowRight" || event.key === "ArrowDown") { event.preventDefault(); focusToken(i, i + 1); }
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") { event.preventDefault(); focusToken(i, i - 1); }
+  };
+  const onSlide = () => { model.set("threshold", Number(slider.value)); model.save_changes(); refresh(); };
+  const onType = () => { model.set("rewrite", area.value); model.save_changes(); refreshSpin(); };
+  keyButton.addEventListener("click", () => {
+    keyShown = !keyShown;
+    keyButton.setAttribute("aria-pressed", String(keyShown));
+    keyButton.textContent = keyShown ? "Hide the key" : "Show the key";
+    refresh();
+  });
+  clearButton.addEventListener("click", () => {
+    marked.clear();
+    model.set("selection", []);
+    model.save_changes();
+    status.textContent = "Your marks are cleared.";
+    refresh();
+  });
+  root.addEventListener("click", onClick);
+  root.addEventListener("keydown", onKey);
+  slider.addEventListener("input", onSlide);
+  area.addEventListener("input", onType);
+  const onModel = () => refresh();
+  model.on("change:threshold", onModel);
+
+  refresh();
+  return () => {
+    model.off("change:threshold", onModel);
+  };
+}
+
+export default { render };
