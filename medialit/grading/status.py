@@ -147,7 +147,8 @@ def record_notebook(root: Path | str, assignment: str, student: str, notebook: s
     statuses = {nb.get("status") for nb in notebooks.values()}
     record["status"] = "graded" if statuses == {"graded"} else "grading"
     record["reason"] = None if record["status"] == "graded" else (
-        "nbgrader started grading this submission and did not finish (see the autograde log)")
+        "nbgrader started grading this submission and has not finished: it is being graded right now, "
+        "or grading stopped half-way (see the autograde log)")
     return write_status(root, assignment, student, record)
 
 
