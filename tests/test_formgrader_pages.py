@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 STUDENT = "hostile-html"
 WRITTEN = "ll-rewrite18"  # loaded-language's written answer
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 KEPT = ("STUDENT-WRITTEN-ANSWER-KEPT", "STYLED-TEXT-KEPT", "RAW-CELL-KEPT", "BOLD-HTML-KEPT", "HTML-STYLED-KEPT",
         "MARKDOWN-OUTPUT-KEPT", "LATEX-KEPT", "HUGE-PRINT-START")
 # Markup that would run or fetch if it reached the page as markup (the student's code cell shows the same
@@ -245,16 +244,7 @@ def _watched_page(browser, token: str | None = None):
     return context, page, left, errors
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+# `browser` is the session's one Chromium (tests/conftest.py): Playwright's sync API allows one per thread.
 
 
 def _pwned(page) -> list[str]:

@@ -25,24 +25,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-# Offline, as root: without the background-networking flags Chromium keeps
-# trying Google's hosts, which this machine refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# Chromium itself is launched once per session by the `browser` fixture in tests/conftest.py.
 
 # Schemes that never leave the browser (anywidget imports each widget's ES module from a blob: URL).
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -267,24 +257,6 @@ def site_url(built_site: Path) -> Iterator[str]:
     """Base URL (ending in /) of the built site, served on 127.0.0.1."""
     with serve_directory(built_site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, launched through Playwright (never `playwright install`)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(
-            "Debian's chromium is not on PATH: install it with `apt-get install -y chromium` "
-            "(scripts/test does this for you).",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

@@ -157,7 +157,23 @@ def test_mouse_marking_check_feedback_answers_and_reset(page: Page, page_watch, 
     expect(token(widget, "Euphrates", 2)).to_have_attribute("aria-selected", "false")
     expect(widget.locator(".ml-hl-feedback")).to_be_hidden()
 
+    # Show answers opens only after a first attempt: before Check it says so and shows nothing.
+    answers = widget.get_by_role("button", name="Show answers")
+    expect(answers).to_have_attribute("aria-disabled", "true")
+    expect(widget.locator(".ml-hl-answers-note")).to_be_visible()
+    answers.click()
+    expect(widget.locator(".ml-hl-status")).to_have_text("Press Check first: the answers open after your first attempt.")
+    expect(widget.locator(".ml-hl-tok.ml-key")).to_have_count(0)
+    expect(widget.locator(".ml-hl-feedback")).to_be_hidden()
+
     widget.get_by_role("button", name="Check").click()
+    expect(answers).not_to_have_attribute("aria-disabled", "true")
+    expect(widget.locator(".ml-hl-answers-note")).to_be_hidden()
+    # A legend says what each kind of checked mark looks like, in words and symbols, not by colour alone.
+    legend = widget.locator(".ml-hl-legend")
+    expect(legend).to_be_visible()
+    for words in ("Found:", "Partly found:", "Missed:", "Not in the key:"):
+        expect(legend).to_contain_text(words)
     expected = expected_scores(case, [1, 2], [("artillery", 1), ("unprovoked massacre", 1), ("far more dangerous stage", 1)])
     assert 0 < expected.f1 < 1
     assert shown_scores(widget) == {
@@ -193,8 +209,18 @@ def test_mouse_marking_check_feedback_answers_and_reset(page: Page, page_watch, 
     screenshot("checked")
     shoot_widget(widget, "site-checked")
 
-    # Partly found: mark "crime" only, inside the quotation marks.
+    # The score stays as checked until the next Check: marking "crime" changes nothing in the feedback (no
+    # guess-and-check), and a note says the marks changed since.
     token(widget, "crime", 2).click()
+    expect(widget.locator(".ml-hl-stale")).to_be_visible()
+    expect(missed.locator(".ml-hl-badge")).to_have_text("✗ Missed")
+    assert shown_scores(widget) == {
+        "precision": f"{expected.precision:.2f}", "recall": f"{expected.recall:.2f}", "f1": f"{expected.f1:.2f}",
+    }
+    assert "ml-hit" not in token(widget, "crime", 2).get_attribute("class")  # no colour verdict on a new mark
+    # Partly found, after the next Check: "crime" only, inside the quotation marks.
+    widget.get_by_role("button", name="Check").click()
+    expect(widget.locator(".ml-hl-stale")).to_have_count(0)
     expect(missed.locator(".ml-hl-badge")).to_have_text(re.compile(r"◐ Partly found \(\d+%\)"))
     expect(found.locator("details")).to_have_attribute("open", "")  # the student's open disclosure stays open
 
@@ -309,6 +335,7 @@ def test_narrow_screen_and_accessibility_audit(page: Page, page_watch, site_url:
 
 def test_markup_in_the_data_is_shown_as_text(page: Page, page_watch, site_url: str, screenshot) -> None:
     widget = open_widget(page, site_url + "book/hostile.html")
+    widget.get_by_role("button", name="Check").click()
     widget.get_by_role("button", name="Show answers").click()
     item = widget.locator(".ml-hl-keyitem").first
     item.locator("summary").click()
@@ -322,15 +349,17 @@ def test_markup_in_the_data_is_shown_as_text(page: Page, page_watch, site_url: s
 
 def test_marks_saved_from_python_show_on_the_static_page(page: Page, page_watch, site_url: str, case) -> None:
     widget = open_widget(page, site_url + "book/saved.html")
-    assert marks(widget) == ["“proudly claimed”"]
+    assert marks(widget) == ["“proudly claimed to have”"]
     expect(token(widget, "proudly", 3)).to_have_attribute("aria-selected", "true")
     expect(widget.locator(".ml-hl-feedback")).to_be_visible()
-    expected = expected_scores(case, [3], [("proudly claimed", 3)])
+    expected = expected_scores(case, [3], [("proudly claimed to have", 3)])
     assert shown_scores(widget)["f1"] == f"{expected.f1:.2f}"
-    expect(key_item(widget, case, "proudly claimed").locator(".ml-hl-badge")).to_have_text("✓ Found")
-    # The page keeps working without a kernel: unmark the word and the feedback follows.
+    expect(key_item(widget, case, "proudly claimed to have").locator(".ml-hl-badge")).to_have_text("✓ Found")
+    # The page keeps working without a kernel: unmark a word, and the feedback follows at the next Check.
     token(widget, "proudly", 3).click()
-    expect(key_item(widget, case, "proudly claimed").locator(".ml-hl-badge")).to_have_text(re.compile("Partly found"))
+    expect(key_item(widget, case, "proudly claimed to have").locator(".ml-hl-badge")).to_have_text("✓ Found")
+    widget.get_by_role("button", name="Check").click()
+    expect(key_item(widget, case, "proudly claimed to have").locator(".ml-hl-badge")).to_have_text(re.compile("Partly found"))
     page_watch.assert_clean()
 
 
