@@ -1,6 +1,6 @@
 """The course's interactive widgets (anywidget): they run in JupyterLab, Notebook 7 and on the static site.
 
-    from medialit.widgets import Highlighter, ClaimSorter, StatementComparer, DetectorLab
+    from medialit.widgets import Highlighter, ClaimSorter, StatementComparer, DetectorLab, DiscernmentCheck
 
 Each widget lives in its own module with one .js and one .css file beside it. The modules are imported
 on first use, so `import medialit.widgets` stays cheap and one widget's module failing to import does
@@ -17,6 +17,7 @@ _WIDGETS = {
     "ClaimSorter": "claim_sorter",
     "StatementComparer": "statement_comparer",
     "DetectorLab": "detector_lab",
+    "DiscernmentCheck": "discernment_check",
 }
 
 __all__ = list(_WIDGETS)
