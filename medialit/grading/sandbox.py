@@ -168,7 +168,7 @@ def stage_files(source: Path, target: Path, max_bytes: int = MAX_FILES_BYTES) ->
 
 def jail_argv(*, python: str, runtime: Path, files: Path, limits: Limits, uid: int,
               kernel: list[str]) -> list[str]:
-    """The bubblewrap command line that starts ``kernel`` (an argv) in the jail."""
+    """The bubblewrap command line that starts the kernel (``kernel``: ``-m MODULE ARGS...``) in the jail."""
     argv = [bwrap_path(), *_system_binds()]
     for path in readonly_paths():
         argv += [*_parent_dirs(path), "--ro-bind", path, path]
@@ -256,7 +256,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.chown(self.connection_file, self.uid, self.uid)
             os.chown(self.runtime_dir, self.uid, self.uid)
         python = sys.executable
-        kernel = [python, "-m", "ipykernel_launcher", "-f", self.connection_file,
+        kernel = ["-m", "ipykernel_launcher", "-f", self.connection_file,
                   *[a for a in command if a.startswith("--HistoryManager")]]
         return jail_argv(python=python, runtime=self.runtime_dir, files=self.files_dir, limits=self.limits,
                          uid=self.uid, kernel=kernel)
