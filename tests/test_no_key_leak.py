@@ -180,9 +180,18 @@ def scan_text(text: str, records: list[Record], *, page: bool, article: str) -> 
     return hits
 
 
+# An entry of the detector's public word list (medialit/lexicons/detector_lexicon.json), as the detector lab's saved
+# widget state holds it on its page: "hypocritical": {"vader": -2.0}. The list is VADER's and TextBlob's, thousands
+# of words rated with no reference to this course, so a key word that happens to be one of its entries reveals
+# nothing about the key; any other occurrence of the word on the same page is still checked.
+_LEXICON_ENTRY = re.compile(r'"\s*:\s*\{\s*"(?:vader|textblob)"\s*:')
+
+
 def _outside_quotation(text: str, phrase: str, article: str) -> bool:
     pattern = re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])")
     for match in pattern.finditer(text):
+        if text[match.start() - 1: match.start()] == '"' and _LEXICON_ENTRY.match(text, match.end()):
+            continue
         before = " ".join(text[: match.start()].split()[-3:])
         after = " ".join(text[match.end():].split()[:3])
         # Trailing punctuation of the neighbours may belong to the page (quotes, commas around a list item).
@@ -222,12 +231,21 @@ def test_the_site_has_been_built() -> None:
 
 def test_every_assignment_has_key_records_to_scan_for() -> None:
     records = key_records()
-    assert set(records) == {"loaded-language", "sourcing", "statements", "capstone"}
+    assert set(records) == {"loaded-language", "sourcing", "statements", "machine", "capstone"}
     for name, found in records.items():
         kinds = {r.what.split(":")[0] for r in found}
         assert len(found) >= 10, f"{name}: only {len(found)} key records; is the hidden-test parser broken?"
         assert any(r.what.startswith("rubric sample") for r in found), f"{name}: no rubric samples found"
         assert kinds, name
+
+
+def test_a_lexicon_entry_is_not_a_leak_but_the_same_word_elsewhere_is() -> None:
+    article = _article_sentences()
+    phrase = next(r for found in key_records().values() for r in found if r.bare_phrase and " " not in r.needle)
+    entry = f'<script>{{"words": {{"{phrase.needle}": {{"vader": -2.0}}, "next": {{"textblob": 0.5}}}}}}</script>'
+    assert not scan_text(entry, [phrase], page=True, article=article)
+    assert scan_text(entry + f"<p>Mark {phrase.needle} here.</p>", [phrase], page=True, article=article)
+    assert scan_text(f'<p>"{phrase.needle}": is the answer</p>', [phrase], page=True, article=article)
 
 
 def test_the_scanner_finds_a_planted_key() -> None:

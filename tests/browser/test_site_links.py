@@ -204,7 +204,7 @@ def test_start_page_offers_the_student_exercises_as_a_zip(built_site: Path, pars
     )
     assert zipfile.is_zipfile(archive), f"{ZIP_PATH} is not a zip file"
     student = {path.relative_to(EXERCISES).as_posix(): path.read_bytes() for path in EXERCISES.glob("*/*.ipynb")}
-    assert len(student) == 4, f"expected the four student notebooks in exercises/, found {sorted(student)}"
+    assert len(student) == 5, f"expected the five student notebooks in exercises/, found {sorted(student)}"
     with zipfile.ZipFile(archive) as bundle:
         assert bundle.testzip() is None, f"{ZIP_PATH} has a corrupt member"
         members = {info.filename: info for info in bundle.infolist() if not info.is_dir()}

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[2]
-ASSIGNMENTS = ("loaded-language", "sourcing", "statements", "capstone")
+ASSIGNMENTS = ("loaded-language", "sourcing", "statements", "machine", "capstone")
 # The attacks and breakages are all tried on one assignment: the grading machinery is the same in all four.
 ATTACKED = "loaded-language"
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
