@@ -132,6 +132,12 @@ def merge_spans(spans: list[Span]) -> list[Span]:
 # Span scoring
 # --------------------------------------------------------------------------
 
+def _percent_of_printed(x: float) -> str:
+    """The percentage that goes with x printed to two decimals ("0.47" -> "47%"), so the words and the number
+    agree (rounding x itself to a whole percent could say 48% beside 0.47). highlighter.js does the same."""
+    return f"{int(f'{x:.2f}'.replace('.', ''))}%"
+
+
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
@@ -209,11 +215,11 @@ class SpanScore:
         lines.append(f"The key has {_plural(n_key, 'phrase')}: you {listed}.")
         lines.append(
             f"Precision {self.precision:.2f} means that, on average, "
-            f"{self.precision:.0%} of each phrase you marked lies inside a key phrase."
+            f"about {_percent_of_printed(self.precision)} of each phrase you marked lies inside a key phrase."
         )
         lines.append(
             f"Recall {self.recall:.2f} means that, on average, you covered "
-            f"{self.recall:.0%} of each key phrase."
+            f"about {_percent_of_printed(self.recall)} of each key phrase."
         )
         lines.append(f"F1 {self.f1:.2f} combines the two (1 is a perfect match).")
         if self.precision < 1:

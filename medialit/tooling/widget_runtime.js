@@ -166,7 +166,65 @@
     this._models = {};
     this._modules = {};
     this._initialized = {};
+    this._kept = {};
+    this._keys = {};
   }
+
+  // ---- keeping the student's work --------------------------------------------------------------
+  // A widget class lists the traits that hold the student's work in its synced `_keep` trait
+  // (Highlighter: selection, checked, ...). On the static site there is no kernel and no notebook file
+  // to hold them, so they are kept in the browser's localStorage through window.medialitWork
+  // (_static/work.js, which also documents the format) and put back into the model before the widget
+  // first renders, so the widget draws the student's work as if they had never left. The entry's key
+  // hashes every other saved trait (the text, the key, the prompts): a new edition of the course with
+  // changed data finds no entry instead of restoring stale marks into changed text. In JupyterLab this
+  // runtime does not run: there the kernel's traits are the truth and nothing is restored (see README).
+  // Traits that describe the view or the code, not the exercise: a CSS or JS fix must not lose work.
+  var NOT_IDENTITY = /^(_esm|_css|_keep|layout|_dom_classes|tabbable|tooltip|_model_.*|_view_.*)$/;
+
+  Manager.prototype.keepWork = function (id, model, widget, order) {
+    if (this._kept[id]) return;
+    this._kept[id] = true;
+    var work = window.medialitWork;
+    var names = model.get("_keep");
+    if (!work || !work.available() || !Array.isArray(names) || !names.length) return;
+    var initial = this._saved[id].state || {};
+    var identity = {};
+    Object.keys(initial).sort().forEach(function (name) {
+      if (names.indexOf(name) === -1 && !NOT_IDENTITY.test(name)) identity[name] = initial[name];
+    });
+    var widgetHash = work.hash(JSON.stringify(identity));
+    // The same exercise twice on one page gets two entries.
+    this._keys[widgetHash] = (this._keys[widgetHash] || 0) + 1;
+    var key = work.pageId() + ":widget:" + widgetHash + (this._keys[widgetHash] > 1 ? "-" + this._keys[widgetHash] : "");
+    var stored = work.read(key);
+    if (stored && stored.widgetHash === widgetHash && stored.state && typeof stored.state === "object") {
+      names.forEach(function (name) {
+        if (Object.prototype.hasOwnProperty.call(stored.state, name)) model._attributes[name] = stored.state[name];
+      });
+    }
+    var getter = { get: model.get.bind(model) };
+    model.on("change", function () {
+      var state = {};
+      var untouched = true;
+      names.forEach(function (name) {
+        state[name] = model.get(name);
+        if (!isEqual(state[name], initial[name])) untouched = false;
+      });
+      if (untouched) {
+        work.remove(key);  // back to the page's starting state (Reset): nothing to keep or list
+        return;
+      }
+      var summary = { title: "Exercise", lines: [] };
+      try {
+        if (typeof widget.summarize === "function") summary = widget.summarize({ model: getter }) || summary;
+      } catch (error) {
+        console.warn("[medialit widget runtime] could not summarise a widget's work:", error);
+      }
+      work.write(key, { kind: "widget", id: widgetHash, order: order, widgetHash: widgetHash, state: state,
+        title: summary.title, summary: summary.lines });
+    }, "medialit-work");
+  };
 
   Manager.prototype.get_model = function (id) {
     var saved = this._saved[id];
@@ -185,7 +243,7 @@
         } finally {
           URL.revokeObjectURL(url);
         }
-        if (module.render) return { render: module.render };
+        if (module.render) return { render: module.render, summarize: module.summarize };
         if (!module.default) throw new Error("the widget's module has no default export");
         return typeof module.default === "function" ? await module.default() : module.default;
       })();
@@ -193,7 +251,7 @@
     return this._modules[esm];
   };
 
-  Manager.prototype.render = async function (viewTag) {
+  Manager.prototype.render = async function (viewTag, order) {
     var area = document.createElement("div");
     area.className = "widget-subarea";
     viewTag.parentNode.insertBefore(area, viewTag);
@@ -211,6 +269,7 @@
     applyLayout(el, typeof layout === "string" ? this._saved[layout.replace(/^IPY_MODEL_/, "")] : null);
     addStyle(model.get("_anywidget_id"), model.get("_css"));
     var widget = await this.widgetDefinition(model.get("_esm"));
+    this.keepWork(view.model_id, model, widget, order);
     var signal = new AbortController().signal;  // never aborted: a static page never disposes a view
     var experimental = { invoke: noKernel };
     if (!this._initialized[view.model_id]) {
@@ -260,8 +319,8 @@
       Object.assign(saved, JSON.parse(tag.textContent).state);
     });
     var manager = new Manager(saved);
-    document.querySelectorAll('script[type="' + VIEW_TYPE + '"]').forEach(function (viewTag) {
-      manager.render(viewTag).catch(function (error) { showFailure(viewTag, error); });
+    document.querySelectorAll('script[type="' + VIEW_TYPE + '"]').forEach(function (viewTag, order) {
+      manager.render(viewTag, order).catch(function (error) { showFailure(viewTag, error); });
     });
   }
 

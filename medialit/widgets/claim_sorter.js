@@ -93,8 +93,19 @@ function render({ model, el }) {
   const passages = model.get("passages") || [];
   const cards = new Map(); // claim id -> card state
   let showKey = false;
-  let checked = false;
+  // Checked or not lives in the model (`checked`), so the site can keep it between visits; this mirrors it.
+  let checked = Boolean(model.get("checked"));
   let saving = false;
+  function setChecked(value) {
+    checked = value;
+    saving = true;
+    try {
+      model.set("checked", value);
+      model.save_changes();
+    } finally {
+      saving = false;
+    }
+  }
 
   // A page can hold several sorters; each region needs its own name (axe landmark-unique), so the name
   // says which paragraphs it covers.
@@ -432,13 +443,13 @@ function render({ model, el }) {
   function markChanged(state) {
     if (!checked) return;
     // A changed answer makes the old verdict misleading: drop it until the student checks again.
-    checked = false;
+    setChecked(false);
     for (const s of cards.values()) drawFeedback(s);
     summary.replaceChildren(h("p", {}, ["You changed an answer: press “Check my answers” again to see the feedback."]));
   }
 
   checkButton.addEventListener("click", () => {
-    checked = true;
+    setChecked(true);
     for (const state of cards.values()) drawFeedback(state);
     drawSummary();
   });
@@ -449,7 +460,7 @@ function render({ model, el }) {
     for (const state of cards.values()) drawFeedback(state);
   });
   resetButton.addEventListener("click", () => {
-    checked = false;
+    setChecked(false);
     model.set("answers", {});
     model.save_changes();
     restore();
@@ -465,10 +476,39 @@ function render({ model, el }) {
       drawSummary();
     }
   };
+  const onChecked = () => {
+    if (saving) return;
+    checked = Boolean(model.get("checked"));
+    for (const state of cards.values()) drawFeedback(state);
+    if (checked) drawSummary(); else summary.replaceChildren();
+  };
   model.on("change:answers", onAnswers);
+  model.on("change:checked", onChecked);
   restore();
+  if (checked) onChecked(); // kept from an earlier visit, or set from Python
 
-  return () => model.off("change:answers", onAnswers);
+  return () => {
+    model.off("change:answers", onAnswers);
+    model.off("change:checked", onChecked);
+  };
 }
 
-export default { render };
+/** The student's answers in a few lines, for the "My work" page (called by the site's widget runtime). */
+export function summarize({ model }) {
+  const claims = model.get("claims") || [];
+  const answers = model.get("answers") || {};
+  const lines = [];
+  claims.forEach((claim, i) => {
+    const a = answers[claim.id];
+    if (!a) return;
+    const verb = a.reporting_verb === NO_VERB ? "no reporting verb" : a.reporting_verb ? `verb “${a.reporting_verb}”` : "verb not chosen";
+    lines.push(`Claim ${i + 1} (paragraph ${claim.paragraph}): ${a.attribution ? labelOf(ATTRIBUTIONS, a.attribution).toLowerCase() : "source not chosen"}; ` +
+      `${a.kind ? labelOf(KINDS, a.kind).split(":")[0].toLowerCase() : "fact or interpretation not chosen"}; ${verb}.`);
+  });
+  if (!lines.length) lines.push("No answers.");
+  if (model.get("checked")) lines.push("Checked against the key.");
+  const numbers = [...new Set((model.get("passages") || []).map((p) => p.paragraph))];
+  return { title: `Claim sorter, ${numbers.length > 1 ? "paragraphs" : "paragraph"} ${numbers.join(", ")}`, lines };
+}
+
+export default { render, summarize };

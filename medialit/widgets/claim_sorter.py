@@ -99,6 +99,11 @@ class ClaimSorter(anywidget.AnyWidget):
     passages = traitlets.List(traitlets.Dict()).tag(sync=True)
     # The student's choices: claim id -> {"attribution", "kind", "reporting_verb"}; None where not yet chosen.
     answers = _AnswerDict().tag(sync=True)
+    # True after the student pressed "Check my answers" (and until they change an answer).
+    checked = traitlets.Bool(False).tag(sync=True)
+    # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
+    # JupyterLab nothing is restored: the kernel's traits are the truth there.
+    _keep = traitlets.List(["answers", "checked"]).tag(sync=True)
 
     def __init__(self, case: Case, paragraphs: Iterable[int] | None = None, **kwargs: Any) -> None:
         if not isinstance(case, Case):

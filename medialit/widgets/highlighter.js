@@ -119,6 +119,14 @@ function percent(x) {
   return `${formatFixed(x * 100, 0)}%`;
 }
 
+/**
+ * The percentage that goes with a score printed to two decimals: "0.47" -> "47%", so the words never say
+ * 48 % beside a printed 0.47 (SpanScore.summary() does the same).
+ */
+export function percentOfPrinted(x) {
+  return `${Number(formatFixed(x, 2).replace(".", ""))}%`;
+}
+
 /** The score in plain words, one sentence per entry (the same wording as SpanScore.summary()). */
 export function explainScore(score) {
   const nStudent = score.studentSpans.length;
@@ -150,8 +158,8 @@ export function explainScore(score) {
     .map(([n, text]) => text.replace("{}", String(n)));
   const listed = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
   lines.push(`The key has ${plural(nKey, "phrase")}: you ${listed}.`);
-  lines.push(`Precision ${formatFixed(score.precision, 2)} means that, on average, ${percent(score.precision)} of each phrase you marked lies inside a key phrase.`);
-  lines.push(`Recall ${formatFixed(score.recall, 2)} means that, on average, you covered ${percent(score.recall)} of each key phrase.`);
+  lines.push(`Precision ${formatFixed(score.precision, 2)} means that, on average, about ${percentOfPrinted(score.precision)} of each phrase you marked lies inside a key phrase.`);
+  lines.push(`Recall ${formatFixed(score.recall, 2)} means that, on average, you covered about ${percentOfPrinted(score.recall)} of each key phrase.`);
   lines.push(`F1 ${formatFixed(score.f1, 2)} combines the two (1 is a perfect match).`);
   if (score.precision < 1) lines.push("To raise precision, mark fewer extra words: only the words that do the work.");
   if (score.recall < 1) lines.push("To raise recall, look again for phrases, or parts of phrases, you left out.");
@@ -163,6 +171,50 @@ const EXPERTS_DISAGREE =
   "Trained annotators disagree about loaded language too: in SemEval-2020 Task 11 (Da San Martino et al., 2020) " +
   "the best systems reached a span F1 of only about 0.5. So an F1 of 0.6 against our key is good work. " +
   "The key is one careful reading; what matters is that you can say why the words you marked push the reader.";
+
+/**
+ * Advice for a mark that matches no key phrase, aimed at the two commonest wrong marks: a name (who speaks
+ * is not how the words lean) and a neutral reporting verb. `neutralVerbs` comes from highlighter.py.
+ */
+export function adviceForUnmatched(text, neutralVerbs) {
+  const words = text.split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean);
+  const plain = words.join(" ").toLowerCase();
+  if ((neutralVerbs || []).includes(plain)) {
+    return `“${text}” is a neutral reporting verb: it passes the speaker's words on without judging them. ` +
+      "Verbs that add the writer's view (“claimed”, “admitted”, “insisted”) can be loaded; this one is not.";
+  }
+  const linking = new Set(["the", "of", "for", "and", "de", "al"]);
+  const named = words.length > 0 && words.some((w) => /^\p{Lu}/u.test(w))
+    && words.every((w) => /^\p{Lu}/u.test(w) || linking.has(w.toLowerCase()));
+  if (named) {
+    return `“${text}” looks like a name. A name tells you who speaks or acts, not how the words lean: ` +
+      "look instead at the words the writer or the speaker chose to describe them.";
+  }
+  return "If you can say how these words push the reader, your reading may still be fair: compare it with the key's reasons above.";
+}
+
+/** The student's work in a few lines, for the "My work" page (called by the site's widget runtime). */
+export function summarize({ model }) {
+  const data = model.get("_data") || {};
+  const paragraphs = data.paragraphs || [];
+  const numbers = paragraphs.map((p) => p.number);
+  const textOf = ([start, end]) => {
+    const p = paragraphs.find((q) => q.start <= start && end <= q.end);
+    return p ? [p.number, p.text.slice(start - p.start, end - p.start)] : [null, ""];
+  };
+  const selection = model.get("selection") || [];
+  const lines = selection.length
+    ? selection.map((span) => { const [n, words] = textOf(span); return `Marked “${words}” (paragraph ${n})`; })
+    : ["No marks."];
+  const checkedSelection = model.get("_checked_selection");
+  if (model.get("checked") && Array.isArray(checkedSelection)) {
+    const score = spanPRF(checkedSelection, (data.key || []).map((k) => [k.start, k.end]));
+    lines.push(`Last check: precision ${formatFixed(score.precision, 2)}, recall ${formatFixed(score.recall, 2)}, F1 ${formatFixed(score.f1, 2)}` +
+      (JSON.stringify(checkedSelection) === JSON.stringify(selection) ? "." : " (marks changed since)."));
+  }
+  if (model.get("answers_shown")) lines.push("Answers shown.");
+  return { title: `Loaded language, ${numbers.length > 1 ? "paragraphs" : "paragraph"} ${numbers.join(", ")}`, lines };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The widget
@@ -270,6 +322,25 @@ function render({ model, el }) {
   status.setAttribute("aria-live", "polite");
   root.append(status);
 
+  // How to read the text after Check or Show answers: each kind of mark has its own line style and, in the
+  // lists below, its own symbol and word, so nothing depends on telling colours apart.
+  const legend = make("ul", "ml-hl-legend");
+  legend.setAttribute("aria-label", "How to read your checked marks");
+  for (const [sample, cls, words] of [
+    ["✓", "ml-hl-sym", "Found: you marked the whole key phrase (double underline in the text)."],
+    ["◐", "ml-hl-sym", "Partly found: you marked part of a key phrase (double underline on the part you marked)."],
+    ["✗", "ml-hl-sym", "Missed: a key phrase you did not mark (listed below; its words appear after Show answers)."],
+    ["?", "ml-hl-sym", "Not in the key: a mark that shares no word with a key phrase (wavy underline in the text)."],
+    ["abc", "ml-hl-boxed", "Key phrase, after Show answers: a dashed box around its words."],
+  ]) {
+    const item = make("li", "");
+    const swatch = make("span", `ml-hl-legend-sample ${cls}`, sample);
+    swatch.setAttribute("aria-hidden", "true");
+    item.append(swatch, document.createTextNode(` ${words}`));
+    legend.append(item);
+  }
+  legend.hidden = true;
+
   const marksBox = make("div", "ml-hl-marks");
   const marksTitle = make("p", "ml-hl-subtitle");
   const marksList = make("ul", "ml-hl-marklist");
@@ -280,15 +351,19 @@ function render({ model, el }) {
   const checkButton = make("button", "ml-hl-button ml-hl-check", "Check");
   const answersButton = make("button", "ml-hl-button ml-hl-answers", "Show answers");
   answersButton.setAttribute("aria-pressed", "false");
+  // Seeing the key before trying teaches little: the answers open after a first Check. The button stays
+  // focusable (aria-disabled, not disabled) so a keyboard or screen-reader user finds it and hears why.
+  const answersNote = make("p", "ml-hl-answers-note", "Show answers opens after your first Check.");
+  answersNote.id = `${uid}-answers-note`;
   const resetButton = make("button", "ml-hl-button ml-hl-reset", "Reset");
   for (const button of [checkButton, answersButton, resetButton]) button.type = "button";
   buttons.append(checkButton, answersButton, resetButton);
-  root.append(buttons);
+  root.append(buttons, answersNote);
 
   const feedback = make("div", "ml-hl-feedback");
   feedback.id = `${uid}-feedback`;
   feedback.hidden = true;
-  root.append(feedback);
+  root.append(legend, feedback);
   el.append(root);
 
   // --- state helpers --------------------------------------------------------------------------
@@ -349,20 +424,38 @@ function render({ model, el }) {
 
   // --- drawing --------------------------------------------------------------------------------
 
+  // The marks as they were at the last Check. The score and every found / missed verdict are computed from
+  // these, not from the live marks, so marking and unmarking words cannot be used to probe the key; the
+  // verdicts change only when the student presses Check again. A `checked` set from Python without a
+  // Check press has no snapshot: then the marks as they were when `checked` became true are the checked ones.
+  let pythonSnapshot = null;
+  function checkedMarks() {
+    if (!model.get("checked")) return null;
+    const snapshot = model.get("_checked_selection");
+    if (Array.isArray(snapshot)) return snapshot;
+    if (!pythonSnapshot) pythonSnapshot = runs();
+    return pythonSnapshot;
+  }
+
   function refresh() {
     const selection = runs();
-    const checked = Boolean(model.get("checked"));
-    const shown = Boolean(model.get("answers_shown"));
+    const checkedSel = checkedMarks();
+    const checked = checkedSel !== null;
+    const shown = checked && Boolean(model.get("answers_shown"));
     const keySpans = keyPhrases.map((k) => [k.start, k.end]);
-    const extra = checked ? spanPRF(selection, keySpans).unmatched : [];
+    const checkedScore = checked ? spanPRF(checkedSel, keySpans) : null;
+    const extra = checked ? checkedScore.unmatched : [];
+    const hits = checked ? checkedScore.studentSpans.filter((span) => !extra.includes(span)) : [];
     tokens.forEach((token, t) => {
       const on = Boolean(marked[t]);
       const inKey = shown && keySpans.some(([s, e]) => s < token.end && token.start < e);
-      const isExtra = on && extra.some(([s, e]) => s <= token.start && token.end <= e);
+      const within = (spans) => spans.some(([s, e]) => s <= token.start && token.end <= e);
+      const isExtra = on && within(extra);
+      const isHit = on && within(hits);
       token.node.setAttribute("aria-selected", on ? "true" : "false");
       token.node.classList.toggle("ml-marked", on);
       token.node.classList.toggle("ml-extra", isExtra);
-      token.node.classList.toggle("ml-hit", checked && on && !isExtra);
+      token.node.classList.toggle("ml-hit", isHit);
       token.node.classList.toggle("ml-key", inKey);
       // Box edges: a key phrase starts or ends where the neighbouring token is outside it.
       const keyAround = (other) => other && other.pIndex === token.pIndex
@@ -375,7 +468,7 @@ function render({ model, el }) {
         const joinsKey = inKey && next && keySpans.some(([s, e]) => s <= token.start && next.end <= e);
         token.gapAfter.classList.toggle("ml-marked", Boolean(joinsMark));
         token.gapAfter.classList.toggle("ml-extra", Boolean(joinsMark && isExtra));
-        token.gapAfter.classList.toggle("ml-hit", Boolean(joinsMark && checked && !isExtra));
+        token.gapAfter.classList.toggle("ml-hit", Boolean(joinsMark && isHit));
         token.gapAfter.classList.toggle("ml-key", Boolean(joinsKey));
       }
     });
@@ -402,14 +495,31 @@ function render({ model, el }) {
 
     answersButton.textContent = shown ? "Hide answers" : "Show answers";
     answersButton.setAttribute("aria-pressed", shown ? "true" : "false");
-    feedback.hidden = !checked && !shown;
-    if (!feedback.hidden) drawFeedback(selection, keySpans, checked, shown);
+    if (checked) {
+      answersButton.removeAttribute("aria-disabled");
+      answersButton.removeAttribute("aria-describedby");
+    } else {
+      answersButton.setAttribute("aria-disabled", "true");
+      answersButton.setAttribute("aria-describedby", answersNote.id);
+    }
+    answersNote.hidden = checked;
+    feedback.hidden = !checked;
+    legend.hidden = !checked;
+    if (!feedback.hidden) drawFeedback(checkedSel, keySpans, checked, shown, !sameSpans(checkedSel, selection));
   }
 
-  function drawFeedback(selection, keySpans, checked, shown) {
+  function sameSpans(a, b) {
+    return a.length === b.length && a.every(([s, e], i) => s === b[i][0] && e === b[i][1]);
+  }
+
+  function drawFeedback(selection, keySpans, checked, shown, changed) {
     const score = spanPRF(selection, keySpans);
     const parts = [];
     parts.push(make("p", "ml-hl-subtitle", "Feedback"));
+    if (changed) {
+      parts.push(make("p", "ml-hl-stale",
+        "You have changed your marks since you checked. This feedback is for the marks you checked; press Check to score your marks as they are now."));
+    }
     if (checked) {
       const scores = make("dl", "ml-hl-scores");
       for (const [name, value, cls] of [["Precision", score.precision, "ml-precision"], ["Recall", score.recall, "ml-recall"], ["F1", score.f1, "ml-f1"]]) {
@@ -476,7 +586,7 @@ function render({ model, el }) {
         badge.append(document.createTextNode(" Not in the key"));
         item.append(badge, document.createTextNode(` paragraph ${paragraphNumberAt(span[0])}: `),
           make("span", "ml-hl-quote", `“${textOf(span)}”`),
-          document.createTextNode(" — if you can say how these words push the reader, your reading may still be fair."));
+          document.createTextNode(` — ${adviceForUnmatched(textOf(span), data.neutral_verbs)}`));
         extraList.append(item);
       }
       parts.push(extraList);
@@ -590,7 +700,7 @@ function render({ model, el }) {
   });
 
   checkButton.addEventListener("click", () => {
-    model.set("checked", true);
+    model.set({ checked: true, _checked_selection: runs() });
     model.save_changes();
     refresh();
     const score = spanPRF(runs(), keyPhrases.map((k) => [k.start, k.end]));
@@ -598,6 +708,10 @@ function render({ model, el }) {
   });
 
   answersButton.addEventListener("click", () => {
+    if (!model.get("checked")) {
+      status.textContent = "Press Check first: the answers open after your first attempt.";
+      return;
+    }
     const show = !model.get("answers_shown");
     model.set("answers_shown", show);
     model.save_changes();
@@ -607,8 +721,7 @@ function render({ model, el }) {
 
   resetButton.addEventListener("click", () => {
     marked.fill(0);
-    model.set("checked", false);
-    model.set("answers_shown", false);
+    model.set({ checked: false, answers_shown: false, _checked_selection: null });
     commit("Everything cleared. Nothing marked.");
   });
 
@@ -618,8 +731,13 @@ function render({ model, el }) {
     refresh();
   };
   model.on("change:selection", onModelChange);
-  model.on("change:checked", refresh);
+  const onChecked = () => {
+    pythonSnapshot = null; // a new `checked` from Python freezes the marks as they are now
+    refresh();
+  };
+  model.on("change:checked", onChecked);
   model.on("change:answers_shown", refresh);
+  model.on("change:_checked_selection", refresh);
 
   marksFromSelection();
   refresh();
@@ -628,9 +746,10 @@ function render({ model, el }) {
   return () => {
     endDrag();
     model.off("change:selection", onModelChange);
-    model.off("change:checked", refresh);
+    model.off("change:checked", onChecked);
     model.off("change:answers_shown", refresh);
+    model.off("change:_checked_selection", refresh);
   };
 }
 
-export default { render };
+export default { render, summarize };

@@ -46,6 +46,12 @@ TECHNIQUE_LABELS = {
 }
 
 
+# Reporting verbs that pass words on without judging them: a mark on one of these alone gets advice saying so
+# (highlighter.js, adviceForUnmatched), not the generic "your reading may still be fair".
+NEUTRAL_VERBS = ("said", "says", "say", "saying", "told", "tells", "stated", "states", "reported", "reports",
+                 "added", "according to", "announced", "noted", "wrote", "asked", "replied", "explained")
+
+
 def tokenize(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Word and punctuation tokens of `text` as [start, end) pairs, shifted by `offset`."""
     return [(offset + m.start(), offset + m.end()) for m in TOKEN_PATTERN.finditer(text)]
@@ -74,6 +80,12 @@ class Highlighter(anywidget.AnyWidget):
     selection = traitlets.Any([]).tag(sync=True)
     checked = traitlets.Bool(False).tag(sync=True)
     answers_shown = traitlets.Bool(False).tag(sync=True)
+    # The marks as they were when the student last pressed Check: the feedback is computed from these, so it
+    # stays as checked until the next Check (None: not checked in the browser).
+    _checked_selection = traitlets.Any(None).tag(sync=True)
+    # The traits the static site keeps in the browser's storage between visits (widget_runtime.js). In
+    # JupyterLab nothing is restored: the kernel's traits are the truth there.
+    _keep = traitlets.List(["selection", "checked", "answers_shown", "_checked_selection"]).tag(sync=True)
     # Paragraph texts, tokens and the practice key of these paragraphs only: what the browser needs.
     _data = traitlets.Dict().tag(sync=True)
 
@@ -135,7 +147,8 @@ class Highlighter(anywidget.AnyWidget):
                 "reason": r.reason,
             } for r in phrase.also_accepted],
         } for phrase in self._key]
-        return {"case": case.name, "title": case.article.title, "paragraphs": paragraphs, "key": key}
+        return {"case": case.name, "title": case.article.title, "paragraphs": paragraphs, "key": key,
+                "neutral_verbs": list(NEUTRAL_VERBS)}
 
     @traitlets.validate("selection")
     def _validate_selection(self, proposal: dict[str, Any]) -> list[list[int]]:

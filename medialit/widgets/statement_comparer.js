@@ -547,4 +547,17 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+/** The student's notes in a few lines, for the "My work" page (called by the site's widget runtime). */
+export function summarize({ model }) {
+  const answers = model.get("answers") || {};
+  const lines = [];
+  for (const p of model.get("prompts") || []) {
+    const text = typeof answers[p.id] === "string" ? answers[p.id].trim() : "";
+    if (text) lines.push(`${p.text} — ${text}`);
+  }
+  if (!lines.length) lines.push("No notes.");
+  if (model.get("revealed")) lines.push("Later reports revealed.");
+  return { title: "Statement comparer: your notes", lines };
+}
+
+export default { render, summarize };

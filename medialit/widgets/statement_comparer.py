@@ -89,6 +89,9 @@ class StatementComparer(anywidget.AnyWidget):
     prompts = traitlets.List(traitlets.Dict()).tag(sync=True)
     answers = _AnswerDict().tag(sync=True)
     revealed = traitlets.Bool(False).tag(sync=True)
+    # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
+    # JupyterLab nothing is restored: the kernel's traits are the truth there.
+    _keep = traitlets.List(["answers", "revealed"]).tag(sync=True)
 
     def __init__(self, case: Case, *, prompts: Mapping[str, str] | None = None, later_reports: bool = True,
                  **kwargs: Any) -> None:

@@ -1,0 +1,341 @@
+// The student's work, kept in this browser (localStorage): written notes, widget state, and the "My work" page.
+//
+// Jupyter Book 1 links every .js file in the top-level _static/ folder on every page, as a plain script in <head>.
+// So this file runs before the page is parsed to the end, and before the widget runtime
+// (medialit/tooling/widget_runtime.js, an async script that starts once parsing is done) looks for
+// window.medialitWork to restore and save widget state. Nothing here leaves the browser: there is no server.
+//
+// Storage format (one localStorage entry per thing the student did, all under one prefix, so "Start over"
+// can remove exactly the course's entries and nothing else stored on the same origin; on file:// pages every
+// local file shares one origin):
+//   key   "medialit-work:v1:<page>:<what>", page = the page's path from the site root ("book/article.html")
+//   value JSON {kind: "note" | "widget", page, pageTitle, id, title, order, savedAt, ...}
+//     note:   {prompt, text}
+//     widget: {widgetHash, state: {trait: value}, summary: [line, ...]}
+// A widget's entry is keyed by a hash of the widget's data (its text, key and prompts), so a new edition of
+// the course whose text changed does not pour old marks into new words: the old entry is simply not found.
+(function () {
+  "use strict";
+
+  var PREFIX = "medialit-work:v1:";
+
+  function storage() {
+    // Some browsers refuse localStorage on file:// pages or in private windows: then nothing is kept.
+    try {
+      var store = window.localStorage;
+      var probe = PREFIX + "probe";
+      store.setItem(probe, "1");
+      store.removeItem(probe);
+      return store;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // cyrb53, a small, well-mixed 53-bit string hash: enough to tell editions of a widget's data apart.
+  function hash(text) {
+    var h1 = 0xdeadbeef;
+    var h2 = 0x41c6ce57;
+    for (var i = 0; i < text.length; i++) {
+      var ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  }
+
+  // The page's path from the site root, the same whether the site is served or opened from disk.
+  function pageId(href) {
+    var root = new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href).href;
+    var here = (href ? new URL(href, location.href) : new URL(location.href));
+    here.hash = "";
+    here.search = "";
+    var path = here.href.indexOf(root) === 0 ? here.href.slice(root.length) : here.pathname;
+    return path || "index.html";
+  }
+
+  function pageTitle() {
+    var heading = document.querySelector("main h1, article h1, h1");
+    return heading ? heading.textContent.replace(/[#¶]\s*$/, "").trim() : document.title;
+  }
+
+  function read(key) {
+    var store = storage();
+    if (!store) return null;
+    try {
+      return JSON.parse(store.getItem(PREFIX + key) || "null");
+    } catch (error) {
+      return null; // an entry damaged by hand is treated as absent, not as an error on every page
+    }
+  }
+
+  function write(key, record) {
+    var store = storage();
+    if (!store) return false;
+    record.page = record.page || pageId();
+    record.pageTitle = record.pageTitle || pageTitle();
+    record.savedAt = new Date().toISOString();
+    try {
+      store.setItem(PREFIX + key, JSON.stringify(record));
+      return true;
+    } catch (error) {
+      return false; // storage full: the page keeps working, the status line says it is not kept
+    }
+  }
+
+  function remove(key) {
+    var store = storage();
+    if (store) store.removeItem(PREFIX + key);
+  }
+
+  function list() {
+    var store = storage();
+    var records = [];
+    if (!store) return records;
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(PREFIX) === 0) {
+        try {
+          var record = JSON.parse(store.getItem(key));
+          if (record && typeof record === "object") {
+            record.key = key.slice(PREFIX.length);
+            records.push(record);
+          }
+        } catch (error) { /* skip a damaged entry */ }
+      }
+    }
+    return records;
+  }
+
+  function clearAll() {
+    var store = storage();
+    if (!store) return 0;
+    var keys = [];
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(PREFIX) === 0) keys.push(key);
+    }
+    keys.forEach(function (key) { store.removeItem(key); });
+    return keys.length;
+  }
+
+  // ---- note boxes: <div class="ml-notes" data-notes-id="..."> written by the {notes} directive ----------------
+
+  var SAVED_TEXT = "Kept in this browser as you type. Your notes are listed on the My work page.";
+  var NOT_SAVED_TEXT = "This browser does not allow the page to keep notes: copy your text somewhere safe.";
+
+  function setUpNotes() {
+    var boxes = document.querySelectorAll(".ml-notes[data-notes-id]");
+    var kept = Boolean(storage());
+    boxes.forEach(function (box, index) {
+      var area = box.querySelector("textarea");
+      var status = box.querySelector(".ml-notes-status");
+      var label = box.querySelector(".ml-notes-prompt");
+      if (!area) return;
+      var key = pageId() + ":notes:" + box.getAttribute("data-notes-id");
+      var saved = read(key);
+      if (saved && typeof saved.text === "string" && !area.value) area.value = saved.text;
+      if (status) status.textContent = kept ? SAVED_TEXT : NOT_SAVED_TEXT;
+      area.addEventListener("input", function () {
+        if (area.value.trim() === "") {
+          remove(key); // an emptied box is not "work" to list or hand in
+          return;
+        }
+        var ok = write(key, {
+          kind: "note", id: box.getAttribute("data-notes-id"), order: index,
+          title: label ? label.textContent.trim() : "Notes", text: area.value,
+        });
+        if (status && !ok) status.textContent = NOT_SAVED_TEXT;
+      });
+    });
+  }
+
+  // ---- the My work page: <div id="ml-my-work"> in book/my-work.md ---------------------------------------------
+
+  function make(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Pages in the order of the book's table of contents (the sidebar), so work is listed chapter by chapter.
+  function chapterOrder() {
+    var order = {};
+    var links = document.querySelectorAll(".bd-sidebar-primary nav a.reference.internal, nav.bd-docs-nav a.reference.internal");
+    var n = 0;
+    links.forEach(function (link) {
+      var id = pageId(link.getAttribute("href"));
+      if (!(id in order)) order[id] = n++;
+    });
+    return order;
+  }
+
+  function grouped() {
+    var order = chapterOrder();
+    var records = list();
+    records.sort(function (a, b) {
+      var pa = a.page in order ? order[a.page] : 1e6;
+      var pb = b.page in order ? order[b.page] : 1e6;
+      return pa - pb || String(a.page).localeCompare(String(b.page))
+        || (a.kind === b.kind ? 0 : a.kind === "note" ? -1 : 1) || (a.order || 0) - (b.order || 0);
+    });
+    var chapters = [];
+    records.forEach(function (record) {
+      var last = chapters[chapters.length - 1];
+      if (!last || last.page !== record.page) {
+        last = { page: record.page, title: record.pageTitle || record.page, items: [] };
+        chapters.push(last);
+      }
+      last.items.push(record);
+    });
+    return chapters;
+  }
+
+  function itemLines(record) {
+    if (record.kind === "note") return String(record.text || "").split("\n");
+    return Array.isArray(record.summary) ? record.summary.map(String) : [];
+  }
+
+  function asMarkdown(chapters) {
+    var out = ["# My work", "", "Reading the news closely: one report from Deir Ezzor, 2018", "",
+      "Saved from this browser on " + new Date().toISOString().slice(0, 10) + ".", ""];
+    chapters.forEach(function (chapter) {
+      out.push("## " + chapter.title, "");
+      chapter.items.forEach(function (record) {
+        out.push("### " + (record.title || "Untitled"), "");
+        itemLines(record).forEach(function (line) {
+          out.push(record.kind === "note" ? (line ? "> " + line : ">") : "- " + line);
+        });
+        out.push("");
+      });
+    });
+    if (!chapters.length) out.push("Nothing saved yet.", "");
+    return out.join("\n");
+  }
+
+  function download(name, type, text) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: type }));
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+  }
+
+  function setUpMyWork() {
+    var host = document.getElementById("ml-my-work");
+    if (!host) return;
+    host.textContent = "";
+    var status = make("p", "ml-work-status");
+    status.setAttribute("role", "status");
+    var tools = make("div", "ml-work-tools");
+    var printButton = make("button", "ml-work-button ml-work-print", "Print or save as PDF");
+    var mdButton = make("button", "ml-work-button ml-work-md", "Download as Markdown");
+    var jsonButton = make("button", "ml-work-button ml-work-json", "Download as JSON");
+    var resetButton = make("button", "ml-work-button ml-work-reset", "Start over…");
+    [printButton, mdButton, jsonButton, resetButton].forEach(function (b) { b.type = "button"; tools.appendChild(b); });
+    var confirmBox = make("div", "ml-work-confirm");
+    confirmBox.hidden = true;
+    confirmBox.setAttribute("role", "group");
+    confirmBox.setAttribute("aria-labelledby", "ml-work-confirm-text");
+    var confirmText = make("p", "", "");
+    confirmText.id = "ml-work-confirm-text";
+    var yes = make("button", "ml-work-button ml-work-confirm-yes", "Yes, delete all my work");
+    var no = make("button", "ml-work-button ml-work-confirm-no", "Cancel");
+    yes.type = no.type = "button";
+    confirmBox.append(confirmText, yes, no);
+    var body = make("div", "ml-work-body");
+    host.append(tools, confirmBox, status, body);
+
+    function draw() {
+      var chapters = grouped();
+      body.textContent = "";
+      if (!storage()) {
+        body.appendChild(make("p", "ml-work-empty", NOT_SAVED_TEXT.replace("notes", "work")));
+        return chapters;
+      }
+      if (!chapters.length) {
+        body.appendChild(make("p", "ml-work-empty",
+          "Nothing saved yet. Your marks, answers and notes appear here as soon as you make them on a chapter's page."));
+      }
+      chapters.forEach(function (chapter) {
+        var section = make("section", "ml-work-chapter");
+        var heading = make("h2", "", "");
+        var link = make("a", "", chapter.title);
+        link.href = new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href).href + chapter.page;
+        heading.appendChild(link);
+        section.appendChild(heading);
+        chapter.items.forEach(function (record) {
+          var item = make("div", "ml-work-item ml-work-" + record.kind);
+          item.appendChild(make("h3", "", record.title || "Untitled"));
+          if (record.kind === "note") {
+            var quote = make("blockquote", "ml-work-text");
+            String(record.text || "").split("\n").forEach(function (line) { quote.appendChild(make("p", "", line)); });
+            item.appendChild(quote);
+          } else {
+            var lines = make("ul", "ml-work-lines");
+            itemLines(record).forEach(function (line) { lines.appendChild(make("li", "", line)); });
+            item.appendChild(lines);
+          }
+          item.appendChild(make("p", "ml-work-when", "Last changed " + new Date(record.savedAt).toLocaleString()));
+          section.appendChild(item);
+        });
+        body.appendChild(section);
+      });
+      return chapters;
+    }
+
+    printButton.addEventListener("click", function () { window.print(); });
+    mdButton.addEventListener("click", function () {
+      download("my-work.md", "text/markdown", asMarkdown(grouped()));
+      status.textContent = "Downloaded my-work.md.";
+    });
+    jsonButton.addEventListener("click", function () {
+      var data = { course: "medialit deir-ezzor-2018", format: PREFIX, exported: new Date().toISOString(), chapters: grouped() };
+      download("my-work.json", "application/json", JSON.stringify(data, null, 2));
+      status.textContent = "Downloaded my-work.json.";
+    });
+    resetButton.addEventListener("click", function () {
+      var n = list().length;
+      confirmText.textContent = n
+        ? "Delete all " + n + " saved " + (n === 1 ? "item" : "items") + " (marks, answers and notes on every page) from this browser? This cannot be undone: download a copy first if you want to keep it."
+        : "There is nothing saved to delete.";
+      yes.hidden = !n;
+      confirmBox.hidden = false;
+      (n ? no : no).focus();
+    });
+    no.addEventListener("click", function () {
+      confirmBox.hidden = true;
+      status.textContent = "Nothing was deleted.";
+      resetButton.focus();
+    });
+    yes.addEventListener("click", function () {
+      var n = clearAll();
+      confirmBox.hidden = true;
+      draw();
+      status.textContent = "Deleted " + n + " saved " + (n === 1 ? "item" : "items") + ". You can start the course afresh.";
+      resetButton.focus();
+    });
+    // Work done in another tab shows up here without a reload.
+    window.addEventListener("storage", function (event) {
+      if (!event.key || event.key.indexOf(PREFIX) === 0) draw();
+    });
+    draw();
+  }
+
+  window.medialitWork = {
+    prefix: PREFIX, available: function () { return Boolean(storage()); }, hash: hash, pageId: pageId,
+    pageTitle: pageTitle, read: read, write: write, remove: remove, list: list, clearAll: clearAll,
+    asMarkdown: function () { return asMarkdown(grouped()); },
+  };
+
+  function start() {
+    setUpNotes();
+    setUpMyWork();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,211 @@
+"""The student's work is kept in the browser: marks, answers, notes and "checked" survive a reload, served and
+from disk; the My work page lists them chapter by chapter, downloads them and starts over only when confirmed.
+
+Each test opens its own browser context, so its localStorage starts empty; a reload (a new page in the same
+context) sees what the earlier page stored, as a student coming back would.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from conftest import is_loopback_url, save_screenshot, wait_for_widgets
+
+pytestmark = pytest.mark.browser
+
+NOTE = "It sounds like an attack; I know little about the outlet."
+COMPARER_NOTE = "The Pentagon's figure could be checked against hospital records."
+
+
+def new_context(browser: Browser, *, from_disk: bool) -> tuple[BrowserContext, list[str]]:
+    """A context that may reach only loopback (served) or only files (from disk); returns it and its errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  service_workers="block")
+    errors: list[str] = []
+    local = {"file", "data", "blob", "about"} if from_disk else set()
+
+    def route(r):
+        url = r.request.url
+        if url.split(":", 1)[0] in local or (not from_disk and is_loopback_url(url)):
+            r.continue_()
+        else:
+            errors.append(f"request left the site: {url}")
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    return context, errors
+
+
+def open_page(context: BrowserContext, errors: list[str], url: str) -> Page:
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on("console", lambda m: errors.append(f"console error: {m.text}") if m.type == "error" else None)
+    page.goto(url)
+    if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
+        wait_for_widgets(page)
+    else:
+        page.wait_for_load_state("load")
+    return page
+
+
+def word(widget: Locator, text: str, paragraph: int) -> Locator:
+    block = widget.locator(".ml-hl-paragraph").filter(has=widget.page.get_by_text(f"Paragraph {paragraph}", exact=True))
+    found = block.locator(".ml-hl-tok").filter(has_text=re.compile(f"^{re.escape(text)}$"))
+    expect(found).to_have_count(1)
+    return found
+
+
+def do_some_work(context: BrowserContext, errors: list[str], base: Callable[[str], str]) -> None:
+    """Mark and check in the first Highlighter, answer a claim, write a comparer note and the Stop notes."""
+    page = open_page(context, errors, base("book/loaded-language.html"))
+    highlighter = page.locator(".ml-hl").first
+    word(highlighter, "unprovoked", 1).click()
+    word(highlighter, "massacre", 1).click(modifiers=["Shift"])
+    highlighter.get_by_role("button", name="Check").click()
+    expect(highlighter.locator(".ml-hl-scores")).to_be_visible()
+    page.close()
+
+    page = open_page(context, errors, base("book/sourcing.html"))
+    card = page.locator(".ml-cs-card").first
+    card.locator("input[value='named']").check()
+    page.close()
+
+    page = open_page(context, errors, base("book/statements.html"))
+    page.locator("textarea.ml-sc-answer").first.fill(COMPARER_NOTE)
+    page.close()
+
+    page = open_page(context, errors, base("book/article.html"))
+    page.get_by_label(re.compile("Your notes before reading")).fill(NOTE)
+    page.close()
+
+
+def assert_work_is_back(context: BrowserContext, errors: list[str], base: Callable[[str], str]) -> None:
+    page = open_page(context, errors, base("book/loaded-language.html"))
+    highlighter = page.locator(".ml-hl").first
+    expect(word(highlighter, "massacre", 1)).to_have_attribute("aria-selected", "true")
+    expect(highlighter.locator(".ml-hl-marklist .ml-hl-quote")).to_have_text(["“unprovoked massacre”"])
+    expect(highlighter.locator(".ml-hl-scores")).to_be_visible()  # still checked
+    # The other Highlighters on the page are untouched.
+    expect(page.locator(".ml-hl").nth(1).locator(".ml-hl-tok[aria-selected=true]")).to_have_count(0)
+    page.close()
+
+    page = open_page(context, errors, base("book/sourcing.html"))
+    expect(page.locator(".ml-cs-card").first.locator("input[value='named']")).to_be_checked()
+    page.close()
+
+    page = open_page(context, errors, base("book/statements.html"))
+    expect(page.locator("textarea.ml-sc-answer").first).to_have_value(COMPARER_NOTE)
+    page.close()
+
+    page = open_page(context, errors, base("book/article.html"))
+    expect(page.get_by_label(re.compile("Your notes before reading"))).to_have_value(NOTE)
+    page.close()
+
+
+def test_work_survives_a_reload_served(browser: Browser, site_url: str) -> None:
+    context, errors = new_context(browser, from_disk=False)
+    try:
+        do_some_work(context, errors, lambda path: site_url + path)
+        assert_work_is_back(context, errors, lambda path: site_url + path)
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_work_survives_a_reload_from_disk(browser: Browser, built_site: Path) -> None:
+    context, errors = new_context(browser, from_disk=True)
+    try:
+        do_some_work(context, errors, lambda path: (built_site / path).as_uri())
+        assert_work_is_back(context, errors, lambda path: (built_site / path).as_uri())
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_a_new_edition_does_not_restore_marks_into_changed_text(browser: Browser, site_url: str) -> None:
+    """Entries are keyed by a hash of the widget's data: an entry made for other data is not restored."""
+    context, errors = new_context(browser, from_disk=False)
+    try:
+        page = open_page(context, errors, site_url + "book/loaded-language.html")
+        word(page.locator(".ml-hl").first, "unprovoked", 1).click()
+        # Re-key the stored entry as an older edition with different data would have keyed it.
+        moved = page.evaluate("""() => {
+            const keys = Object.keys(localStorage).filter((k) => k.includes(':widget:'));
+            if (keys.length !== 1) return keys;
+            const record = JSON.parse(localStorage.getItem(keys[0]));
+            localStorage.removeItem(keys[0]);
+            record.widgetHash = 'oldedition';
+            localStorage.setItem(keys[0].replace(/:widget:[^:]+$/, ':widget:oldedition'), JSON.stringify(record));
+            return 'moved';
+        }""")
+        assert moved == "moved", f"expected one widget entry, found {moved}"
+        page.close()
+        page = open_page(context, errors, site_url + "book/loaded-language.html")
+        expect(page.locator(".ml-hl").first.locator(".ml-hl-tok[aria-selected=true]")).to_have_count(0)
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_my_work_lists_downloads_and_starts_over(browser: Browser, site_url: str) -> None:
+    context, errors = new_context(browser, from_disk=False)
+    base = lambda path: site_url + path  # noqa: E731
+    try:
+        do_some_work(context, errors, base)
+        page = open_page(context, errors, base("book/my-work.html"))
+        work = page.locator("#ml-my-work")
+        # Chapter by chapter, in the book's order.
+        expect(work.locator(".ml-work-chapter h2")).to_have_count(4)
+        hrefs = work.locator(".ml-work-chapter h2 a").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+        pages = [href.rsplit("/", 1)[-1] for href in hrefs]
+        assert pages == ["article.html", "loaded-language.html", "sourcing.html", "statements.html"], pages
+        expect(work).to_contain_text(NOTE)
+        expect(work).to_contain_text("“unprovoked massacre”")
+        expect(work).to_contain_text("named source")
+        expect(work).to_contain_text(COMPARER_NOTE)
+        assert all(t.strip() for t in work.locator(".ml-work-chapter h2").all_inner_texts()), "a chapter has no title"
+        save_screenshot(page, "my-work-1280")
+        page.set_viewport_size({"width": 390, "height": 844})
+        save_screenshot(page, "my-work-390")
+        sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert sizes[0] <= sizes[1] + 1, f"My work scrolls sideways at 390 px: {sizes}"
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download as Markdown").click()
+        markdown = Path(info.value.path()).read_text(encoding="utf-8")
+        assert markdown.startswith("# My work")
+        for text in (NOTE, "“unprovoked massacre”", COMPARER_NOTE, "named source"):
+            assert text in markdown, f"{text!r} missing from the Markdown download"
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download as JSON").click()
+        data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+        notes = [item["text"] for chapter in data["chapters"] for item in chapter["items"] if item["kind"] == "note"]
+        assert notes == [NOTE]
+
+        # Start over asks first; Cancel deletes nothing.
+        page.get_by_role("button", name="Start over…").click()
+        expect(page.locator(".ml-work-confirm")).to_contain_text("Delete all 4 saved items")
+        page.get_by_role("button", name="Cancel").click()
+        expect(work).to_contain_text(NOTE)
+        page.get_by_role("button", name="Start over…").click()
+        page.get_by_role("button", name="Yes, delete all my work").click()
+        expect(page.locator(".ml-work-status")).to_contain_text("Deleted 4 saved items")
+        expect(work.locator(".ml-work-chapter")).to_have_count(0)
+        expect(work).to_contain_text("Nothing saved yet")
+        page.close()
+
+        page = open_page(context, errors, base("book/article.html"))
+        expect(page.get_by_label(re.compile("Your notes before reading"))).to_have_value("")
+        page.close()
+        page = open_page(context, errors, base("book/loaded-language.html"))
+        expect(page.locator(".ml-hl").first.locator(".ml-hl-tok[aria-selected=true]")).to_have_count(0)
+        page.close()
+    finally:
+        context.close()
+    assert not errors, errors
