@@ -204,3 +204,20 @@ def test_grading_refuses_to_start_without_bubblewrap(tmp_path: Path) -> None:
             bwrap_path()
     finally:
         os.environ["PATH"] = saved
+
+
+def test_class_runner_refuses_to_start_without_bubblewrap(graded: Graded, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from medialit.grading.class_runner import main
+
+    before = (graded.course / "gradebook.db").read_bytes()
+    saved = os.environ["PATH"]
+    os.environ["PATH"] = str(tmp_path)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            main([ATTACKED, "--course-dir", str(graded.course), "--force", "--workers", "2"])
+    finally:
+        os.environ["PATH"] = saved
+    assert stop.value.code == 2
+    assert "bubblewrap" in capsys.readouterr().err
+    assert (graded.course / "gradebook.db").read_bytes() == before  # nothing was graded or merged

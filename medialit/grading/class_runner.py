@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from medialit._imports import import_jsonschema
+from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 
 # nbgrader imports nbformat, which imports jsonschema: the fast way first saves ~2 s per run
 # (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
@@ -68,6 +69,8 @@ class Course:
     source: str
     submitted: str
     autograded: str
+    # False only when the course's config turns the sandbox off (for measuring: see sandbox.py).
+    sandboxed: bool = True
 
     @property
     def db_path(self) -> Path:
@@ -177,6 +180,7 @@ def load_course(course_dir: Path) -> Course:
         source=coursedir.source_directory,
         submitted=coursedir.submitted_directory,
         autograded=coursedir.autograded_directory,
+        sandboxed=bool(config.get("SandboxedKernelManager", {}).get("sandbox", True)),
     )
     if db_url_is_memory(course.db_url):
         raise ValueError(f"the gradebook {course.db_url!r} lives in memory; give nbgrader a file or a server (db_url)")
@@ -715,6 +719,9 @@ def grade_class(
     if not pairs:
         report.seconds = time.perf_counter() - started
         return report
+    if course.sandboxed:
+        # Refuse before any worker starts, with bubblewrap's reason, rather than fail every student.
+        check_sandbox()
     remove_stale_workdirs()
     # Without --log-dir, logs of failed submissions go to the course (gitignored), not to /tmp: the
     # status store points at them, and the temporary folder is left empty.
@@ -775,7 +782,7 @@ def main(argv: list[str] | None = None) -> int:
             log_dir=args.log_dir,
             timeout=args.timeout,
         )
-    except ValueError as error:
+    except (ValueError, SandboxUnavailable) as error:
         parser.exit(2, f"grade_class: {error}\n")
     except KeyboardInterrupt:  # Ctrl-C before grading started (reading the course): nothing to undo
         parser.exit(130, "grade_class: interrupted before grading started; nothing was changed\n")
