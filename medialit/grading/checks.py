@@ -23,6 +23,19 @@ MAX_PHRASE_WORDS = 10
 class AnswerError(ValueError):
     """The answer has the wrong form; the message says what to change."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython (Jupyter) shows these lines instead of the traceback. The student's mistake is in the answer,
+        # not in the course's code, so the hint stands alone in a box rather than under 15 lines of frames.
+        # Only the display changes: the cell still fails, so nbgrader and "run all" still stop here.
+        import textwrap  # here, not at the top: this file is otherwise another module's to edit
+
+        lines = [part for para in str(self).splitlines() for part in (textwrap.wrap(para, 76) or [""])] or [""]
+        title = " Check your answer "
+        width = max(len(title) + 2, *(len(line) for line in lines))
+        return ([f"┌─{title}{'─' * (width - len(title) + 1)}┐"]
+                + [f"│ {line.ljust(width)} │" for line in lines]
+                + [f"└{'─' * (width + 2)}┘"])
+
 
 # --------------------------------------------------------------------------------------------
 # Plain values: an answer is copied into fresh built-in objects before anything else sees it.
