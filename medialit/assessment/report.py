@@ -1,0 +1,307 @@
+"""The class report of the discernment check: per skill, d' and c before and after, with the mean gain.
+
+    python -m medialit.assessment.report responses.csv -o check-report.html
+
+reads one row per student, form and item (columns ``student, form, item, answer, confidence`` and, if the
+class is split into groups, ``group``; confidence 0.5-1.0 or 50-100) and writes one self-contained HTML
+file: no script, no outside resource, every picture inline SVG with a title and a text description, and
+every number also in a table. Per skill and group it gives each student's d' and c on each form (the
+spread as a strip of dots), and the mean gain (after minus before, and delayed minus before when the
+delayed form was taken) with a percentile bootstrap 95 % interval over students.
+
+Scores come from medialit.assessment.check.score_form, so the report and the self-learners' widget
+compute the same numbers. Reading nbgrader's gradebook for check assignments is not done here yet: the
+check has no nbgrader assignments so far; export the answers to this CSV form.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import random
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import FORMS, Check, SkillScore, load_check, score_form
+
+ALL = "all students"
+
+
+@dataclass(frozen=True)
+class Gain:
+    """The mean of paired differences (later form minus before) with a bootstrap 95 % interval."""
+
+    n: int
+    mean: float
+    low: float
+    high: float
+
+    def excludes_zero(self) -> bool:
+        return self.low > 0 or self.high < 0
+
+
+@dataclass
+class Student:
+    id: str
+    group: str
+    responses: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)  # form -> item -> response
+
+
+class ReportDataError(ValueError):
+    """The responses file cannot be read; the message names the row and the fix."""
+
+
+def read_responses(path: Path | str, check: Check) -> dict[str, Student]:
+    """Students and their answers from a CSV file (see the module docstring for the columns)."""
+    path = Path(path)
+    items = {item.id: item for item in check.all_items()}
+    students: dict[str, Student] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        needed = {"student", "form", "item", "answer", "confidence"}
+        missing = needed - set(reader.fieldnames or [])
+        if missing:
+            raise ReportDataError(f"{path}: the header lacks {', '.join(sorted(missing))}. Fix: the columns are "
+                                  "student, form, item, answer, confidence and optionally group.")
+        for number, row in enumerate(reader, start=2):
+            where = f"{path}, line {number}"
+            item = items.get(row["item"])
+            if item is None or item.form != row["form"]:
+                raise ReportDataError(f"{where}: item {row['item']!r} is not in form {row['form']!r}. Fix: use the "
+                                      f"ids in seeds/{check.case}/check.yaml (edition {check.edition}).")
+            options = [o.value for o in check.questions[item.skill].options]
+            if row["answer"] not in options:
+                raise ReportDataError(f"{where}: answer {row['answer']!r} is not one of {', '.join(options)}.")
+            try:
+                confidence = float(row["confidence"]) if row["confidence"].strip() else None
+            except ValueError:
+                raise ReportDataError(f"{where}: confidence {row['confidence']!r} is not a number.") from None
+            if confidence is not None and confidence > 1:
+                confidence /= 100  # 80 in the file means 80 %
+            if confidence is not None and not 0.5 <= confidence <= 1:
+                raise ReportDataError(f"{where}: confidence {row['confidence']!r} is outside 50-100 %.")
+            student = students.setdefault(row["student"], Student(row["student"], (row.get("group") or "").strip()))
+            if (row.get("group") or "").strip() != student.group:
+                raise ReportDataError(f"{where}: student {row['student']!r} is in group {student.group!r} on an "
+                                      f"earlier line. Fix: give each student one group.")
+            student.responses.setdefault(row["form"], {})[row["item"]] = {"answer": row["answer"],
+                                                                          "confidence": confidence}
+    return students
+
+
+def bootstrap_mean(values: Sequence[float], *, rounds: int = 2000, seed: int = 0) -> Gain:
+    """Mean of `values` and its percentile bootstrap 95 % interval (resampling students)."""
+    if not values:
+        raise ValueError("bootstrap_mean needs at least one value")
+    rng = random.Random(seed)
+    n = len(values)
+    means = sorted(sum(values[rng.randrange(n)] for _ in range(n)) / n for _ in range(rounds))
+    return Gain(n, sum(values) / n, means[int(0.025 * rounds)], means[int(0.975 * rounds) - 1])
+
+
+@dataclass
+class SkillSummary:
+    skill: str
+    group: str
+    scores: dict[str, list[SkillScore]]  # form -> one score per student who took it
+    gains: dict[str, dict[str, Gain]]  # "after" / "delayed" -> {"d_prime": Gain, "c": Gain}
+
+
+def summarise(check: Check, students: Iterable[Student], *, rounds: int = 2000,
+              seed: int = 0) -> list[SkillSummary]:
+    """Per group (and for all students) and skill: scores per form and bootstrap gains from 'before'."""
+    students = list(students)
+    per_student = {s.id: {form: score_form(check, form, answers) for form, answers in s.responses.items()}
+                   for s in students}
+    groups = [ALL] + sorted({s.group for s in students if s.group})
+    summaries = []
+    for group in groups:
+        members = [s for s in students if group == ALL or s.group == group]
+        for skill in check.skills:
+            scores = {form: [per_student[s.id][form][skill] for s in members
+                             if skill in per_student[s.id].get(form, {})] for form in FORMS}
+            gains: dict[str, dict[str, Gain]] = {}
+            for later in ("after", "delayed"):
+                paired = [(per_student[s.id]["before"][skill], per_student[s.id][later][skill]) for s in members
+                          if skill in per_student[s.id].get("before", {}) and skill in per_student[s.id].get(later, {})]
+                if len(paired) >= 2:
+                    gains[later] = {
+                        "d_prime": bootstrap_mean([b2.d_prime - b1.d_prime for b1, b2 in paired], rounds=rounds, seed=seed),
+                        "c": bootstrap_mean([b2.c - b1.c for b1, b2 in paired], rounds=rounds, seed=seed + 1),
+                    }
+            summaries.append(SkillSummary(skill, group, scores, gains))
+    return summaries
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------------------------
+
+def _fmt(value: float) -> str:
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text.replace("-", "\u2212")
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+_counter = 0
+
+
+def _svg(title: str, description: str, width: int, height: int, body: str) -> str:
+    global _counter
+    _counter += 1
+    tid, did = f"fig{_counter}-t", f"fig{_counter}-d"
+    return (f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{tid} {did}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{_esc(title)}</title>'
+            f'<desc id="{did}">{_esc(description)}</desc>{body}</svg>')
+
+
+def _strip_plot(summary: SkillSummary, field_name: str, label: str, low: float, high: float) -> str:
+    """One row of dots per form (each dot a student), with the mean marked."""
+    width, left, right, row = 560, 90, 20, 34
+    forms = [f for f in FORMS if summary.scores[f]]
+    height = 30 + row * len(forms) + 24
+    x = lambda v: left + (min(max(v, low), high) - low) / (high - low) * (width - left - right)  # noqa: E731
+    parts = [f'<text x="4" y="14">{_esc(label)}: each dot a student, the red bar the mean</text>']
+    for tick in range(int(low), int(high) + 1):
+        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="20" y2="{height - 22}" class="{"zero" if tick == 0 else "grid"}"/>'
+                     f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{_fmt(tick)[:-3]}</text>')
+    rng = random.Random(field_name + summary.skill + summary.group)  # fixed jitter: the same file every run
+    lines = []
+    for i, form in enumerate(forms):
+        y = 30 + row * i + row / 2
+        values = [getattr(s, field_name) for s in summary.scores[form]]
+        mean = sum(values) / len(values)
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{form}</text>')
+        for v in values:
+            parts.append(f'<circle cx="{x(v):.1f}" cy="{y + rng.uniform(-9, 9):.1f}" r="2.2" class="dot {form}"/>')
+        parts.append(f'<line x1="{x(mean):.1f}" x2="{x(mean):.1f}" y1="{y - 13:.1f}" y2="{y + 13:.1f}" class="mean"/>')
+        ordered = sorted(values)
+        lines.append(f"{form}: {len(values)} students, mean {_fmt(mean)}, middle half from "
+                     f"{_fmt(ordered[len(ordered) // 4])} to {_fmt(ordered[(3 * len(ordered)) // 4])}")
+    description = f"{label} of each student ({summary.group}), one row of dots per form; the bar is the mean. " + \
+        "; ".join(lines) + "."
+    return _svg(f"{label}: {summary.skill.replace('_', ' ')}, {summary.group}", description, width, height, "".join(parts))
+
+
+def _gain_plot(summaries: list[SkillSummary], check: Check, field_name: str, label: str) -> str:
+    """Each group and skill's mean gain (after minus before) as a point with its 95 % interval."""
+    rows = [(s, s.gains["after"][field_name]) for s in summaries if "after" in s.gains]
+    if not rows:
+        return ""
+    width, left, right, row = 620, 260, 20, 24
+    height = 30 + row * len(rows) + 24
+    low = min(-1.0, min(g.low for _, g in rows) - 0.2)
+    high = max(1.0, max(g.high for _, g in rows) + 0.2)
+    x = lambda v: left + (v - low) / (high - low) * (width - left - right)  # noqa: E731
+    parts = []
+    for tick in range(int(low) - 1, int(high) + 2):
+        if low <= tick <= high:
+            parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="20" y2="{height - 22}" class="{"zero" if tick == 0 else "grid"}"/>'
+                         f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{_fmt(tick)[:-3]}</text>')
+    lines = []
+    for i, (summary, gain) in enumerate(rows):
+        y = 30 + row * i + row / 2
+        name = f"{check.questions[summary.skill].title}, {summary.group}"
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{_esc(name)}</text>'
+                     f'<line x1="{x(gain.low):.1f}" x2="{x(gain.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" class="ci"/>'
+                     f'<circle cx="{x(gain.mean):.1f}" cy="{y:.1f}" r="4" class="gain"/>')
+        lines.append(f"{name}: {_fmt(gain.mean)} (95 % interval {_fmt(gain.low)} to {_fmt(gain.high)}, "
+                     f"{gain.n} students)")
+    description = f"Mean gain in {label}, after minus before, with bootstrap 95 % intervals. " + "; ".join(lines) + "."
+    return _svg(f"Mean gain in {label}, after minus before", description, width, height, "".join(parts))
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; color: #1b1b1b; background: #fff; max-width: 60rem; margin: 1rem auto;
+       padding: 0 1rem; line-height: 1.5; }
+figure { margin: 0 0 1rem; } figcaption { color: #4a4a4a; }
+svg { width: 100%; max-width: 40rem; height: auto; display: block; margin: 0.5rem 0 1rem; }
+svg text { font-size: 12px; fill: #1b1b1b; } svg .tick { fill: #4a4a4a; }
+.grid { stroke: #d0d0d0; } .zero { stroke: #1b1b1b; stroke-width: 1.5; }
+.dot { fill-opacity: 0.55; } .dot.before { fill: #6b6b6b; } .dot.after { fill: #0b4f8a; } .dot.delayed { fill: #8a4b00; }
+.mean { stroke: #9c2b12; stroke-width: 3; } .ci { stroke: #0b4f8a; stroke-width: 3; } .gain { fill: #0b4f8a; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; } th, td { border: 1px solid #767676; padding: 0.2rem 0.5rem; }
+.wrap { overflow-x: auto; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+def render_html(check: Check, summaries: list[SkillSummary]) -> str:
+    """The report as one self-contained HTML page."""
+    out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>Discernment check: class report</title><style>{_STYLE}</style></head><body>",
+           "<h1>Discernment check: class report</h1>",
+           f"<p>Case {_esc(check.case)}, item edition {_esc(check.edition)}. d′ (sensitivity) measures how well "
+           "students tell 'yes' items (loaded; anonymous or unsourced; conflicting) from true controls; c (bias) is "
+           "their lean: below 0 they say 'yes' more readily, above 0 more sparingly. A course that teaches suspicion "
+           "instead of reading moves c down without moving d′.</p>",
+           "<p>How to read the intervals: each is a bootstrap 95 % interval of the mean gain over students. An "
+           "interval that includes 0 does not show a change. With eight items per skill, each student's d′ is "
+           "coarse and, because of the log-linear correction, shrunk towards 0, so a gain here understates the "
+           "change in the underlying skill, and a class that only leans more towards 'yes' can show a small drop in d′ "
+           "(in a simulated class, a shift of c by −0.6 lowered the mean d′ by about 0.1); the class mean is far steadier than any one student's score. The check "
+           "uses short invented texts: it shows three skills in their simplest form, not how students read a real "
+           "article.</p>"]
+    out.append("<h2>Mean gains</h2>")
+    out.append("<figure>" + _gain_plot(summaries, check, "d_prime", "d′") + "<figcaption>Sensitivity d′: mean gain, "
+               "after minus before, with its 95 % interval (right of 0: students tell the items apart better)."
+               "</figcaption></figure>")
+    out.append("<figure>" + _gain_plot(summaries, check, "c", "c") + "<figcaption>Bias c: mean change, after minus "
+               "before, with its 95 % interval (left of 0: students say 'yes' more readily than before)."
+               "</figcaption></figure>")
+    # The table scrolls on its own on a narrow screen (focusable, so a keyboard can scroll it), not the page.
+    out.append("<div class='wrap' tabindex='0' role='region' aria-label='Mean gains as a table'><table><caption>Mean gain per group and skill (later form minus before), with 95 % intervals"
+               "</caption><thead><tr><th scope='col'>Group</th><th scope='col'>Skill</th><th scope='col'>Form</th>"
+               "<th scope='col'>Students</th><th scope='col'>d′ gain</th><th scope='col'>95 % interval</th>"
+               "<th scope='col'>c change</th><th scope='col'>95 % interval</th></tr></thead><tbody>")
+    for s in summaries:
+        for later, gain in s.gains.items():
+            d, c = gain["d_prime"], gain["c"]
+            out.append(f"<tr data-group='{_esc(s.group)}' data-skill='{s.skill}' data-form='{later}'>"
+                       f"<td>{_esc(s.group)}</td><td>{_esc(check.questions[s.skill].title)}</td><td>{later}</td>"
+                       f"<td class='num'>{d.n}</td><td class='num d'>{_fmt(d.mean)}</td>"
+                       f"<td class='num'>{_fmt(d.low)} to {_fmt(d.high)}</td><td class='num c'>{_fmt(c.mean)}</td>"
+                       f"<td class='num'>{_fmt(c.low)} to {_fmt(c.high)}</td></tr>")
+    out.append("</tbody></table></div>")
+    out.append("<h2>Each student's d′ and c, per skill</h2>")
+    for s in summaries:
+        if not any(s.scores.values()):
+            continue
+        out.append(f"<h3>{_esc(check.questions[s.skill].title)}: {_esc(s.group)}</h3>")
+        out.append(_strip_plot(s, "d_prime", "d′", -3, 3))
+        out.append(_strip_plot(s, "c", "c", -2, 2))
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m medialit.assessment.report", description=__doc__.split("\n\n")[0])
+    parser.add_argument("responses", type=Path, help="CSV: student, form, item, answer, confidence[, group]")
+    parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
+    parser.add_argument("--case", default="deir-ezzor-2018")
+    parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed, so a report can be reproduced")
+    args = parser.parse_args(argv)
+    check = load_check(args.case)
+    try:
+        students = read_responses(args.responses, check)
+    except (OSError, ReportDataError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not students:
+        print(f"error: {args.responses} has no answers.", file=sys.stderr)
+        return 2
+    args.output.write_text(render_html(check, summarise(check, students.values(), rounds=args.rounds, seed=args.seed)),
+                           encoding="utf-8")
+    print(f"wrote {args.output} ({len(students)} students)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
