@@ -46,6 +46,10 @@
     return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
   }
 
+  function siteRoot() {
+    return new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href).href;
+  }
+
   // The page's path from the site root, the same whether the site is served or opened from disk.
   function pageId(href) {
     var root = new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href).href;
@@ -123,7 +127,7 @@
 
   // ---- note boxes: <div class="ml-notes" data-notes-id="..."> written by the {notes} directive ----------------
 
-  var SAVED_TEXT = "Kept in this browser as you type. Your notes are listed on the My work page.";
+  var SAVED_TEXT = "Kept in this browser as you type. Your notes are listed on ";
   var NOT_SAVED_TEXT = "This browser does not allow the page to keep notes: copy your text somewhere safe.";
 
   function setUpNotes() {
@@ -137,7 +141,14 @@
       var key = pageId() + ":notes:" + box.getAttribute("data-notes-id");
       var saved = read(key);
       if (saved && typeof saved.text === "string" && !area.value) area.value = saved.text;
-      if (status) status.textContent = kept ? SAVED_TEXT : NOT_SAVED_TEXT;
+      if (status) {
+        status.textContent = kept ? SAVED_TEXT : NOT_SAVED_TEXT;
+        if (kept) {
+          var link = make("a", "", "My work");
+          link.href = siteRoot() + "book/my-work.html";
+          status.append(link, document.createTextNode("."));
+        }
+      }
       area.addEventListener("input", function () {
         if (area.value.trim() === "") {
           remove(key); // an emptied box is not "work" to list or hand in
@@ -265,7 +276,7 @@
         var section = make("section", "ml-work-chapter");
         var heading = make("h2", "", "");
         var link = make("a", "", chapter.title);
-        link.href = new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href).href + chapter.page;
+        link.href = siteRoot() + chapter.page;
         heading.appendChild(link);
         section.appendChild(heading);
         chapter.items.forEach(function (record) {

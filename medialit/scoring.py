@@ -1,11 +1,13 @@
 """The one scorer used by the book, the widgets, the exercises and the tests.
 
-Three public functions:
+Four public functions:
 
 * :func:`span_prf` scores highlighted character spans against a key with the
   SemEval-2020 Task 11 span-identification metric (DESIGN.md section 3).
 * :func:`score_labels` scores labelled items (claims, statements), one point
   per label, with per-item feedback.
+* :func:`phrase_credit` turns a span F1 into the share of a task's points it
+  earns: the one mapping every graded phrase task uses.
 * :func:`phrases_to_spans` turns phrases a student typed into character spans
   over the article text, so students may answer with words instead of offsets.
 
@@ -30,6 +32,9 @@ __all__ = [
     "LabelScore",
     "merge_spans",
     "span_prf",
+    "phrase_credit",
+    "FULL_CREDIT_F1",
+    "NO_CREDIT_F1",
     "score_labels",
     "phrases_to_spans",
 ]
@@ -314,6 +319,42 @@ def span_prf(student_spans: object, key_spans: object, *,
     unmatched = tuple(span for o, span in zip(student_overlap, student) if o == 0)
     return SpanScore(precision, recall, f1, tuple(student), tuple(key), tuple(feedback),
                      unmatched, len(student_raw))
+
+
+# --------------------------------------------------------------------------
+# Credit for a span F1
+# --------------------------------------------------------------------------
+
+FULL_CREDIT_F1 = 0.6
+"""An F1 at or above this earns the whole task: the book calls 0.6 against the key good work."""
+
+NO_CREDIT_F1 = 0.3
+"""An F1 at or below this earns nothing: marking whole paragraphs of the graded tasks scores under it."""
+
+
+def phrase_credit(f1: object) -> float:
+    """The share of a phrase task's points that a span F1 earns (0 to 1).
+
+    The one mapping from F1 to credit, used by every graded phrase task and stated in the
+    book, the notebooks and the rubric:
+
+    * F1 >= 0.6 earns full credit (the book: "an F1 of 0.6 against this course's key is
+      good work"; trained annotators agree only moderately, so above 0.6 differences are
+      mostly about where a phrase starts and ends);
+    * F1 <= 0.3 earns nothing (marking a whole paragraph of any graded task scores less);
+    * in between, credit rises evenly: ``(F1 - 0.3) / 0.3``.
+
+    Worked cases: 1.0 -> 1; 0.6 -> 1; 0.45 -> 0.5; 0.4 -> 1/3; 0.3 -> 0; 0.1 -> 0.
+    The plateau above 0.6 keeps short keys stable: one extra neighbouring word on a phrase
+    of a key only a few words long changes F1 a lot but not the credit.
+    """
+    if type(f1) not in (int, float) or not math.isfinite(f1) or not 0 <= f1 <= 1:
+        raise ValueError(f"an F1 must be a number from 0 to 1, not {_describe(f1)}")
+    if f1 >= FULL_CREDIT_F1:
+        return 1.0
+    if f1 <= NO_CREDIT_F1:
+        return 0.0
+    return (f1 - NO_CREDIT_F1) / (FULL_CREDIT_F1 - NO_CREDIT_F1)
 
 
 # --------------------------------------------------------------------------

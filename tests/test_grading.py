@@ -27,7 +27,7 @@ def practice_spec(case) -> dict:
     """A phrases spec for paragraph 3 from the public practice key."""
     key = [p for p in case.loaded_language if p.paragraph == 3]
     assert len(key) >= 2
-    return {"kind": "phrases", "points": 3, "paragraphs": [3], "min_f1": 0.4,
+    return {"kind": "phrases", "points": 3, "paragraphs": [3],
             "key": [{"phrase": p.text, "technique": p.technique, "why": p.reason} for p in key]}
 
 
@@ -82,15 +82,17 @@ def test_check_labels_and_numbers_and_words(case) -> None:
 
 # --- scoring policy -----------------------------------------------------------------------------------
 
-def test_phrase_scoring_is_points_times_f1_with_a_floor(case, practice_spec) -> None:
+def test_phrase_scoring_is_points_times_phrase_credit(case, practice_spec) -> None:
     key = [k["phrase"] for k in practice_spec["key"]]
     assert score_task(practice_spec, key, case=case).points == 3
     one = score_task(practice_spec, key[:1], case=case)
     assert 0 < one.points < 3
-    # Ten-word chunks covering the paragraph: high recall, low precision, F1 under the floor.
+    # Ten-word chunks covering the paragraph: high recall, low precision, F1 at most 0.3: no credit.
     words = case.paragraph(3).text.split()
     chunks = [" ".join(words[i:i + 10]) for i in range(0, len(words), 10)][:8]
     assert score_task(practice_spec, chunks, case=case).points == 0
+    with pytest.raises(ValueError, match="'min_f1' is no longer a setting"):
+        score_task({**practice_spec, "min_f1": 0.4}, key, case=case)
     wrong = score_task(practice_spec, ["not a phrase of paragraph 3"], case=case)
     assert wrong.points == 0 and wrong.feedback.startswith("No points")
 

@@ -8,9 +8,10 @@ tests.
 
 Scoring policy (stated to students in each notebook):
 
-* phrases: points x F1 (span F1 of DESIGN.md section 3, via ``medialit.scoring.span_prf``), rounded
-  to 0.01; an F1 below ``spec["min_f1"]`` (default 0.4) earns 0, so marking whole sentences or the
-  whole paragraph does not earn points.
+* phrases: points x ``medialit.scoring.phrase_credit(F1)`` (span F1 of DESIGN.md section 3, via
+  ``medialit.scoring.span_prf``), rounded down to 0.01: full points from an F1 of 0.6 (the book's "good
+  work"), none at 0.3 or below (marking whole paragraphs scores less), evenly in between. One mapping
+  for every phrase task: a spec may not set its own (``min_f1`` is refused).
 * labels, words: points x (correct items / items), per item and field. A labels key may list, for a
   contested item, every accepted answer with its reason (``[{"label": ..., "why": ...}, ...]``, see
   ``medialit.scoring.score_labels``); each earns the point, and the feedback says only that the item
@@ -34,7 +35,6 @@ from .checks import _SUBMITTED, AnswerError, _case, _norm, _region, check_labels
 # nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
 HIDDEN_END = "END HIDDEN TESTS"
-DEFAULT_MIN_F1 = 0.4
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,6 +75,9 @@ def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = N
 
 
 def _score_phrases(spec: Mapping[str, Any], answer: object, case: Case) -> tuple[float, str]:
+    if "min_f1" in spec:
+        raise _spec_error("'min_f1' is no longer a setting: every phrase task uses "
+                          "medialit.scoring.phrase_credit; remove it")
     paragraphs = spec["paragraphs"]
     start, end, where = _region(case, paragraphs)
     phrases = check_phrases(answer, paragraphs, name="your phrases", case=case)
@@ -85,9 +88,9 @@ def _score_phrases(spec: Mapping[str, Any], answer: object, case: Case) -> tuple
     except ValueError as error:
         raise _spec_error(str(error)) from None
     result = scoring.span_prf(student, key)
-    min_f1 = spec.get("min_f1", DEFAULT_MIN_F1)
-    fraction = result.f1 if result.f1 >= min_f1 else 0.0
-    note = "" if fraction else f"\nAn F1 below {min_f1:g} earns no points."
+    fraction = scoring.phrase_credit(result.f1)
+    note = (f"\nCredit: {fraction:.0%} of the points (full from an F1 of {scoring.FULL_CREDIT_F1:g}, "
+            f"none at {scoring.NO_CREDIT_F1:g} or below, evenly in between).")
     return fraction, result.summary() + note
 
 
