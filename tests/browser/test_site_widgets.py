@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 # The widget class, and the class of the element its render() puts on the page.
-WIDGET_ROOTS = {"Highlighter": ".ml-hl", "ClaimSorter": ".ml-cs", "StatementComparer": ".ml-sc"}
+WIDGET_ROOTS = {"Highlighter": ".ml-hl", "ClaimSorter": ".ml-cs", "StatementComparer": ".ml-sc", "DetectorLab": ".ml-dl"}
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
 CONSTRUCTOR = re.compile(r"\b(" + "|".join(WIDGET_ROOTS) + r")\(")
 # What a page shows when its widgets do not render: a placeholder, an error, or the widget's Python repr.
@@ -103,10 +103,24 @@ def exercise_statement_comparer(page: Page, widget: Locator) -> None:
     assert sorted(order()) == sorted(before), "the chart lost or gained figures when re-sorted"
 
 
+def exercise_detector_lab(page: Page, widget: Locator) -> None:
+    # The detailed checks (scores equal to span_prf's) are in test_detector_lab_browser.py; here: it answers.
+    first = widget.locator(".ml-dl-tok").first
+    first.click()
+    expect(first).to_have_attribute("aria-pressed", "true")
+    expect(widget.locator(".ml-dl-status")).to_contain_text("Marked")
+    value = widget.locator(".ml-dl-threshold-value")
+    before = value.inner_text()
+    widget.locator(".ml-dl-slider").focus()
+    page.keyboard.press("ArrowRight")
+    expect(value).not_to_have_text(before)
+
+
 EXERCISE = {
     "Highlighter": exercise_highlighter,
     "ClaimSorter": exercise_claim_sorter,
     "StatementComparer": exercise_statement_comparer,
+    "DetectorLab": exercise_detector_lab,
 }
 
 
