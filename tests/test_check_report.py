@@ -32,14 +32,14 @@ PLANTED_D = {"A": {"loaded_language": 0.8, "claims": 0.0, "statements": 0.0},
 PLANTED_C = {"A": 0.0, "B": -0.6}
 
 
-def synthetic_class(check: Check, per_group: int = 200, seed: int = 14) -> tuple[list[dict], dict]:
-    """Rows of answers, and each student's true (d', c) per form and skill."""
+def synthetic_class(check: Check, per_group: int = 200, seed: int = 14, d_spread: float = 0.35) -> tuple[list[dict], dict]:
+    """Rows of answers, and each student's true (d', c) per form and skill (d' spread: its sd between students)."""
     rng = random.Random(seed)
     rows, truth = [], {}
     for group in ("A", "B"):
         for k in range(per_group):
             student = f"{group}{k:03d}"
-            base = {skill: (max(0.0, rng.gauss(0.9, 0.35)), rng.gauss(0.0, 0.25)) for skill in check.skills}
+            base = {skill: (max(0.0, rng.gauss(0.9, d_spread)), rng.gauss(0.0, 0.25)) for skill in check.skills}
             for form in ("before", "after"):
                 for skill in check.skills:
                     d, c = base[skill]
@@ -183,3 +183,43 @@ def test_bad_rows_are_refused_with_the_line_and_the_fix(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "medialit.assessment.report", str(path), "-o", str(tmp_path / "r.html")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "answer 'maybe'" in result.stderr and not (tmp_path / "r.html").exists()
+
+
+def test_item_analysis_flags_a_miskeyed_item(tmp_path: Path) -> None:
+    """Answers drawn from the true key, scored with one key flipped: only that item is flagged.
+
+    The class differs in skill (sd of d' 0.8), as a class before a course does; with eight items a skill, an
+    item's discrimination is measurable only against such a spread.
+    """
+    import shutil
+
+    import yaml
+
+    from medialit.assessment.report import item_analysis
+
+    check = load_check(CASE)
+    rows, _ = synthetic_class(check, d_spread=0.8)
+    target = next(i for i in check.items("after") if i.skill == "loaded_language" and i.signal)
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds" / CASE, tmp_path / CASE)
+    path = tmp_path / CASE / "check.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for raw in data["forms"]["after"]["items"]:
+        if raw["id"] == target.id:
+            raw["answer"] = "neutral"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    miskeyed = load_check(CASE, root=tmp_path)
+
+    responses = tmp_path / "responses.csv"
+    with responses.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    stats = {s.item: s for s in item_analysis(miskeyed, read_responses(responses, miskeyed).values())}
+    assert len(stats) == 48  # before and after taken, 24 items each
+    # Flagged (by its low share right, its negative discrimination or both), and no sound item is.
+    assert stats[target.id].discrimination < 0 and "check the key" in stats[target.id].flag, stats[target.id]
+    others = [s for s in stats.values() if s.item != target.id and "check the key" in s.flag]
+    assert not others, others
+    assert all(s.discrimination > 0 for s in stats.values() if s.item != target.id)
+    page = render_html(miskeyed, [], list(stats.values()))
+    assert f"<tr data-item='{target.id}'>" in page and "check the key and the wording" in page

@@ -7,7 +7,8 @@ class is split into groups, ``group``; confidence 0.5-1.0 or 50-100) and writes 
 file: no script, no outside resource, every picture inline SVG with a title and a text description, and
 every number also in a table. Per skill and group it gives each student's d' and c on each form (the
 spread as a strip of dots), and the mean gain (after minus before, and delayed minus before when the
-delayed form was taken) with a percentile bootstrap 95 % interval over students.
+delayed form was taken) with a percentile bootstrap 95 % interval over students; per item, its
+difficulty and discrimination, flagging items that misbehave.
 
 Scores come from medialit.assessment.check.score_form, so the report and the self-learners' widget
 compute the same numbers. Reading nbgrader's gradebook for check assignments is not done here yet: the
@@ -18,12 +19,14 @@ from __future__ import annotations
 import argparse
 import csv
 import html
+import math
 import random
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
 
 ALL = "all students"
@@ -135,6 +138,80 @@ def summarise(check: Check, students: Iterable[Student], *, rounds: int = 2000,
     return summaries
 
 
+@dataclass(frozen=True)
+class ItemStat:
+    """How one item behaved: share of right answers and its discrimination, with a flag when it misbehaves."""
+
+    form: str
+    item: str
+    skill: str
+    n: int
+    difficulty: float  # share of students who gave the keyed answer
+    discrimination: float | None  # correlation of being right here with d' on the rest of the skill's items
+    flag: str  # "" when nothing looks wrong
+
+
+def _correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None  # everyone right, or everyone wrong, or no spread in the rest: nothing to correlate
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / math.sqrt(sxx * syy)
+
+
+def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
+    """Per item: difficulty, and the correlation of being right on it with d' on the rest of its skill and form.
+
+    An item with a negative correlation is answered right more often by students who do worse on the
+    rest of its skill: the key or the wording may be wrong. Flags are prompts to reread an item, not verdicts.
+    """
+    students = list(students)
+    stats = []
+    for form in FORMS:
+        items = check.items(form)
+        for item in items:
+            rest_items = [i for i in items if i.skill == item.skill and i.id != item.id]
+            right, rest = [], []
+            for student in students:
+                answers = student.responses.get(form, {})
+                if item.id not in answers:
+                    continue
+                # The rest is scored as d', not as a count of right answers: in a form of "yes" items and
+                # controls, students' different leans make right answers on the two kinds anti-correlated, so a
+                # count would flag sound items (seen on a simulated class); d' is free of the lean.
+                counts = {"hits": 0, "misses": 0, "false_alarms": 0, "correct_rejections": 0}
+                signal_of = {o.value: o.signal for o in check.questions[item.skill].options}
+                for other in rest_items:
+                    said = answers.get(other.id, {}).get("answer")
+                    if said is None:
+                        continue
+                    if other.signal:
+                        counts["hits" if signal_of[said] else "misses"] += 1
+                    else:
+                        counts["false_alarms" if signal_of[said] else "correct_rejections"] += 1
+                if not (counts["hits"] + counts["misses"] and counts["false_alarms"] + counts["correct_rejections"]):
+                    continue
+                right.append(1.0 if answers[item.id]["answer"] == item.answer else 0.0)
+                rest.append(discernment(**counts).d_prime)
+            if not right:
+                continue
+            difficulty = sum(right) / len(right)
+            discrimination = _correlation(right, rest) if len(right) >= 3 else None
+            # Below -2/sqrt(n): clearly negative, beyond what chance gives a sound item about half the time.
+            if discrimination is not None and discrimination < -2 / math.sqrt(len(right)):
+                flag = "negative discrimination: check the key and the wording"
+            elif difficulty < 0.25:
+                flag = "most students wrong: check the key and the wording"
+            elif difficulty > 0.95:
+                flag = "nearly everyone right: tells little"
+            else:
+                flag = ""
+            stats.append(ItemStat(form, item.id, item.skill, len(right), difficulty, discrimination, flag))
+    return stats
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------------------------------------------
@@ -231,7 +308,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
-def render_html(check: Check, summaries: list[SkillSummary]) -> str:
+def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[ItemStat] = ()) -> str:
     """The report as one self-contained HTML page."""
     out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -276,6 +353,21 @@ def render_html(check: Check, summaries: list[SkillSummary]) -> str:
         out.append(f"<h3>{_esc(check.questions[s.skill].title)}: {_esc(s.group)}</h3>")
         out.append(_strip_plot(s, "d_prime", "d′", -3, 3))
         out.append(_strip_plot(s, "c", "c", -2, 2))
+    if items:
+        out.append("<h2>Items</h2><p>Difficulty is the share of students who gave the keyed answer; discrimination is "
+                   "the correlation between being right on the item and the student's d′ on the rest of its skill in "
+                   "the same form. A flag is a prompt to reread the item, not a verdict.</p>")
+        out.append("<div class='wrap' tabindex='0' role='region' aria-label='Items as a table'><table><caption>Every "
+                   "item of the forms taken</caption><thead><tr><th scope='col'>Form</th><th scope='col'>Item</th>"
+                   "<th scope='col'>Skill</th><th scope='col'>Students</th><th scope='col'>Difficulty</th>"
+                   "<th scope='col'>Discrimination</th><th scope='col'>Flag</th></tr></thead><tbody>")
+        for stat in items:
+            disc = "–" if stat.discrimination is None else _fmt(stat.discrimination)
+            out.append(f"<tr data-item='{_esc(stat.item)}'><td>{stat.form}</td><td>{_esc(stat.item)}</td>"
+                       f"<td>{_esc(check.questions[stat.skill].title)}</td><td class='num'>{stat.n}</td>"
+                       f"<td class='num'>{_fmt(stat.difficulty)}</td><td class='num'>{disc}</td>"
+                       f"<td class='flag'>{_esc(stat.flag)}</td></tr>")
+        out.append("</tbody></table></div>")
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -297,8 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not students:
         print(f"error: {args.responses} has no answers.", file=sys.stderr)
         return 2
-    args.output.write_text(render_html(check, summarise(check, students.values(), rounds=args.rounds, seed=args.seed)),
-                           encoding="utf-8")
+    summaries = summarise(check, students.values(), rounds=args.rounds, seed=args.seed)
+    args.output.write_text(render_html(check, summaries, item_analysis(check, students.values())), encoding="utf-8")
     print(f"wrote {args.output} ({len(students)} students)")
     return 0
 
