@@ -125,6 +125,12 @@
     return keys.length;
   }
 
+  // Where a note box or a widget stands on its page, so My work lists them in the page's own order.
+  var PLACES = '.ml-notes[data-notes-id], script[type="application/vnd.jupyter.widget-view+json"]';
+  function positionOf(element) {
+    return Array.prototype.indexOf.call(document.querySelectorAll(PLACES), element);
+  }
+
   // ---- note boxes: <div class="ml-notes" data-notes-id="..."> written by the {notes} directive ----------------
 
   var SAVED_TEXT = "Kept in this browser as you type. Your notes are listed on ";
@@ -133,7 +139,7 @@
   function setUpNotes() {
     var boxes = document.querySelectorAll(".ml-notes[data-notes-id]");
     var kept = Boolean(storage());
-    boxes.forEach(function (box, index) {
+    boxes.forEach(function (box) {
       var area = box.querySelector("textarea");
       var status = box.querySelector(".ml-notes-status");
       var label = box.querySelector(".ml-notes-prompt");
@@ -155,7 +161,7 @@
           return;
         }
         var ok = write(key, {
-          kind: "note", id: box.getAttribute("data-notes-id"), order: index,
+          kind: "note", id: box.getAttribute("data-notes-id"), order: positionOf(box),
           title: label ? label.textContent.trim() : "Notes", text: area.value,
         });
         if (status && !ok) status.textContent = NOT_SAVED_TEXT;
@@ -190,8 +196,7 @@
     records.sort(function (a, b) {
       var pa = a.page in order ? order[a.page] : 1e6;
       var pb = b.page in order ? order[b.page] : 1e6;
-      return pa - pb || String(a.page).localeCompare(String(b.page))
-        || (a.kind === b.kind ? 0 : a.kind === "note" ? -1 : 1) || (a.order || 0) - (b.order || 0);
+      return pa - pb || String(a.page).localeCompare(String(b.page)) || (a.order || 0) - (b.order || 0);
     });
     var chapters = [];
     records.forEach(function (record) {
@@ -339,7 +344,7 @@
 
   window.medialitWork = {
     prefix: PREFIX, available: function () { return Boolean(storage()); }, hash: hash, pageId: pageId,
-    pageTitle: pageTitle, read: read, write: write, remove: remove, list: list, clearAll: clearAll,
+    pageTitle: pageTitle, positionOf: positionOf, read: read, write: write, remove: remove, list: list, clearAll: clearAll,
     asMarkdown: function () { return asMarkdown(grouped()); },
   };
 

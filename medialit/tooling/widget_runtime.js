@@ -320,6 +320,8 @@
     });
     var manager = new Manager(saved);
     document.querySelectorAll('script[type="' + VIEW_TYPE + '"]').forEach(function (viewTag, order) {
+      // Its place among the page's widgets and note boxes (work.js), for the My work page's order.
+      if (window.medialitWork && window.medialitWork.positionOf) order = window.medialitWork.positionOf(viewTag);
       manager.render(viewTag, order).catch(function (error) { showFailure(viewTag, error); });
     });
   }

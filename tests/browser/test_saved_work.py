@@ -19,6 +19,7 @@ from conftest import is_loopback_url, save_screenshot, wait_for_widgets
 pytestmark = pytest.mark.browser
 
 NOTE = "It sounds like an attack; I know little about the outlet."
+REWRITE = "The Pentagon says a column of 500 pro-government fighters tried to take territory held by the SDF."
 COMPARER_NOTE = "The Pentagon's figure could be checked against hospital records."
 
 
@@ -157,6 +158,9 @@ def test_my_work_lists_downloads_and_starts_over(browser: Browser, site_url: str
     base = lambda path: site_url + path  # noqa: E731
     try:
         do_some_work(context, errors, base)
+        page = open_page(context, errors, base("book/loaded-language.html"))
+        page.get_by_label("Your neutral rewrite of the first sentence of paragraph 8.").fill(REWRITE)
+        page.close()
         page = open_page(context, errors, base("book/my-work.html"))
         work = page.locator("#ml-my-work")
         # Chapter by chapter, in the book's order.
@@ -168,6 +172,10 @@ def test_my_work_lists_downloads_and_starts_over(browser: Browser, site_url: str
         expect(work).to_contain_text("“unprovoked massacre”")
         expect(work).to_contain_text("named source")
         expect(work).to_contain_text(COMPARER_NOTE)
+        # Within a chapter, in the page's own order: the Highlighter comes before the rewrite box.
+        chapter = work.locator(".ml-work-chapter").nth(1)
+        expect(chapter.locator(".ml-work-item h3")).to_have_text(
+            ["Loaded language, paragraphs 1, 2", "Your neutral rewrite of the first sentence of paragraph 8."])
         assert all(t.strip() for t in work.locator(".ml-work-chapter h2").all_inner_texts()), "a chapter has no title"
         save_screenshot(page, "my-work-1280")
         page.set_viewport_size({"width": 390, "height": 844})
@@ -186,16 +194,16 @@ def test_my_work_lists_downloads_and_starts_over(browser: Browser, site_url: str
             page.get_by_role("button", name="Download as JSON").click()
         data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
         notes = [item["text"] for chapter in data["chapters"] for item in chapter["items"] if item["kind"] == "note"]
-        assert notes == [NOTE]
+        assert notes == [NOTE, REWRITE]
 
         # Start over asks first; Cancel deletes nothing.
         page.get_by_role("button", name="Start over…").click()
-        expect(page.locator(".ml-work-confirm")).to_contain_text("Delete all 4 saved items")
+        expect(page.locator(".ml-work-confirm")).to_contain_text("Delete all 5 saved items")
         page.get_by_role("button", name="Cancel").click()
         expect(work).to_contain_text(NOTE)
         page.get_by_role("button", name="Start over…").click()
         page.get_by_role("button", name="Yes, delete all my work").click()
-        expect(page.locator(".ml-work-status")).to_contain_text("Deleted 4 saved items")
+        expect(page.locator(".ml-work-status")).to_contain_text("Deleted 5 saved items")
         expect(work.locator(".ml-work-chapter")).to_have_count(0)
         expect(work).to_contain_text("Nothing saved yet")
         page.close()
