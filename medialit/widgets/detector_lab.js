@@ -140,11 +140,20 @@ export function sentenceScore(text, words, threshold) {
 
 const fmt = (x) => x.toFixed(2);
 
+// Lumino (JupyterLab, Notebook 7) tests its shortcut selectors against the focused element before it walks
+// up to an ancestor marked data-lm-suppress-shortcuts (see claim_sorter.js): so every element that can hold
+// focus carries the mark itself, or Space and the arrow keys would run notebook commands.
+const FOCUSABLE_TAGS = new Set(["button", "input", "textarea"]);
+
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (name === "class") node.className = value;
     else node.setAttribute(name, value);
+  }
+  if (FOCUSABLE_TAGS.has(tag) || node.hasAttribute("tabindex") || node.getAttribute("role") === "group") {
+    node.setAttribute("data-lm-suppress-shortcuts", "true");
+    node.setAttribute("data-p-suppress-shortcuts", "true");
   }
   if (text !== undefined) node.textContent = text;
   return node;
@@ -169,7 +178,11 @@ function runsOf(indices, tokens) {
   return runs;
 }
 
+// Each view gets its own element ids, so that two labs on one page never share a label's target.
+let views = 0;
+
 function render({ model, el: host }) {
+  const uid = `ml-dl-${++views}`;
   const data = model.get("_data");
   const words = data.lexicon.words;
   const tokens = []; // [start, end, paragraph number], offsets into the case text
@@ -191,7 +204,7 @@ function render({ model, el: host }) {
   // Threshold
   const thresholdRow = el("div", { class: "ml-dl-threshold" });
   const slider = el("input", {
-    type: "range", id: `${model.cid || "dl"}-threshold`, min: "0.05", max: "1", step: "0.05",
+    type: "range", id: `${uid}-threshold`, min: "0.05", max: "1", step: "0.05",
     class: "ml-dl-slider",
   });
   slider.value = String(model.get("threshold"));
@@ -254,7 +267,7 @@ function render({ model, el: host }) {
 
   // Write the spin
   const spin = el("div", { class: "ml-dl-spin" });
-  const areaId = `${model.cid || "dl"}-rewrite`;
+  const areaId = `${uid}-rewrite`;
   spin.appendChild(el("label", { for: areaId, class: "ml-dl-title" }, "Write the spin"));
   spin.appendChild(el("p", { class: "ml-dl-help" },
     "Rewrite the sentence: make it loaded, or make it neutral, and watch the machine's score. Can you write a " +

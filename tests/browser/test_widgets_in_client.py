@@ -125,3 +125,45 @@ def test_statement_comparer_answers_and_reveal_reach_python(server: Server, page
     expect_printed(cells.nth(1), f"ANSWERS {json.dumps(answers, sort_keys=True)} REVEALED True",
                    "the notes typed and the reveal pressed in JupyterLab did not reach StatementComparer")
     assert_clean_client(page_watch, LAB)
+
+
+LAB_CELLS = [
+    """\
+from medialit import CASE, load_case
+from medialit.widgets import DetectorLab
+
+lab = DetectorLab(load_case(CASE), paragraphs=[3])
+lab""",
+    'print("LAB", lab.selection, round(lab.threshold, 2), lab.rewrite, round(lab.student_score().f1, 4))',
+]
+# No JupyterLab command-mode shortcut letters matter inside the text box, but the sentence is plain anyway.
+REWRITE = "The strike was a brutal massacre."
+
+
+def test_detector_lab_marks_threshold_and_rewrite_reach_python(server: Server, page: Page, page_watch) -> None:
+    from medialit import CASE, load_case
+    from medialit.scoring import span_prf
+
+    cells = open_and_run_all(server, page, write_notebook(server, "detector-lab.ipynb", LAB_CELLS), 2)
+    widget = cells.nth(0).locator(".ml-dl")
+    expect(widget, "the DetectorLab did not render in JupyterLab").to_be_visible(timeout=SLOW)
+    # Keyboard only: Space marks "proudly", the arrow moves on, Space marks "claimed"; two steps of the slider.
+    widget.locator(".ml-dl-tok").filter(has_text=re.compile("^proudly$")).focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Space")
+    widget.locator(".ml-dl-slider").focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    widget.get_by_label("Write the spin").fill(REWRITE)
+    expect(cells, "a notebook shortcut fired (Space and the arrows all have one)").to_have_count(2)
+
+    case = load_case(CASE)
+    p3 = case.paragraph(3)
+    start = p3.start + p3.text.index("proudly claimed")
+    span = [start, start + len("proudly claimed")]
+    f1 = span_prf([tuple(span)], [x.span for x in case.loaded_language if x.paragraph == 3]).f1
+    rerun(page, cells.nth(1))
+    expect_printed(cells.nth(1), f"LAB [{span}] 0.4 {REWRITE} {round(f1, 4)}",
+                   "the marks, threshold and rewrite made in JupyterLab did not reach DetectorLab")
+    assert_clean_client(page_watch, LAB)
