@@ -74,6 +74,8 @@ def do_some_work(context: BrowserContext, errors: list[str], base: Callable[[str
     page = open_page(context, errors, base("book/sourcing.html"))
     card = page.locator(".ml-cs-card").first
     card.locator("input[value='named']").check()
+    page.locator(".ml-cs").first.get_by_role("button", name="Check my answers").click()
+    expect(card.locator(".ml-cs-feedback")).to_be_visible()
     page.close()
 
     page = open_page(context, errors, base("book/statements.html"))
@@ -96,7 +98,10 @@ def assert_work_is_back(context: BrowserContext, errors: list[str], base: Callab
     page.close()
 
     page = open_page(context, errors, base("book/sourcing.html"))
-    expect(page.locator(".ml-cs-card").first.locator("input[value='named']")).to_be_checked()
+    card = page.locator(".ml-cs-card").first
+    expect(card.locator("input[value='named']")).to_be_checked()
+    expect(card.locator(".ml-cs-feedback")).to_be_visible()  # still checked
+    expect(page.locator(".ml-cs-summary").first).to_contain_text("attributions right")
     page.close()
 
     page = open_page(context, errors, base("book/statements.html"))
