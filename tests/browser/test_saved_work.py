@@ -222,3 +222,32 @@ def test_my_work_lists_downloads_and_starts_over(browser: Browser, site_url: str
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_my_work_by_keyboard_and_axe_with_work_listed(browser: Browser, site_url: str) -> None:
+    axe = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+    context, errors = new_context(browser, from_disk=False)
+    try:
+        page = open_page(context, errors, site_url + "book/article.html")
+        page.get_by_label(re.compile("Your notes before reading")).fill(NOTE)
+        page.close()
+        page = open_page(context, errors, site_url + "book/my-work.html")
+        start_over = page.get_by_role("button", name="Start over…")
+        start_over.focus()
+        page.keyboard.press("Enter")
+        # The question gets focus on its safe answer; the destructive one is a Shift+Tab away.
+        expect(page.locator(":focus")).to_have_text("Cancel")
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate("""async () => await axe.run(document.querySelector('main') || document,
+            {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        violations = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
+        assert not violations, violations
+        page.keyboard.press("Shift+Tab")
+        expect(page.locator(":focus")).to_have_text("Yes, delete all my work")
+        page.keyboard.press("Enter")
+        expect(page.locator(".ml-work-status")).to_contain_text("Deleted 1 saved item.")
+        expect(page.locator(":focus")).to_have_text("Start over…")
+        assert page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('medialit-work:'))") == []
+    finally:
+        context.close()
+    assert not errors, errors
