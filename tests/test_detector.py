@@ -115,10 +115,13 @@ def test_blind_spot_fact_words(case):
 
 
 def test_blind_spot_omission():
-    # Dropping who said a figure leaves the detector's marks unchanged: it scores only the words that are there.
-    with_source = "While the Pentagon said it had killed 100 pro-government fighters, Damascus reported dozens."
-    without = "The US strikes killed 100 pro-government fighters."
-    assert [m.text for m in detect(with_source)] == [m.text for m in detect(without)] == ["killed"]
+    # The chapter's own pair (book/machine.md): naming the figure's source, or leaving it out, changes nothing.
+    plain = ("US warplanes and artillery batteries carried out an attack that caused the deaths of up to 100 "
+             "pro-government troops.")
+    sourced = plain[:-1] + ", according to a US official speaking on condition of anonymity."
+    assert plain in (ROOT / "book" / "machine.md").read_text(encoding="utf-8")
+    assert sentence_score(plain) == sentence_score(sourced) > 0
+    assert [m.text for m in detect(plain)] == [m.text for m in detect(sourced)] == ["attack"]
 
 
 # Python and JavaScript: one definition, the same spans.
