@@ -4,27 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .techniques import labels as technique_labels
+
 QUESTIONS = ("casualties", "who_attacked_first", "russian_presence", "legality")
 ATTRIBUTIONS = ("named", "anonymous", "unsourced")
 CLAIM_KINDS = ("fact", "interpretation")
 SKILLS = ("loaded_language", "claims", "statements", "capstone")
-# Spelled as in the SemEval-2020 Task 11 data files (Da San Martino et al., 2020).
-TECHNIQUES = (
-    "Appeal_to_Authority",
-    "Appeal_to_fear-prejudice",
-    "Bandwagon,Reductio_ad_hitlerum",
-    "Black-and-White_Fallacy",
-    "Causal_Oversimplification",
-    "Doubt",
-    "Exaggeration,Minimisation",
-    "Flag-Waving",
-    "Loaded_Language",
-    "Name_Calling,Labeling",
-    "Repetition",
-    "Slogans",
-    "Thought-terminating_Cliches",
-    "Whataboutism,Straw_Men,Red_Herring",
-)
+# Spelled as in the SemEval-2020 Task 11 data files (Da San Martino et al., 2020), from the course's one
+# vocabulary (medialit/techniques.yaml), which also gives each its readable name.
+TECHNIQUES = tuple(sorted(technique_labels()))
 
 
 @dataclass(frozen=True)

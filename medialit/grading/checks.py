@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import CASE, scoring
 from ..case import Case, load_case
+from ..techniques import find as find_technique
 
 ANSWER_MIME = "application/vnd.medialit.answer+json"
 MAX_PHRASES = 8
@@ -145,9 +146,13 @@ def _norm(text: str) -> str:
 
 def check_labels(answers: object, items: list[str], allowed: list[str] | dict[str, list[str]], *,
                  name: str = "answers") -> dict[str, Any]:
-    """Check a dict item -> label (or item -> {field: label}) against the allowed labels."""
+    """Check a dict item -> label (or item -> {field: label}) against the allowed labels.
+
+    A technique may be given by its readable name or its SemEval label alike (medialit/techniques.yaml):
+    the answer comes back spelled as the allowed entry it names.
+    """
     clean = _check_mapping(answers, items, name)
-    for item, value in clean.items():
+    for item, value in list(clean.items()):
         if isinstance(allowed, dict):
             if type(value) is not dict:
                 example = ", ".join(f"{f!r}: ..." for f in allowed)
@@ -159,17 +164,24 @@ def check_labels(answers: object, items: list[str], allowed: list[str] | dict[st
                 if field not in allowed:
                     raise AnswerError(f"`{name}[{item!r}]` has an unknown field {field!r}; the fields are "
                                       f"{', '.join(map(repr, allowed))}.")
-                _check_label(label, allowed[field], f"{name}[{item!r}][{field!r}]")
+                value[field] = _check_label(label, allowed[field], f"{name}[{item!r}][{field!r}]")
         else:
-            _check_label(value, allowed, f"{name}[{item!r}]")
+            clean[item] = _check_label(value, allowed, f"{name}[{item!r}]")
     return clean
 
 
-def _check_label(label: object, allowed: list[str], where: str) -> None:
+def _check_label(label: object, allowed: list[str], where: str) -> str:
     if type(label) is not str:
         raise AnswerError(f"`{where}` must be one of {', '.join(map(repr, allowed))} (a string), not {_kind(label)}.")
-    if _norm(label) not in {_norm(a) for a in allowed}:
-        raise AnswerError(f"`{where}` is {label!r}; use one of: {', '.join(map(repr, allowed))}.")
+    if _norm(label) in {_norm(a) for a in allowed}:
+        return label
+    # The same technique by another of its names: the readable name for a label, or the label for a name.
+    technique = find_technique(label)
+    if technique is not None:
+        for entry in allowed:
+            if find_technique(entry) == technique:
+                return entry
+    raise AnswerError(f"`{where}` is {label!r}; use one of: {', '.join(map(repr, allowed))}.")
 
 
 def check_words(answers: object, items: list[str], paragraphs: dict[str, int], *, name: str = "answers",

@@ -17,6 +17,7 @@ import traitlets
 
 from ..case import Case, load_case
 from ..scoring import SpanScore, span_prf
+from ..techniques import techniques
 
 HERE = Path(__file__).resolve().parent
 
@@ -27,23 +28,8 @@ SKILL = "loaded_language"
 # phrase inside quotation marks can be marked without its marks: “war crime”.
 TOKEN_PATTERN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’\-‐]\w+)*|\S")
 
-# Readable names for the SemEval-2020 Task 11 labels (medialit.records.TECHNIQUES spells them as the task's files do).
-TECHNIQUE_LABELS = {
-    "Appeal_to_Authority": "Appeal to authority",
-    "Appeal_to_fear-prejudice": "Appeal to fear or prejudice",
-    "Bandwagon,Reductio_ad_hitlerum": "Bandwagon, reductio ad hitlerum",
-    "Black-and-White_Fallacy": "Black-and-white fallacy",
-    "Causal_Oversimplification": "Causal oversimplification",
-    "Doubt": "Doubt",
-    "Exaggeration,Minimisation": "Exaggeration or minimisation",
-    "Flag-Waving": "Flag-waving",
-    "Loaded_Language": "Loaded language",
-    "Name_Calling,Labeling": "Name calling, labeling",
-    "Repetition": "Repetition",
-    "Slogans": "Slogans",
-    "Thought-terminating_Cliches": "Thought-terminating cliché",
-    "Whataboutism,Straw_Men,Red_Herring": "Whataboutism, straw man, red herring",
-}
+# Readable names for the SemEval-2020 Task 11 labels, from the course's one vocabulary (medialit/techniques.yaml).
+TECHNIQUE_LABELS = {t.label: t.name for t in techniques()}
 
 
 # Reporting verbs that pass words on without judging them: a mark on one of these alone gets advice saying so
