@@ -326,17 +326,19 @@ function render({ model, el }) {
   // lists below, its own symbol and word, so nothing depends on telling colours apart.
   const legend = make("ul", "ml-hl-legend");
   legend.setAttribute("aria-label", "How to read your checked marks");
-  for (const [sample, cls, words] of [
-    ["✓", "ml-hl-sym", "Found: you marked the whole key phrase (double underline in the text)."],
-    ["◐", "ml-hl-sym", "Partly found: you marked part of a key phrase (double underline on the part you marked)."],
-    ["✗", "ml-hl-sym", "Missed: a key phrase you did not mark (listed below; its words appear after Show answers)."],
-    ["?", "ml-hl-sym", "Not in the key: a mark that shares no word with a key phrase (wavy underline in the text)."],
-    ["abc", "ml-hl-boxed", "Key phrase, after Show answers: a dashed box around its words."],
+  // Each line: the symbol the lists below use, a sample word drawn exactly as in the text, then the words.
+  for (const [symbol, sampleClasses, words] of [
+    ["✓", "ml-marked ml-hit", "Found: you marked the whole key phrase (double underline in the text)."],
+    ["◐", "ml-marked ml-hit", "Partly found: you marked part of a key phrase (double underline on the part you marked)."],
+    ["✗", "", "Missed: a key phrase you did not mark (listed below; its words appear after Show answers)."],
+    ["?", "ml-marked ml-extra", "Not in the key: a mark that shares no word with a key phrase (wavy underline in the text)."],
+    ["", "ml-key ml-key-start ml-key-end", "Key phrase, after Show answers: a dashed box around its words."],
   ]) {
-    const item = make("li", "");
-    const swatch = make("span", `ml-hl-legend-sample ${cls}`, sample);
-    swatch.setAttribute("aria-hidden", "true");
-    item.append(swatch, document.createTextNode(` ${words}`));
+    const item = make("li", "ml-hl-legend-item");
+    const icon = make("span", "ml-hl-icon", symbol);
+    const sample = make("span", `ml-hl-legend-sample ${sampleClasses}`, sampleClasses ? "word" : "");
+    for (const node of [icon, sample]) node.setAttribute("aria-hidden", "true");
+    item.append(icon, sample, document.createTextNode(words));
     legend.append(item);
   }
   legend.hidden = true;
