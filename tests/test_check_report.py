@@ -32,19 +32,22 @@ PLANTED_D = {"A": {"loaded_language": 0.8, "claims": 0.0, "statements": 0.0},
 PLANTED_C = {"A": 0.0, "B": -0.6}
 
 
-def synthetic_class(check: Check, per_group: int = 200, seed: int = 14, d_spread: float = 0.35) -> tuple[list[dict], dict]:
-    """Rows of answers, and each student's true (d', c) per form and skill (d' spread: its sd between students)."""
+def synthetic_class(check: Check, per_group: int = 200, seed: int = 14, d_spread: float = 0.35,
+                    forms: tuple[str, ...] = ("before", "after")) -> tuple[list[dict], dict]:
+    """Rows of answers, and each student's true (d', c) per form and skill (d' spread: its sd between students).
+
+    A delayed form, when asked for, keeps half of each planted change (partial retention)."""
     rng = random.Random(seed)
     rows, truth = [], {}
     for group in ("A", "B"):
         for k in range(per_group):
             student = f"{group}{k:03d}"
             base = {skill: (max(0.0, rng.gauss(0.9, d_spread)), rng.gauss(0.0, 0.25)) for skill in check.skills}
-            for form in ("before", "after"):
+            for form in forms:
                 for skill in check.skills:
                     d, c = base[skill]
-                    if form == "after":
-                        d, c = d + PLANTED_D[group][skill], c + PLANTED_C[group]
+                    kept = {"before": 0.0, "after": 1.0, "delayed": 0.5}[form]
+                    d, c = d + kept * PLANTED_D[group][skill], c + kept * PLANTED_C[group]
                     truth[student, form, skill] = (d, c)
                 for item in check.items(form):
                     d, c = truth[student, form, item.skill]
@@ -72,14 +75,14 @@ def expected_estimate(d: float, c: float, signal: int, control: int) -> tuple[fl
     return e_d, e_c
 
 
-def expected_gains(check: Check, truth: dict, group: str, skill: str) -> tuple[float, float]:
+def expected_gains(check: Check, truth: dict, group: str, skill: str, later: str = "after") -> tuple[float, float]:
     signal = sum(1 for i in check.items("before") if i.skill == skill and i.signal)
     control = sum(1 for i in check.items("before") if i.skill == skill and not i.signal)
     students = sorted({s for s, _, _ in truth if group == ALL or s.startswith(group)})
     gains_d, gains_c = [], []
     for student in students:
         before = expected_estimate(*truth[student, "before", skill], signal, control)
-        after = expected_estimate(*truth[student, "after", skill], signal, control)
+        after = expected_estimate(*truth[student, later, skill], signal, control)
         gains_d.append(after[0] - before[0])
         gains_c.append(after[1] - before[1])
     return sum(gains_d) / len(gains_d), sum(gains_c) / len(gains_c)
@@ -223,3 +226,22 @@ def test_item_analysis_flags_a_miskeyed_item(tmp_path: Path) -> None:
     assert all(s.discrimination > 0 for s in stats.values() if s.item != target.id)
     page = render_html(miskeyed, [], list(stats.values()))
     assert f"<tr data-item='{target.id}'>" in page and "check the key and the wording" in page
+
+
+def test_the_delayed_form_shows_retention(tmp_path: Path) -> None:
+    """Half of the planted change kept a week later: the delayed gain holds its expected value, below the after gain."""
+    check = load_check(CASE)
+    rows, truth = synthetic_class(check, per_group=200, seed=5, forms=("before", "after", "delayed"))
+    path = tmp_path / "responses.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    summaries = summarise(check, read_responses(path, check).values(), rounds=1000, seed=3)
+    a_ll = next(s for s in summaries if s.group == "A" and s.skill == "loaded_language")
+    want_d, _ = expected_gains(check, truth, "A", "loaded_language", later="delayed")
+    delayed = a_ll.gains["delayed"]["d_prime"]
+    assert delayed.low <= want_d <= delayed.high and delayed.low > 0, (delayed, want_d)
+    assert delayed.mean < a_ll.gains["after"]["d_prime"].mean
+    page = render_html(check, summaries)
+    assert "<tr data-group='A' data-skill='loaded_language' data-form='delayed'>" in page
