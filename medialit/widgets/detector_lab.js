@@ -381,11 +381,27 @@ function render({ model, el: host }) {
   slider.addEventListener("input", onSlide);
   area.addEventListener("input", onType);
   const onModel = () => refresh();
+  // Python may set the marks or the sentence too (lab.selection = ..., lab.rewrite = ...).
+  const onSelection = () => {
+    marked.clear();
+    for (const [s, e] of model.get("selection") || []) {
+      tokens.forEach(([ts, te], i) => { if (ts < e && s < te) marked.add(i); });
+    }
+    refresh();
+  };
+  const onRewrite = () => {
+    if (area.value !== model.get("rewrite")) area.value = model.get("rewrite");
+    refreshSpin();
+  };
   model.on("change:threshold", onModel);
+  model.on("change:selection", onSelection);
+  model.on("change:rewrite", onRewrite);
 
   refresh();
   return () => {
     model.off("change:threshold", onModel);
+    model.off("change:selection", onSelection);
+    model.off("change:rewrite", onRewrite);
   };
 }
 
