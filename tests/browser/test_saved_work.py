@@ -128,6 +128,14 @@ def test_work_survives_a_reload_from_disk(browser: Browser, built_site: Path) ->
     try:
         do_some_work(context, errors, lambda path: (built_site / path).as_uri())
         assert_work_is_back(context, errors, lambda path: (built_site / path).as_uri())
+        # My work, opened from disk too, finds the same entries and lists them under the right chapters.
+        page = open_page(context, errors, (built_site / "book/my-work.html").as_uri())
+        hrefs = page.locator(".ml-work-chapter h2 a").evaluate_all("links => links.map((a) => a.href)")
+        assert [h.rsplit("/", 1)[-1] for h in hrefs] == [
+            "article.html", "loaded-language.html", "sourcing.html", "statements.html"], hrefs
+        assert all(h.startswith((built_site / "book").as_uri()) for h in hrefs), hrefs
+        expect(page.locator("#ml-my-work")).to_contain_text(NOTE)
+        page.close()
     finally:
         context.close()
     assert not errors, errors
