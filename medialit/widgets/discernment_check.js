@@ -167,10 +167,19 @@ function writeSaved(data, form, saved) {
 // Drawing
 // ---------------------------------------------------------------------------------------------
 
+// Lumino (JupyterLab, Notebook 7) tests its shortcut selectors against the focused element before it walks
+// up to an ancestor marked data-lm-suppress-shortcuts (see claim_sorter.js): in JupyterLab the arrow keys
+// never reached a focused radio button. Every element that can hold focus carries the mark.
+const FOCUSABLE_TAGS = new Set(["button", "input", "select", "textarea", "summary", "a"]);
+
 function h(tag, attributes = {}, children = []) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
+  }
+  if (FOCUSABLE_TAGS.has(tag) || node.hasAttribute("tabindex")) {
+    node.setAttribute("data-lm-suppress-shortcuts", "true");
+    node.setAttribute("data-p-suppress-shortcuts", "true");
   }
   for (const child of [].concat(children)) node.append(child);
   return node;
@@ -327,7 +336,9 @@ function render({ model, el }) {
 
   function sync() {
     const responses = {};
-    for (const form of FORMS) responses[form] = state[form].responses;
+    // A fresh copy each time: the model compares new values with its old ones, and handing it the objects we
+    // mutate in place would make every later answer look unchanged, so it would never reach Python.
+    for (const form of FORMS) responses[form] = JSON.parse(JSON.stringify(state[form].responses));
     model.set({ responses, finished: FORMS.filter((f) => state[f].finished), form: current });
     model.save_changes();
   }
