@@ -80,6 +80,7 @@ def do_some_work(context: BrowserContext, errors: list[str], base: Callable[[str
 
     page = open_page(context, errors, base("book/statements.html"))
     page.locator("textarea.ml-sc-answer").first.fill(COMPARER_NOTE)
+    page.get_by_role("button", name="Reveal what later reports said").click()
     page.close()
 
     page = open_page(context, errors, base("book/article.html"))
@@ -106,6 +107,7 @@ def assert_work_is_back(context: BrowserContext, errors: list[str], base: Callab
 
     page = open_page(context, errors, base("book/statements.html"))
     expect(page.locator("textarea.ml-sc-answer").first).to_have_value(COMPARER_NOTE)
+    expect(page.get_by_role("button", name="Hide the later reports")).to_have_attribute("aria-expanded", "true")
     page.close()
 
     page = open_page(context, errors, base("book/article.html"))
