@@ -57,3 +57,13 @@ def test_restarts_have_a_ceiling(tmp_path: Path) -> None:
     nb, resources = run(tmp_path, die, die, die, "print('never')", max_restarts=2)
     assert [errors(c) for c in nb.cells] == [["DeadKernelError"], ["DeadKernelError"], ["DeadKernelError"], ["NotRun"]]
     assert text(nb.cells[3]) == ""
+
+
+def test_a_deep_temporary_folder_does_not_break_the_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Unix socket's path holds at most 107 bytes; grade_class's workers and the tests set deep TMPDIRs.
+    deep = tmp_path / ("d" * 100)
+    deep.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(deep))
+    nb, resources = run(tmp_path, "print('ran')")
+    assert text(nb.cells[0]) == "ran\n"
+    assert list(deep.iterdir()) == []  # the kernel's folders are gone after the run
