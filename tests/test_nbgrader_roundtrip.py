@@ -235,3 +235,23 @@ def test_the_instructor_report_names_flags_and_failures(graded: Graded) -> None:
     assert "FLAGGED" in lines[(ATTACKED, "attack-delete-cells")]
     assert "NOT GRADED" in lines[(ATTACKED, NOT_JSON_STUDENT)]
     assert not any(word in lines[(ATTACKED, "right")] for word in ("FLAGGED", "NOT GRADED"))
+
+
+# --- answers kept for the class reports ------------------------------------------------------------
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_tasks_answer_and_points_are_kept_beside_the_gradebook(graded: Graded, assignment: str) -> None:
+    from medialit.grading.status import read_answers
+
+    kept = read_answers(graded.course)
+    right, untouched = kept[(assignment, "right")], kept[(assignment, "untouched")]
+    assert right, f"no answers kept for {assignment}"
+    # The kept points are the gradebook's, task by task (each autograded test cell scores one task).
+    assert sum(entry["points"] for entry in right.values()) == pytest.approx(auto_points(assignment))
+    assert all(entry["points"] == entry["max_points"] for entry in right.values())
+    assert all(task.startswith(f"{assignment}/") for task in right)
+    # A student whose checks recorded nothing has no answers to keep, rather than invented ones.
+    assert not untouched
+    partial = kept[(assignment, "partial")]
+    assert any(entry["answer"] is not None and entry["points"] < entry["max_points"] for entry in partial.values()) \
+        or len(partial) < len(right)

@@ -207,6 +207,9 @@ class ScoreAnswers(Preprocessor):
                 result = score_task(spec, records[0].get("answer"))
             except ValueError as error:  # a broken spec is the instructor's problem: fail loudly
                 raise RuntimeError(f"task {task}: {error}") from None
+            # Kept for the class reports (status.read_answers): the student's answer and its points, never the key.
+            resources["medialit"].setdefault("answers", {})[task] = {
+                "answer": records[0].get("answer"), "points": result.points, "max_points": result.max_points}
             cell.outputs = [
                 nbformat.v4.new_output("display_data", data={"text/plain": result.feedback}),
                 nbformat.v4.new_output("execute_result", data={"text/plain": repr(result.points)},

@@ -9,7 +9,9 @@ course keeps one small JSON file per submission in the course directory:
 holding the submission's status (``grading`` while nbgrader works on it, ``graded``, or ``failed``
 with the reason), and for each notebook the flags (``FlagTampering``) and incidents (timeouts,
 dead or restarted kernels, stray markers, pasted cells, truncated output: whatever the course's
-steps put in ``resources["medialit"]["incidents"]``). The files sit beside ``submitted/`` (not in
+steps put in ``resources["medialit"]["incidents"]``), and the answer each graded task scored
+(``ScoreAnswers`` leaves them in ``resources["medialit"]["answers"]``: the student's own answer, the
+points it earned and the task's maximum), which the class reports read (``read_answers``). The files sit beside ``submitted/`` (not in
 the gradebook), so they work the same whether the gradebook is SQLite or PostgreSQL, and class_runner's
 workers carry theirs back when they merge. The folder is gitignored: it names students.
 
@@ -17,7 +19,7 @@ workers carry theirs back when they merge. The folder is gitignored: it names st
 flags and incidents found there live in that phase's resources only: nbgrader gives each phase
 fresh resources) and last in the autograde steps. A notebook whose grading stops half-way keeps
 ``grading``, which the report shows as failed. Nothing from the hidden tests is written here: only
-the lists ``flags`` and ``incidents`` of ``resources["medialit"]`` are copied, never its ``stash``.
+``flags``, ``incidents`` and ``answers`` of ``resources["medialit"]`` are copied, never its ``stash``.
 """
 from __future__ import annotations
 
@@ -130,8 +132,24 @@ def _clean_incidents(incidents: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
+def _clean_answers(answers: Any) -> dict[str, dict[str, Any]]:
+    """Answers as JSON-safe {task: {"answer", "points", "max_points"}}; anything else is refused loudly."""
+    if answers is None:
+        return {}
+    if not isinstance(answers, dict):
+        raise TypeError(f"resources['medialit']['answers'] must map task ids to answers, not {type(answers).__name__}")
+    cleaned = {}
+    for task, entry in answers.items():
+        if not isinstance(entry, dict) or not {"answer", "points", "max_points"} <= set(entry):
+            raise ValueError(f"answer record of task {task!r} needs answer, points and max_points: {entry!r}")
+        cleaned[str(task)] = json.loads(json.dumps(
+            {"answer": entry["answer"], "points": float(entry["points"]), "max_points": float(entry["max_points"])},
+            default=repr))
+    return cleaned
+
+
 def record_notebook(root: Path | str, assignment: str, student: str, notebook: str, phase: str,
-                    flags: Any, incidents: Any) -> Path:
+                    flags: Any, incidents: Any, answers: Any = None) -> Path:
     """Record one notebook's findings after nbgrader's sanitize (`phase="sanitize"`) or autograde phase."""
     record = read_status(root, assignment, student)
     if record is None or record.get("run") != RUN_ID:
@@ -142,6 +160,8 @@ def record_notebook(root: Path | str, assignment: str, student: str, notebook: s
     entry = entry or {"flags": [], "incidents": []}
     entry["flags"] = entry["flags"] + [f for f in _clean_flags(flags) if f not in entry["flags"]]
     entry["incidents"] = entry["incidents"] + _clean_incidents(incidents)
+    if phase != "sanitize":
+        entry["answers"] = _clean_answers(answers)
     entry["status"] = "grading" if phase == "sanitize" else "graded"
     notebooks[notebook] = entry
     statuses = {nb.get("status") for nb in notebooks.values()}
@@ -177,8 +197,26 @@ class RecordStatus(Preprocessor):
         converter = getattr(self.parent, "parent", None)
         phase = "sanitize" if getattr(converter, "_sanitizing", False) else "autograde"
         record_notebook(_course_root(self), info["assignment"], info["student"], info["notebook"], phase,
-                        found.get("flags"), found.get("incidents"))
+                        found.get("flags"), found.get("incidents"),
+                        found.get("answers") if phase == "autograde" else None)
         return nb, resources
+
+
+def read_answers(root: Path | str) -> dict[tuple[str, str], dict[str, dict[str, Any]]]:
+    """Every autograded task's answer, keyed by (assignment, student), then task id.
+
+    Each value is ``{"answer": <what the student's check recorded>, "points": float, "max_points": float,
+    "notebook": <notebook name>}``. Only notebooks whose autograde phase finished carry answers; a
+    submission graded before answers were kept has none (autograde it again to add them).
+    """
+    found: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for key, record in read_all(root).items():
+        tasks: dict[str, dict[str, Any]] = {}
+        for notebook, entry in sorted((record.get("notebooks") or {}).items()):
+            for task, answer in sorted(((entry or {}).get("answers") or {}).items()):
+                tasks[task] = {**answer, "notebook": notebook}
+        found[key] = tasks
+    return found
 
 
 def install(c: Any, sanitize: list[Any], autograde: list[Any]) -> None:
