@@ -9,6 +9,8 @@ the course directory below, so a feedback page cannot show a rubric even by mist
 from __future__ import annotations
 
 import contextvars
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,38 @@ def insert_rubrics(nb: nbformat.NotebookNode, resources: dict[str, Any], log: An
             count += 1
     nb.cells = cells
     return count
+
+
+@dataclass(frozen=True)
+class RubricLevel:
+    """One level of a written answer's rubric: its name and the points it gives (low to high, inclusive)."""
+
+    name: str
+    low: float
+    high: float
+
+    def holds(self, points: float) -> bool:
+        return self.low - 1e-9 <= points <= self.high + 1e-9
+
+    def describe(self) -> str:
+        points = f"{self.low:g}" if self.low == self.high else f"{self.low:g}–{self.high:g}"
+        return f"{self.name} ({points} point{'' if points == '1' else 's'})"
+
+
+# A level is a bullet opening with bold points: "* **3–4 points: partial.**", "* **1 point: minimal.**", "* **0 points:**".
+_LEVEL = re.compile(r"^\s*[*-]\s+\*\*\s*(\d+(?:\.\d+)?)(?:\s*[–-]\s*(\d+(?:\.\d+)?))?\s+points?\s*:\s*([^*]*?)\.?\s*\*\*",
+                    re.MULTILINE)
+
+
+def rubric_levels(rubric: str) -> list[RubricLevel]:
+    """The levels a rubric names, highest first, as written in its bullets (ValueError when it names none)."""
+    levels = []
+    for match in _LEVEL.finditer(rubric):
+        low = float(match.group(1))
+        high = float(match.group(2)) if match.group(2) else low
+        name = match.group(3).strip().rstrip(".") or ("none" if high == 0 else f"{low:g} points")
+        levels.append(RubricLevel(name, min(low, high), max(low, high)))
+    if not levels:
+        raise ValueError("the rubric names no levels: write each as a bullet opening with its points in bold, "
+                         "e.g. '* **3 points: full.** ...' or '* **1–2 points: minimal.** ...'")
+    return sorted(levels, key=lambda level: -level.high)
