@@ -103,8 +103,9 @@ def build(root: Path) -> Path:
             gb.add_student(student, first_name=first, last_name=last)
         for number, student in enumerate(sorted(PHRASES) + [UNREADABLE]):
             gb.add_submission(ASSIGNMENT, student)
-            gb.find_grade(PHRASE_CELL, ASSIGNMENT, ASSIGNMENT, student).auto_score = 2.0 if number % 2 == 0 else 1.0
-            gb.find_grade(LABEL_CELL, ASSIGNMENT, ASSIGNMENT, student).auto_score = 1.0
+            for cell, points in ((PHRASE_CELL, 2.0 if number % 2 == 0 else 1.0), (LABEL_CELL, 1.0)):
+                grade = gb.find_grade(cell, ASSIGNMENT, ASSIGNMENT, student)
+                grade.auto_score, grade.needs_manual_grade = points, False  # as autograde leaves them
             written = gb.find_grade(WRITTEN_CELL, ASSIGNMENT, ASSIGNMENT, student)
             score = WRITTEN.get(student)
             written.manual_score = score

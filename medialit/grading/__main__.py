@@ -4,6 +4,8 @@ import sys
 USAGE = """usage: python -m medialit.grading COMMAND ...
   report [COURSE_DIR]               every student x assignment: status, score, flags, incidents, failures
   export [--to FILE] [COURSE_DIR]   grades.csv with a status column; warns while grades are provisional
+         [--canvas FILE [--per-task] [--canvas-id sis-login|sis-user] [--section S]]
+                                    a file for Canvas's gradebook import (one row per student)
   grade-class [OPTIONS]             autograde the class in parallel (= python -m medialit.grading.class_runner)"""
 
 command = sys.argv[1] if len(sys.argv) > 1 else None

@@ -14,6 +14,10 @@ folders (``submitted/``, ``autograded/``), the gradebook the course's nbgrader_c
 The report never creates a gradebook: a missing one is an error that says what to fix. nbgrader's
 own ``nbgrader export`` uses ``StatusExportPlugin`` (set by ``configure_nbgrader``): the usual
 grades.csv columns plus the status, and a warning while grades are provisional.
+
+``python -m medialit.grading export --canvas FILE`` writes a file for Canvas's gradebook import instead (or,
+with ``--to``, as well): one row per student, one column per assignment (``--per-task``: per graded cell),
+a "Points Possible" row and a status column marked read only (see ``canvas_table``; docs/grading.md).
 """
 from __future__ import annotations
 
@@ -318,6 +322,107 @@ def export(course_dir: Path | str = ".", dest: Path | str = "grades.csv") -> tup
     return rows, warnings_for(rows)
 
 
+# --- Canvas ------------------------------------------------------------------------------------------------
+# Canvas's gradebook import (GradebookImporter in canvas-lms, app/models/gradebook_importer.rb) wants the
+# columns of its own export: "Student", "ID", then optionally "SIS User ID" and "SIS Login ID", then "Section",
+# then one column per assignment; a row whose first cell holds "Points Possible" gives each column's maximum,
+# and a column whose Points Possible cell says "read only" is left out of the import. It finds each student by
+# the Canvas ID, else the SIS User ID, else the SIS Login ID, else the name; an assignment by "Title (id)" or
+# its title, and a column matching neither becomes a new assignment.
+CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+CANVAS_ID_COLUMNS = ("SIS Login ID", "SIS User ID")
+CANVAS_STATUS = "medialit status"
+CANVAS_POINTS = "Points Possible"
+CANVAS_READ_ONLY = "(read only)"
+
+
+def _canvas_status(row: Row) -> str:
+    """One assignment's status for the status column (a blank score is never a zero: say why it is blank)."""
+    if row.status == MANUAL:
+        text = f"{MANUAL} ({row.manual_pending} answer{'s' if row.manual_pending != 1 else ''}; score provisional)"
+    elif row.status == GRADED:
+        text = GRADED
+    else:
+        text = f"{row.status}: score left blank"
+    return f"{row.assignment}: {text}" + (f" FLAGGED ({len(row.flags)})" if row.flags else "")
+
+
+def _canvas_number(value: float | None) -> str:
+    return "" if value is None else f"{round(value, 2):g}"
+
+
+def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_column: str = "SIS Login ID",
+                 section: str = "") -> list[list[str]]:
+    """The Canvas import file's rows: header, Points Possible, then one row per student.
+
+    A score is written for a submission that is graded or needs manual grading (then it is provisional, and
+    the status column says so); failed, not graded yet or not submitted leave the cell blank, which Canvas
+    reads as "no change". With ``per_task`` there is one column per graded cell (task or written answer);
+    an answer still waiting for its manual grade is blank.
+    """
+    from nbgrader.api import MissingEntry
+
+    if id_column not in CANVAS_ID_COLUMNS:
+        raise ValueError(f"the Canvas id column must be one of {', '.join(CANVAS_ID_COLUMNS)}, not {id_column!r}")
+    assignments = {a.name: a for a in gradebook.assignments}
+    names = sorted({row.assignment for row in rows} & set(assignments))
+    columns: list[tuple[str, str | None, float]] = []  # (assignment, grade cell or None, max score)
+    for name in names:
+        if per_task:
+            cells = sorted(((nb.name, cell) for nb in assignments[name].notebooks for cell in nb.grade_cells),
+                           key=lambda pair: (pair[0], pair[1].name))
+            columns += [(name, cell.name, float(cell.max_score)) for _, cell in cells]
+        else:
+            columns.append((name, None, float(assignments[name].max_score)))
+    header = CANVAS_IDENTITY + [a if cell is None else f"{a}: {cell}" for a, cell, _ in columns] + [CANVAS_STATUS]
+    points = [CANVAS_POINTS, "", "", "", ""] + [_canvas_number(top) for _, _, top in columns] + [CANVAS_READ_ONLY]
+    table = [header, points]
+    by_student: dict[str, dict[str, Row]] = {}
+    for row in rows:
+        by_student.setdefault(row.student, {})[row.assignment] = row
+    for student in sorted(by_student):
+        try:
+            person = gradebook.find_student(student)
+            last, first = (person.last_name or "").strip(), (person.first_name or "").strip()
+        except MissingEntry:
+            last = first = ""
+        shown = f"{last}, {first}" if last and first else (last or first or student)
+        ids = {"SIS User ID": "", "SIS Login ID": ""}
+        ids[id_column] = student
+        cells = []
+        for assignment, cell, _ in columns:
+            row = by_student[student].get(assignment)
+            if row is None or row.status not in (GRADED, MANUAL):
+                cells.append("")
+            elif cell is None:
+                cells.append(_canvas_number(max(0.0, (row.score or 0.0) - row.late_penalty)))
+            else:
+                try:
+                    notebooks = gradebook.find_submission(assignment, student).notebooks
+                    grade = next(g for nb in notebooks for g in nb.grades if g.name == cell)
+                except (MissingEntry, StopIteration):
+                    grade = None
+                pending = grade is None or (grade.needs_manual_grade and grade.manual_score is None)
+                cells.append("" if pending else _canvas_number(grade.score))
+        status = "; ".join(_canvas_status(by_student[student][a]) for a in names if a in by_student[student])
+        table.append([shown, "", ids["SIS User ID"], ids["SIS Login ID"], section] + cells + [status])
+    return table
+
+
+def export_canvas(course_dir: Path | str = ".", dest: Path | str = "canvas-grades.csv", *, per_task: bool = False,
+                  id_column: str = "SIS Login ID", section: str = "") -> tuple[list[Row], list[str]]:
+    """Write the Canvas gradebook import file; returns the rows and the warnings to show."""
+    from nbgrader.api import Gradebook
+
+    course = open_course(course_dir)
+    with Gradebook(course.db_url, course.course_id) as gradebook:
+        rows = list(_submission_rows(course, gradebook))
+        table = canvas_table(rows, gradebook, per_task=per_task, id_column=id_column, section=section)
+    with open(dest, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(table)
+    return rows, warnings_for(rows)
+
+
 class StatusExportPlugin(CsvExportPlugin):
     """`nbgrader export` with a status column and a warning while grades are provisional (configure_nbgrader sets it)."""
 
@@ -342,7 +447,7 @@ class StatusExportPlugin(CsvExportPlugin):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`report [COURSE_DIR]` and `export [--to FILE] [COURSE_DIR]` (see medialit/grading/__main__.py)."""
+    """`report [COURSE_DIR]` and `export [--to FILE] [--canvas FILE ...] [COURSE_DIR]` (medialit/grading/__main__.py)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m medialit.grading")
@@ -352,15 +457,27 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("export", help="grades.csv with a status column; warns while grades are provisional")
     exp.add_argument("course_dir", nargs="?", default=".")
     exp.add_argument("--to", default=None, help="output file (default: grades.csv in the course directory)")
+    exp.add_argument("--canvas", default=None, metavar="FILE",
+                     help="also (or, without --to, only) write FILE for Canvas's gradebook import")
+    exp.add_argument("--per-task", action="store_true", help="Canvas file: one column per task, not per assignment")
+    exp.add_argument("--canvas-id", choices=["sis-login", "sis-user"], default="sis-login",
+                     help="Canvas file: put the nbgrader student id in SIS Login ID (default) or SIS User ID")
+    exp.add_argument("--section", default="", help="Canvas file: the Section to write on every row (default blank)")
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
             rows = collect(args.course_dir)
             print("\n".join(format_report(rows)))
         else:
-            dest = Path(args.to) if args.to else Path(args.course_dir) / "grades.csv"
-            rows, warnings = export(args.course_dir, dest)
-            print(f"wrote {len(rows)} rows to {dest}")
+            if args.canvas:
+                id_column = "SIS Login ID" if args.canvas_id == "sis-login" else "SIS User ID"
+                rows, warnings = export_canvas(args.course_dir, args.canvas, per_task=args.per_task,
+                                               id_column=id_column, section=args.section)
+                print(f"wrote {len({r.student for r in rows})} students to {args.canvas} (Canvas gradebook import)")
+            if args.to or not args.canvas:
+                dest = Path(args.to) if args.to else Path(args.course_dir) / "grades.csv"
+                rows, warnings = export(args.course_dir, dest)
+                print(f"wrote {len(rows)} rows to {dest}")
             for warning in warnings:
                 print(f"WARNING: {warning}", file=sys.stderr)
     except ValueError as error:
