@@ -320,13 +320,13 @@ def _bar_chart(title: str, description: str, bars: Sequence[tuple[str, float, st
     global _figures
     _figures += 1
     tid, did = f"ml-tasks-fig{_figures}-t", f"ml-tasks-fig{_figures}-d"
-    row, label_w, bar_w = 24, 220, 260
+    row, label_w, bar_w = 24, 160, 200
     height = row * len(bars) + 8
     body = []
     for index, (label, value, shown) in enumerate(bars):
         y = 4 + index * row
         width = 0 if top <= 0 else bar_w * value / top
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= 24 else label[:23] + "…"
         body.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="#1b1b1b">'
                     f'{_esc(short)}</text>'
                     f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row - 8}" fill="#0b4f8a"/>'
@@ -339,9 +339,9 @@ def _bar_chart(title: str, description: str, bars: Sequence[tuple[str, float, st
 
 def _shade(share: float) -> str:
     # Darker for a larger share; the share is also written beside the phrase, so nothing rests on colour alone.
-    alpha = 0.12 + 0.6 * share
-    text = "#ffffff" if alpha > 0.5 else "#1b1b1b"
-    return f"background:rgba(11,79,138,{alpha:.2f});color:{text};padding:0 0.1em;border-bottom:2px solid #0b4f8a"
+    # At most half-strength, so the dark text keeps a contrast above 4.5:1 on every shade.
+    alpha = 0.06 + 0.44 * share
+    return f"background:rgba(11,79,138,{alpha:.2f});color:#1b1b1b;padding:0 0.1em;border-bottom:2px solid #0b4f8a"
 
 
 def _paragraphs_html(task: PhraseTask, case: Case) -> str:
@@ -377,10 +377,10 @@ def phrase_section(task: PhraseTask, case: Case, *, top_unmatched: int = 5) -> s
     rows = "".join(f"<tr><td {_CELL}>K{i}</td><td {_CELL}>{_esc(k.text)}</td><td {_NUM}>{k.found_full}</td>"
                    f"<td {_NUM}>{k.found_part}</td><td {_NUM}>{k.found} of {n} ({_pct(k.share)})</td></tr>"
                    for i, k in enumerate(task.keys, start=1))
-    table = (f"<table {_TABLE}><caption>Key phrases of {_esc(task.task)} and who found them</caption><thead><tr>"
+    table = (f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="table (scrolls sideways on a narrow screen)">' f"<table {_TABLE}><caption>Key phrases of {_esc(task.task)} and who found them</caption><thead><tr>"
              f"<th {_CELL} scope=\"col\">Key</th><th {_CELL} scope=\"col\">Phrase</th><th {_CELL} scope=\"col\">"
              f"Found in full</th><th {_CELL} scope=\"col\">Found in part</th><th {_CELL} scope=\"col\">Found at all"
-             f"</th></tr></thead><tbody>{rows}</tbody></table>")
+             f"</th></tr></thead><tbody>{rows}</tbody></table></div>")
     chart = _bar_chart(f"Share of the class that found each key phrase of {task.task}",
                        "; ".join(f"K{i} '{k.text}': {k.found} of {n} ({_pct(k.share)})"
                                  for i, k in enumerate(task.keys, start=1)),
@@ -421,10 +421,10 @@ def label_section(task: LabelTask) -> str:
     intro = (f"<p>{n} student{'s' if n != 1 else ''} answered"
              f"{f'; {task.unreadable} more gave {_BAD_ANSWER}' if task.unreadable else ''}. Where the key accepts "
              "more than one answer (a contested item), each is listed.</p>")
-    table = (f"<table {_TABLE}><caption>Items of {_esc(task.task)}: right answers and the most common wrong one"
+    table = (f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="table (scrolls sideways on a narrow screen)">' f"<table {_TABLE}><caption>Items of {_esc(task.task)}: right answers and the most common wrong one"
              f"</caption><thead><tr><th {_CELL} scope=\"col\">Item</th><th {_CELL} scope=\"col\">Key</th>"
              f"<th {_CELL} scope=\"col\">Right</th><th {_CELL} scope=\"col\">Most common wrong answer</th></tr>"
-             f"</thead><tbody>{''.join(rows)}</tbody></table>")
+             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
     return head + intro + table + "</section>"
 
 
@@ -445,9 +445,9 @@ def written_section(answer: WrittenAnswer) -> str:
     chart = _bar_chart(f"Manual scores of {answer.grade_id} per rubric level",
                        "; ".join(f"{label}: {shown}" for label, _, shown in bars),
                        bars, max(count for _, count, _ in bars) or 1)
-    table = (f"<table {_TABLE}><caption>Manual scores of {_esc(answer.grade_id)} per rubric level</caption><thead>"
+    table = (f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="table (scrolls sideways on a narrow screen)">' f"<table {_TABLE}><caption>Manual scores of {_esc(answer.grade_id)} per rubric level</caption><thead>"
              f"<tr><th {_CELL} scope=\"col\">Level</th><th {_CELL} scope=\"col\">Students</th></tr></thead>"
-             f"<tbody>{rows}</tbody></table>")
+             f"<tbody>{rows}</tbody></table></div>")
     return head + f"<p>{graded} answer{'s' if graded != 1 else ''} graded by hand.{pending}</p>" + chart + table + "</section>"
 
 
@@ -474,8 +474,8 @@ def render_page(sections: Sequence[str]) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>Graded tasks: class report (instructors only)</title></head>"
             '<body style="font-family:system-ui,sans-serif;color:#1b1b1b;background:#fff;max-width:60rem;'
-            'margin:1rem auto;padding:0 1rem;line-height:1.5;overflow-wrap:anywhere">'
-            "<h1>Graded tasks: class report</h1>" + "".join(sections) + "</body></html>")
+            'margin:1rem auto;padding:0 1rem;line-height:1.5;overflow-wrap:break-word">'
+            "<main><h1>Graded tasks: class report</h1>" + "".join(sections) + "</main></body></html>")
 
 
 # ---------------------------------------------------------------------------------------------------------------
