@@ -61,6 +61,26 @@ def test_label_task_most_common_wrong_label(analysis: tasks.TaskAnalysis) -> Non
     assert (items["z"].correct, items["z"].wrong) == (6, (("anonymous", 4),))
 
 
+def test_multi_field_labels_and_words_tasks() -> None:
+    case = load_case(CASE)
+    spec = {"kind": "labels", "points": 2, "allowed": {"who": ["named", "unsourced"], "kind": ["fact", "opinion"]},
+            "key": {"c1": {"who": "named", "kind": "fact"}}}
+    answers = [{"c1": {"who": "named", "kind": "opinion"}}, {"c1": {"who": "unsourced", "kind": "opinion"}},
+               {"c1": {"who": "named", "kind": "fact"}}]
+    task = tasks.analyse_labels("a", "a/sort", spec, answers, case)
+    assert [(i.name, i.correct, i.wrong) for i in task.items] == \
+        [("c1 (who)", 2, (("unsourced", 1),)), ("c1 (kind)", 1, (("opinion", 2),))]
+    # Nobody answered yet: the items still show, with nothing counted.
+    empty = tasks.analyse_labels("a", "a/sort", spec, [], case)
+    assert [(i.name, i.answered) for i in empty.items] == [("c1 (who)", 0), ("c1 (kind)", 0)]
+    # Words: compared loosely (case, spaces), as the scorer does; wrong words counted in that loose form.
+    words = {"kind": "words", "points": 1, "paragraphs": {"v": 3}, "key": {"v": ["proudly claimed"]}}
+    task = tasks.analyse_labels("a", "a/verbs", words, [{"v": "Proudly  claimed"}, {"v": "allowed"},
+                                                        {"v": "Allowed"}], case)
+    [item] = task.items
+    assert (item.correct, item.wrong) == (1, (("allowed", 2),))
+
+
 def test_written_answer_spread_per_rubric_level(analysis: tasks.TaskAnalysis) -> None:
     [written] = analysis.written
     assert (written.grade_id, written.max_score, written.not_graded, written.off_rubric) == \

@@ -195,7 +195,11 @@ def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any], answers:
     right: Counter[tuple[str, str | None]] = Counter()
     answered: Counter[tuple[str, str | None]] = Counter()
     wrong: dict[tuple[str, str | None], Counter[str]] = {}
-    expected: dict[tuple[str, str | None], tuple[str, ...]] = {}
+    # Items (and fields) and their accepted answers come from the key, so an item nobody answered still shows.
+    if kind == "labels":
+        expected = {(i.item, i.field): i.accepted for i in scoring.score_labels({}, key, allowed=spec["allowed"]).items}
+    else:
+        expected = {(item, None): tuple(forms) for item, forms in key.items()}
     students = unreadable = 0
     for answer in answers:
         try:
@@ -212,8 +216,7 @@ def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any], answers:
             unreadable += 1
             continue
         students += 1
-        for where, given, ok, accepted in marks:
-            expected[where] = tuple(accepted)
+        for where, given, ok, _accepted in marks:
             if given is None:
                 continue
             answered[where] += 1
