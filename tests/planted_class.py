@@ -46,9 +46,10 @@ LABELS = {student: {"x": x, "y": "anonymous", "z": z} for student, x, z in zip(
     sorted(PHRASES),
     ["named", "named", "named", "unsourced", "unsourced", "unsourced", "unsourced", "unsourced", "anonymous", "anonymous"],
     ["named", "unsourced", "named", "unsourced", "named", "unsourced", "anonymous", "anonymous", "anonymous", "anonymous"])}
-# Manual scores of the written answer: 4 full, 4 partial, 1 minimal, 1 none, and s09 not graded yet.
+# Manual scores of the written answer: 4 full, 3 partial, 1 minimal, 1 none, s09 not graded yet, s10 left blank.
 WRITTEN = {"s00": 3, "s01": 3, "s02": 3, "s03": 3, "s04": 2, "s05": 2, "s06": 2, "s07": 1, "s08": 0, "s09": None,
-           "s10": 2}
+           "s10": None}
+BLANK = "s10"  # left the written answer as released
 UNREADABLE = "s10"  # submitted an answer that is not a list: it counts for nothing
 FAILED = "s11"  # submitted, autograding failed
 ABSENT = "s12"  # in the gradebook, never submitted
@@ -110,6 +111,8 @@ def build(root: Path) -> Path:
             score = WRITTEN.get(student)
             written.manual_score = score
             written.needs_manual_grade = score is None
+            if student == BLANK:  # left as released: nbgrader scores it 0 itself, no grader involved
+                written.auto_score, written.needs_manual_grade = 0.0, False
             gb.db.commit()
             (root / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
             (root / "autograded" / student / ASSIGNMENT).mkdir(parents=True)

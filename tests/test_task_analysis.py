@@ -2,7 +2,7 @@
 
 Phrase task: 7 of 10 students find key phrase A (6 in full, 1 in part), 2 find B, 4 mark the same phrase that
 matches nothing. Label task: item x's most common wrong label is "unsourced" (5), y has none, the contested
-item z accepts two labels. Written answer: 4 full, 4 partial, 1 minimal, 1 none, 1 not graded yet. The HTML
+item z accepts two labels. Written answer: 4 full, 3 partial, 1 minimal, 1 none, 1 not graded yet, 1 left blank. The HTML
 fetches nothing, every picture has a title and a description, every share is also written as a number, and
 the command refuses to write the report (it shows keys) anywhere students can read.
 """
@@ -83,10 +83,10 @@ def test_multi_field_labels_and_words_tasks() -> None:
 
 def test_written_answer_spread_per_rubric_level(analysis: tasks.TaskAnalysis) -> None:
     [written] = analysis.written
-    assert (written.grade_id, written.max_score, written.not_graded, written.off_rubric) == \
-        (planted.WRITTEN_CELL, 3.0, 1, [])
+    assert (written.grade_id, written.max_score, written.not_graded, written.left_blank, written.off_rubric) == \
+        (planted.WRITTEN_CELL, 3.0, 1, 1, [])
     assert [(level.name, level.low, count) for level, count in written.levels] == \
-        [("full", 3, 4), ("partial", 2, 4), ("minimal", 1, 1), ("none", 0, 1)]
+        [("full", 3, 4), ("partial", 2, 3), ("minimal", 1, 1), ("none", 0, 1)]
 
 
 def test_every_rubric_of_the_course_has_levels_from_its_points_down_to_zero() -> None:
@@ -162,7 +162,8 @@ def test_html_writes_each_share_beside_its_phrase_and_in_the_tables(page: str) -
     assert "“pro-government fighters”: 4 students" in page
     assert re.search(r"<td [^>]*>x</td><td [^>]*>“named”</td><td [^>]*>3 of 10 \(30 %\)</td>"
                      r"<td [^>]*>“unsourced” \(5 students\)</td>", page)
-    assert "full (3 points)" in page and "4 (40 %)" in page and "1 more still needs a manual grade" in page
+    assert "full (3 points)" in page and "4 (44 %)" in page and "1 more still needs a manual grade" in page
+    assert "1 left the answer cell as released (nbgrader scored it 0; not counted above)" in page
     # The rest of paragraph 3 is there, unshaded and verbatim.
     paragraph = load_case(CASE).paragraph(3).text
     assert paragraph.split(planted.KEY_A)[0].strip() in page

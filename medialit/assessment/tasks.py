@@ -111,6 +111,7 @@ class WrittenAnswer:
     levels: list[tuple[Any, int]]  # (RubricLevel, count), highest level first
     off_rubric: list[float]  # manual scores no level holds
     not_graded: int  # submissions whose answer still needs a manual grade
+    left_blank: int = 0  # answers nbgrader scored 0 itself because the student left the cell as released
 
 
 @dataclass
@@ -251,13 +252,16 @@ def written_spread(course: Any, gradebook: Any) -> list[WrittenAnswer]:
                                      f"cell of {path} (the source notebook nbgrader generated the assignment from)")
                 levels = rubric_levels(rubrics[cell.name])
                 counts = Counter()
-                off, pending = [], 0
+                off, pending, blank = [], 0, 0
                 for submission in gradebook.notebook_submissions(notebook.name, assignment.name):
                     grade = next((g for g in submission.grades if g.name == cell.name), None)
                     if grade is None:
                         continue
                     if grade.manual_score is None:
-                        pending += 1 if grade.needs_manual_grade else 0
+                        if grade.needs_manual_grade:
+                            pending += 1
+                        elif grade.auto_score is not None:
+                            blank += 1  # nbgrader gives an unchanged answer cell 0 without a grader
                         continue
                     level = next((lv for lv in levels if lv.holds(grade.manual_score)), None)
                     if level is None:
@@ -265,7 +269,8 @@ def written_spread(course: Any, gradebook: Any) -> list[WrittenAnswer]:
                     else:
                         counts[level] += 1
                 found.append(WrittenAnswer(assignment.name, notebook.name, cell.name, float(cell.max_score),
-                                           [(level, counts[level]) for level in levels], sorted(off), pending))
+                                           [(level, counts[level]) for level in levels], sorted(off), pending,
+                                           blank))
     return found
 
 
@@ -438,6 +443,9 @@ def written_section(answer: WrittenAnswer) -> str:
             f'{_esc(answer.assignment)}: written answer {_esc(answer.grade_id)} (out of {answer.max_score:g})</h3>')
     pending = (f" {answer.not_graded} more still need{'s' if answer.not_graded == 1 else ''} a manual grade."
                if answer.not_graded else "")
+    if answer.left_blank:
+        pending += (f" {answer.left_blank} left the answer cell as released (nbgrader scored "
+                    f"{'it' if answer.left_blank == 1 else 'them'} 0; not counted above).")
     if not graded:
         return head + f"<p>No answer has a manual score yet.{pending}</p></section>"
     bars = [(level.describe(), count, f"{count} ({_pct(count / graded)})") for level, count in answer.levels]
