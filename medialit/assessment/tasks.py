@@ -290,7 +290,13 @@ def analyse_course(course_dir: Path | str = ".", *, case: Case | None = None) ->
         for task, record in tasks.items():
             by_task.setdefault((assignment, task), []).append(record.get("answer"))
     analysis = TaskAnalysis()
+    answered = {assignment for (assignment, _task) in by_task}
+    waiting = sorted({assignment for assignment, _task in specs} - answered)
+    if waiting:
+        analysis.notes.append("no answers recorded yet (not shown): " + ", ".join(waiting))
     for (assignment, task), spec in sorted(specs.items()):
+        if assignment not in answered:
+            continue
         given = by_task.get((assignment, task), [])
         if spec.get("kind") == "phrases":
             analysis.phrases.append(analyse_phrases(assignment, task, spec, given, case))
@@ -301,7 +307,9 @@ def analyse_course(course_dir: Path | str = ".", *, case: Case | None = None) ->
         analysis.notes.append("answers recorded for tasks the source notebooks no longer grade (left out): "
                               + ", ".join(f"{a} {t}" for a, t in unknown))
     with Gradebook(course.db_url, course.course_id) as gradebook:
-        analysis.written = written_spread(course, gradebook)
+        # A written answer nobody has submitted yet has nothing to show.
+        analysis.written = [w for w in written_spread(course, gradebook)
+                            if w.not_graded or w.left_blank or w.off_rubric or any(c for _, c in w.levels)]
     return analysis
 
 
