@@ -353,6 +353,12 @@ def _bar_chart(title: str, description: str, bars: Sequence[tuple[str, float, st
             + "".join(body) + "</svg>")
 
 
+def _scrolls(table: str) -> str:
+    """A table in a box that scrolls sideways on a narrow screen (focusable, so a keyboard can scroll it)."""
+    return ('<div style="overflow-x:auto" tabindex="0" role="region" '
+            f'aria-label="table (scrolls sideways on a narrow screen)">{table}</div>')
+
+
 def _shade(share: float) -> str:
     # Darker for a larger share; the share is also written beside the phrase, so nothing rests on colour alone.
     # At most half-strength, so the dark text keeps a contrast above 4.5:1 on every shade.
@@ -393,10 +399,10 @@ def phrase_section(task: PhraseTask, case: Case, *, top_unmatched: int = 5) -> s
     rows = "".join(f"<tr><td {_CELL}>K{i}</td><td {_CELL}>{_esc(k.text)}</td><td {_NUM}>{k.found_full}</td>"
                    f"<td {_NUM}>{k.found_part}</td><td {_NUM}>{k.found} of {n} ({_pct(k.share)})</td></tr>"
                    for i, k in enumerate(task.keys, start=1))
-    table = (f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="table (scrolls sideways on a narrow screen)">' f"<table {_TABLE}><caption>Key phrases of {_esc(task.task)} and who found them</caption><thead><tr>"
+    table = _scrolls(f"<table {_TABLE}><caption>Key phrases of {_esc(task.task)} and who found them</caption><thead><tr>"
              f"<th {_CELL} scope=\"col\">Key</th><th {_CELL} scope=\"col\">Phrase</th><th {_CELL} scope=\"col\">"
              f"Found in full</th><th {_CELL} scope=\"col\">Found in part</th><th {_CELL} scope=\"col\">Found at all"
-             f"</th></tr></thead><tbody>{rows}</tbody></table></div>")
+             f"</th></tr></thead><tbody>{rows}</tbody></table>")
     chart = _bar_chart(f"Share of the class that found each key phrase of {task.task}",
                        "; ".join(f"K{i} '{k.text}': {k.found} of {n} ({_pct(k.share)})"
                                  for i, k in enumerate(task.keys, start=1)),
@@ -437,10 +443,10 @@ def label_section(task: LabelTask) -> str:
     intro = (f"<p>{n} student{'s' if n != 1 else ''} answered"
              f"{f'; {task.unreadable} more gave {_BAD_ANSWER}' if task.unreadable else ''}. Where the key accepts "
              "more than one answer (a contested item), each is listed.</p>")
-    table = (f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="table (scrolls sideways on a narrow screen)">' f"<table {_TABLE}><caption>Items of {_esc(task.task)}: right answers and the most common wrong one"
+    table = _scrolls(f"<table {_TABLE}><caption>Items of {_esc(task.task)}: right answers and the most common wrong one"
              f"</caption><thead><tr><th {_CELL} scope=\"col\">Item</th><th {_CELL} scope=\"col\">Key</th>"
              f"<th {_CELL} scope=\"col\">Right</th><th {_CELL} scope=\"col\">Most common wrong answer</th></tr>"
-             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
+             f"</thead><tbody>{''.join(rows)}</tbody></table>")
     return head + intro + table + "</section>"
 
 
@@ -464,9 +470,9 @@ def written_section(answer: WrittenAnswer) -> str:
     chart = _bar_chart(f"Manual scores of {answer.grade_id} per rubric level",
                        "; ".join(f"{label}: {shown}" for label, _, shown in bars),
                        bars, max(count for _, count, _ in bars) or 1)
-    table = (f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="table (scrolls sideways on a narrow screen)">' f"<table {_TABLE}><caption>Manual scores of {_esc(answer.grade_id)} per rubric level</caption><thead>"
+    table = _scrolls(f"<table {_TABLE}><caption>Manual scores of {_esc(answer.grade_id)} per rubric level</caption><thead>"
              f"<tr><th {_CELL} scope=\"col\">Level</th><th {_CELL} scope=\"col\">Students</th></tr></thead>"
-             f"<tbody>{rows}</tbody></table></div>")
+             f"<tbody>{rows}</tbody></table>")
     return head + f"<p>{graded} answer{'s' if graded != 1 else ''} graded by hand.{pending}</p>" + chart + table + "</section>"
 
 
