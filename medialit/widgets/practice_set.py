@@ -9,7 +9,6 @@ practice data (seeds/<case>/practice.yaml): no graded paragraph is ever among th
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,16 @@ LADDER_STEPS = ("attempts", "checked", "bigger_hint", "answer_shown")
 class PracticeAnswerError(traitlets.TraitError, ValueError):
     """A bad value for `PracticeSet.answers`. A TraitError so traitlets rolls the change back; a ValueError
     because the course promises a ValueError with a fix for every bad input."""
+
+
+class _AnswerDict(traitlets.Dict):
+    """A Dict trait whose wrong-type error is a PracticeAnswerError (so a ValueError) with an example."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise PracticeAnswerError("answers must be a dict such as {'src-12-plant': 'unsourced', "
+                                      f"'ll-19-mark': ['invading']}}, not {type(value).__name__}.")
+        return super().validate(obj, value)
 
 
 def _payload(item: PracticeItem) -> dict[str, Any]:
@@ -62,7 +71,7 @@ class PracticeSet(anywidget.AnyWidget):
     notice = traitlets.Unicode().tag(sync=True)  # shown on every invented example
     items = traitlets.List(traitlets.Dict()).tag(sync=True)
     # The student's answers: item id -> an option value (choose items) or the list of marked phrases (mark items).
-    answers = traitlets.Dict().tag(sync=True)
+    answers = _AnswerDict().tag(sync=True)
     # How far up the ladder each item is: item id -> {"attempts": n, "checked": bool (the verdict shown is for the
     # answer as it stands), "bigger_hint": bool, "answer_shown": bool}.
     ladder = traitlets.Dict().tag(sync=True)
@@ -90,9 +99,6 @@ class PracticeSet(anywidget.AnyWidget):
     @traitlets.validate("answers")
     def _validate_answers(self, proposal: dict[str, Any]) -> dict[str, Any]:
         value = proposal["value"]
-        if not isinstance(value, Mapping):
-            raise PracticeAnswerError("answers must be a dict such as {'src-12-plant': 'unsourced', "
-                                      f"'ll-19-mark': ['invading']}}, not {type(value).__name__}.")
         clean: dict[str, Any] = {}
         for item_id, answer in value.items():
             try:

@@ -147,3 +147,16 @@ def test_no_sideways_scroll_at_390px(page: Page, site_url: str) -> None:
         .map((e) => e.className || e.tagName)""")
     assert not wide, f"elements wider than the screen: {wide[:5]}"
     save_screenshot(page, "practice-390")
+
+
+def test_my_work_lists_the_practice(page: Page, site_url: str) -> None:
+    open_practice(page, site_url)
+    card = item(page, "cmp-invented-minimum")
+    card.get_by_label("No, they cannot both be true").check()
+    card.get_by_role("button", name="Check").click()
+    card.get_by_role("button", name="Bigger hint").click()
+    page.goto(site_url + "book/my-work.html")
+    page.wait_for_load_state("load")
+    work = page.locator("#ml-my-work")
+    expect(work).to_contain_text("Practice set: Comparing statements")
+    expect(work).to_contain_text("Item 2 (invented example): “No, they cannot both be true”; not yet right, 1 check; bigger hint seen.")
