@@ -233,6 +233,7 @@ def test_a_wrong_answer_with_no_listed_mistake_gets_the_items_hint(case):
 @pytest.mark.parametrize("item_id, answer, words", [
     ("ll-19-mark", ["invading", "proxy ground force", "the US military"], "names who acts"),       # a name
     ("ll-19-mark", ["invading", "proxy ground force", "has relied"], "plain verb"),               # a neutral verb
+    ("ll-16-mark", ["she continued"], "the writer's reporting verb"),                             # an attribution verb
     ("src-invented-verb", "claimed", "hints that the organisers may be wrong"),                   # "claimed" vs "said"
     ("cmp-invented-minimum", "conflicting", "A minimum is not an exact figure"),                 # a minimum
     ("cmp-invented-when", "conflicting", "when each figure was given"),                          # who says what, when
