@@ -96,7 +96,8 @@ def test_contested_items_accept_every_defensible_answer_with_a_reason(case):
             assert why.strip()
             assert practice.is_right(item, value), f"{item.id}: {value} is accepted, so it must score as right"
     item = case.practice_item("ll-invented-mark")
-    assert practice.is_right(item, ["arrogant planners", "axed"]) and practice.is_right(item, ["arrogant planners"])
+    assert practice.is_right(item, ["a disgrace", "arrogant planners", "axed"])
+    assert practice.is_right(item, ["a disgrace", "arrogant planners"])
 
 
 def test_the_schema_is_valid_json_and_names_the_file_layout():
@@ -234,6 +235,8 @@ def test_a_wrong_answer_with_no_listed_mistake_gets_the_items_hint(case):
     ("ll-19-mark", ["invading", "proxy ground force", "the US military"], "names who acts"),       # a name
     ("ll-19-mark", ["invading", "proxy ground force", "has relied"], "plain verb"),               # a neutral verb
     ("ll-16-mark", ["she continued"], "the writer's reporting verb"),                             # an attribution verb
+    ("ll-invented-mark", ["a disgrace", "arrogant planners", "Ana Ruiz"], "the speaker's name"),  # a speaker's name
+    ("ll-invented-mark", ["arrogant planners"], "inside quotation marks count too"),              # a quoted verdict
     ("src-invented-verb", "claimed", "hints that the organisers may be wrong"),                   # "claimed" vs "said"
     ("cmp-invented-minimum", "conflicting", "A minimum is not an exact figure"),                 # a minimum
     ("cmp-invented-when", "conflicting", "when each figure was given"),                          # who says what, when
