@@ -8,7 +8,6 @@ import shutil
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import nbformat
 import pytest
 import yaml
 

@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 
 from medialit import CASE, load_case
-from medialit.records import LOADED, NOT_LOADED
+from medialit.records import LOADED
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"loaded_language": "loaded-language", "claims": "sourcing", "statements": "statements"}
