@@ -17,20 +17,28 @@ import yaml
 
 from ._imports import import_jsonschema
 from .article import Article, Paragraph, build_paragraphs
+from .scoring import phrases_to_spans
 from .records import (
+    LOADED,
+    NOT_LOADED,
     SKILLS,
     Actor,
     Claim,
     Figure,
     LaterReport,
     LoadedPhrase,
+    PracticeItem,
+    PracticeMistake,
+    PracticeOption,
+    PracticePhrase,
     Reading,
     Statement,
 )
+from .techniques import techniques as all_techniques
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
-CASE_FILES = ("article", "provenance", "passages", "loaded_language", "claims", "statements")
+CASE_FILES = ("article", "provenance", "passages", "loaded_language", "claims", "statements", "practice")
 
 
 class CaseDataError(ValueError):
@@ -54,12 +62,32 @@ class Case:
     actors: tuple[Actor, ...]
     statements: tuple[Statement, ...]
     later_reports: tuple[LaterReport, ...]
+    # Practice sets with a ladder of help (practice.yaml): the items, the notice shown on invented examples,
+    # and each skill's title and one-line introduction.
+    practice_items: tuple[PracticeItem, ...] = ()
+    practice_notice: str = ""
+    practice_skills: dict[str, dict[str, str]] = field(default_factory=dict)
     _text: str = field(repr=False, default="")
 
     @property
     def text(self) -> str:
         """The canonical body text; every span in the course indexes this string."""
         return self._text
+
+    def practice_item(self, item_id: str) -> PracticeItem:
+        for item in self.practice_items:
+            if item.id == item_id:
+                return item
+        known = ", ".join(i.id for i in self.practice_items)
+        raise ValueError(f"There is no practice item {item_id!r}; the items are: {known}.")
+
+    def practice_set(self, skill: str) -> tuple[PracticeItem, ...]:
+        """The practice items of one skill, in the file's order."""
+        items = tuple(i for i in self.practice_items if i.skill == skill)
+        if not items:
+            known = ", ".join(self.practice_skills)
+            raise ValueError(f"There is no practice set for {skill!r}; the practice sets are: {known}.")
+        return items
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -326,6 +354,97 @@ def load_case(name: str, *, root: Path | str | None = None) -> Case:
     return _load_case_cached(name, str(Path(root).resolve()) if root is not None else str(SEEDS_DIR))
 
 
+def _practice_options(path: Path, label: str, raw: dict[str, Any]) -> tuple[PracticeOption, ...]:
+    if raw.get("options_from") == "techniques":
+        return tuple(PracticeOption(t.label, t.name) for t in all_techniques() if t.in_course)
+    options = tuple(PracticeOption(o["value"], o["label"]) for o in raw["options"])
+    values = [o.value for o in options]
+    if len(set(values)) != len(values):
+        raise CaseDataError(path, label, f"lists an option value twice: {', '.join(values)}.",
+                            "give every option its own value.")
+    return options
+
+
+def _load_practice(
+    folder: Path, article: Article, text: str,
+    practice: dict[str, tuple[int, ...]], graded: dict[str, tuple[int, ...]],
+) -> tuple[str, dict[str, dict[str, str]], tuple[PracticeItem, ...]]:
+    """practice.yaml: items on free paragraphs (neither graded nor practice-keyed) or invented examples."""
+    path = folder / "practice.yaml"
+    data = _read(path)
+    _validate_schema(path, data, "practice")
+    _check_unique_ids(path, data["items"], "items")
+    keyed = {n for numbers in practice.values() for n in numbers}
+    kept = {n for numbers in graded.values() for n in numbers}
+    items = []
+    for raw in data["items"]:
+        label = f"record {raw['id']}"
+        passage = raw.get("passage")
+        if passage is not None:
+            number = passage["paragraph"]
+            if number in kept:
+                raise CaseDataError(path, label, f"quotes paragraph {number}, which is kept for graded exercises.",
+                                    "graded passages never appear in practice: choose a free paragraph or an invented example.")
+            if number in keyed:
+                raise CaseDataError(path, label, f"quotes paragraph {number}, which already has a practice key.",
+                                    "practice sets use paragraphs that are neither graded nor practice-keyed "
+                                    "(see passages.yaml), or invented examples.")
+            _check_span(path, {"id": raw["id"], **passage}, article, text)
+            shown = passage["text"]
+        else:
+            shown = raw["text"]
+        options = _practice_options(path, label, raw) if raw["answer_type"] == "choose" else ()
+        values = {o.value for o in options}
+        accepted = tuple((a["answer"], a["why"]) for a in raw.get("accepted", ()))
+        for answer, _ in accepted:
+            if answer not in values:
+                raise CaseDataError(path, label, f"accepts {answer!r}, which is not one of its options.",
+                                    f"use one of: {', '.join(sorted(values))}.")
+        if len({a for a, _ in accepted}) != len(accepted):
+            raise CaseDataError(path, label, "accepts an answer twice.", "list each accepted answer once.")
+        phrases = []
+        for phrase in raw.get("phrases", ()):
+            try:
+                phrases_to_spans([phrase["text"]], shown, where=f"the passage of {raw['id']}")
+            except ValueError as error:
+                raise CaseDataError(path, label, f"phrase: {error}.",
+                                    "copy each phrase exactly from the passage, once.") from None
+            accepted_labels = {True: (LOADED,), False: (NOT_LOADED,), "either": (LOADED, NOT_LOADED)}[phrase["loaded"]]
+            phrases.append(PracticePhrase(phrase["text"], accepted_labels, phrase["why"]))
+        if phrases and len({p.text for p in phrases}) != len(phrases):
+            raise CaseDataError(path, label, "lists a phrase twice.", "list each phrase once.")
+        by_text = {p.text: p for p in phrases}
+        mistakes = []
+        for entry in raw["mistakes"]:
+            kind = next(k for k in ("chose", "marked", "missed") if k in entry)
+            value = entry[kind]
+            if kind == "chose" and (raw["answer_type"] != "choose" or value not in values):
+                raise CaseDataError(path, label, f"has a hint for choosing {value!r}, which is not one of its options.",
+                                    f"use one of: {', '.join(sorted(values)) or '(a choose item only)'}.")
+            if kind == "chose" and value in {a for a, _ in accepted}:
+                raise CaseDataError(path, label, f"has a mistake hint for {value!r}, an accepted answer.",
+                                    "hints are for wrong answers: remove it or stop accepting the answer.")
+            if kind in ("marked", "missed"):
+                phrase = by_text.get(value)
+                if phrase is None:
+                    raise CaseDataError(path, label, f"has a hint for the phrase {value!r}, which it does not list.",
+                                        "name one of the item's phrases exactly.")
+                # Marking a phrase reads it as loaded, leaving it unmarked as not loaded: a mistake only if the
+                # item does not accept that reading.
+                reading = LOADED if kind == "marked" else NOT_LOADED
+                if reading in phrase.accepted:
+                    raise CaseDataError(path, label, f"calls it a mistake to have {kind} {value!r}, "
+                                        "which the item accepts.", "aim mistake hints at wrong answers only.")
+            mistakes.append(PracticeMistake(kind, value, entry["hint"]))
+        items.append(PracticeItem(
+            id=raw["id"], skill=raw["skill"], question=raw["question"], answer_type=raw["answer_type"], text=shown,
+            paragraph=passage["paragraph"] if passage else None, invented=passage is None, options=options,
+            accepted=accepted, phrases=tuple(phrases), mistakes=tuple(mistakes), hint=raw["hint"],
+            bigger_hint=raw["bigger_hint"], answer=raw["answer"],
+        ))
+    return data["invented_notice"], {k: dict(v) for k, v in data["skills"].items()}, tuple(items)
+
+
 @lru_cache(maxsize=8)
 def _load_case_cached(name: str, root: str) -> Case:
     folder = Path(root) / name
@@ -344,8 +463,10 @@ def _load_case_cached(name: str, root: str) -> Case:
                                 practice.get("loaded_language", ()), graded, speakers, "speaker")
     claims = _load_annotations(folder, "claims", "claims", article, text,
                                practice.get("claims", ()), graded, speakers, "source")
+    notice, skills, practice_items = _load_practice(folder, article, text, practice, graded)
     return Case(
         name=name, article=article, provenance=provenance, practice=practice, graded=graded,
+        practice_items=practice_items, practice_notice=notice, practice_skills=skills,
         loaded_language=tuple(_loaded_phrase(folder / "loaded_language.yaml", r) for r in phrases),
         claims=tuple(Claim(**r) for r in claims),
         questions=questions, actors=actors, statements=statements, later_reports=later_reports, _text=text,

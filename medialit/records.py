@@ -105,3 +105,52 @@ class LaterReport:
     what: str
     reported_by: str
     figure: Figure | None
+
+
+# --- practice sets (seeds/<case>/practice.yaml) --------------------------------------------------------------------
+
+PRACTICE_SKILLS = ("loaded_language", "claims", "statements")
+# A mark item's phrase is loaded, not loaded, or contested ("either": both readings earn the point).
+LOADED, NOT_LOADED = "loaded", "not loaded"
+
+
+@dataclass(frozen=True)
+class PracticeOption:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PracticePhrase:
+    """A phrase of a mark item's passage, with the labels accepted for it and why."""
+
+    text: str
+    accepted: tuple[str, ...]  # (LOADED,), (NOT_LOADED,) or both when contested
+    why: str
+
+
+@dataclass(frozen=True)
+class PracticeMistake:
+    """A likely wrong answer and the hint aimed at it: `kind` is "chose", "marked" or "missed"."""
+
+    kind: str
+    value: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class PracticeItem:
+    id: str
+    skill: str
+    question: str
+    answer_type: str  # "choose" | "mark"
+    text: str  # the passage or the invented example, exactly as shown
+    paragraph: int | None  # the article paragraph the passage quotes; None for an invented example
+    invented: bool
+    options: tuple[PracticeOption, ...]  # choose items
+    accepted: tuple[tuple[str, str], ...]  # choose items: (option value, why), every defensible answer
+    phrases: tuple[PracticePhrase, ...]  # mark items
+    mistakes: tuple[PracticeMistake, ...]
+    hint: str
+    bigger_hint: str
+    answer: str

@@ -39,7 +39,7 @@ TOC = ROOT / "_toc.yml"
 
 # The agreed order of the book (common.md); a chapter appears in the toc once its file exists.
 CHAPTER_ORDER = (
-    "intro", "check", "article", "loaded-language", "sourcing", "statements", "machine", "capstone", "my-work", "instructors", "glossary", "guidelines", "references",
+    "intro", "check", "article", "loaded-language", "sourcing", "statements", "practice", "machine", "capstone", "my-work", "instructors", "glossary", "guidelines", "references",
 )
 # Skill chapter -> (nbgrader assignment, widget the practice uses or None).
 SKILL_CHAPTERS = {

@@ -1,6 +1,6 @@
 """The course's interactive widgets (anywidget): they run in JupyterLab, Notebook 7 and on the static site.
 
-    from medialit.widgets import Highlighter, ClaimSorter, StatementComparer, DetectorLab, DiscernmentCheck
+    from medialit.widgets import Highlighter, ClaimSorter, StatementComparer, DetectorLab, DiscernmentCheck, PracticeSet
 
 Each widget lives in its own module with one .js and one .css file beside it. The modules are imported
 on first use, so `import medialit.widgets` stays cheap and one widget's module failing to import does
@@ -18,6 +18,7 @@ _WIDGETS = {
     "StatementComparer": "statement_comparer",
     "DetectorLab": "detector_lab",
     "DiscernmentCheck": "discernment_check",
+    "PracticeSet": "practice_set",
 }
 
 __all__ = list(_WIDGETS)
