@@ -59,7 +59,7 @@ function append(node, children) {
 }
 
 function formatDate(iso) {
-  if (!iso) return "date not given";
+  if (!iso) return "undated"; // never an invented date
   const [y, m, d] = iso.split("-").map(Number);
   return `${d} ${MONTHS[m - 1]} ${y}`;
 }
@@ -172,14 +172,6 @@ function render({ model, el }) {
     checkboxGroup("Sources to show", actors.map((a) => ({ id: a.id, label: a.name })), view.actors, "actor"),
     checkboxGroup("Questions to show", questions.map((q) => ({ id: q.id, label: q.text })), view.questions, "question"),
   );
-  const sortId = `${uid}-sort`;
-  const sortSelect = h("select", { id: sortId, class: "ml-sc-sort" });
-  for (const [value, text] of SORTS) sortSelect.append(h("option", { value }, [text]));
-  sortSelect.addEventListener("change", () => {
-    view.sort = sortSelect.value;
-    update();
-  });
-  controls.append(h("div", { class: "ml-sc-sortbox" }, [h("label", { for: sortId }, ["Sort the casualty figures by"]), sortSelect]));
   const status = h("p", { class: "ml-sc-status", role: "status", "aria-live": "polite" });
   root.append(status);
 
@@ -241,7 +233,7 @@ function render({ model, el }) {
         : h("p", { class: "ml-sc-words ml-sc-summary" }, [s.words]),
     );
     if (!s.verbatim) block.append(h("p", { class: "ml-sc-note" }, [h("strong", {}, ["Source: "]), s.source_note]));
-    block.append(h("p", { class: "ml-sc-date" }, [s.date ? `Said: ${formatDate(s.date)}` : "Date not given"]));
+    block.append(h("p", { class: "ml-sc-date" }, [s.date ? `Said: ${formatDate(s.date)}` : "Undated: no date is given"]));
     if (s.figure) block.append(h("p", { class: "ml-sc-figure" }, [h("strong", {}, ["Figure: "]), figureSentence(s.figure)]));
     const more = h("details", { class: "ml-sc-more" }, [h("summary", {}, ["Where this comes from"])]);
     if (s.date_note) more.append(h("p", {}, [h("strong", {}, ["Date: "]), s.date_note]));
@@ -257,11 +249,30 @@ function render({ model, el }) {
   root.append(chartSection);
   chartSection.append(h("p", { class: "ml-sc-heading", id: `${uid}-chart-heading` }, ["Casualty figures each source gave"]));
   chartSection.append(legend());
-  const chartBox = h("div", { class: "ml-sc-chart" });
-  chartSection.append(chartBox);
+  // The sort control sits right above the chart it orders (not with the filters at the top), and says so to a
+  // screen reader: its name names the chart, its description says the table follows the same order.
+  const chartBox = h("div", { class: "ml-sc-chart", id: `${uid}-chart` });
+  const sortId = `${uid}-sort`;
+  const sortNoteId = `${uid}-sort-note`;
+  const sortSelect = h("select", {
+    id: sortId, class: "ml-sc-sort", "aria-controls": `${uid}-chart ${uid}-figures`, "aria-describedby": sortNoteId,
+  });
+  for (const [value, text] of SORTS) sortSelect.append(h("option", { value }, [text]));
+  sortSelect.addEventListener("change", () => {
+    view.sort = sortSelect.value;
+    update();
+  });
+  chartSection.append(
+    h("div", { class: "ml-sc-sortbox" }, [
+      h("label", { for: sortId }, ["Sort the chart of casualty figures by"]),
+      sortSelect,
+      h("p", { class: "ml-sc-hint", id: sortNoteId }, ["Orders the rows of the chart just below, and of its table."]),
+    ]),
+    chartBox,
+  );
   const tableDetails = h("details", { class: "ml-sc-table-details" }, [h("summary", {}, ["The same figures as a table"])]);
   chartSection.append(tableDetails);
-  const tableBox = h("div", { class: "ml-sc-table-wrap" });
+  const tableBox = h("div", { class: "ml-sc-table-wrap", id: `${uid}-figures` });
   tableDetails.append(tableBox);
 
   function legend() {
