@@ -105,3 +105,15 @@ class LaterReport:
     what: str
     reported_by: str
     figure: Figure | None
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """A model answer to one of the Statement comparer's prompts: what a strong answer does, and one written out.
+
+    `works_on` names the question the model takes (it may leave graded items to the student)."""
+
+    prompt: str
+    rubric: tuple[str, ...]
+    answer: str
+    works_on: str | None = None

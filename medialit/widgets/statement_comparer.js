@@ -461,6 +461,8 @@ function render({ model, el }) {
   ]);
   root.append(promptSection);
   const areas = new Map();
+  const examples = model.get("model_answers") || {};
+  const exampleRefreshers = [];
   let saving = false;
   prompts.forEach((p, i) => {
     const id = `${uid}-prompt-${i}`;
@@ -477,14 +479,53 @@ function render({ model, el }) {
       }
     });
     areas.set(p.id, area);
-    promptSection.append(h("div", { class: "ml-sc-prompt" }, [h("label", { for: id }, [p.text]), area]));
+    const box = h("div", { class: "ml-sc-prompt", "data-prompt": p.id }, [h("label", { for: id }, [p.text]), area]);
+    promptSection.append(box);
+    if (examples[p.id]) exampleRefreshers.push(modelAnswer(box, area, p, examples[p.id], `${uid}-model-${i}`));
   });
+
+  // A model answer and what a strong answer does, offered only once the student has written something of their
+  // own in the box (the course's rule: try first, then compare). Emptying the box folds it away again.
+  function modelAnswer(box, area, prompt, example, panelId) {
+    const waiting = h("p", { class: "ml-sc-hint ml-sc-model-wait" }, [
+      "Write your own answer first; then you can compare it with a model answer.",
+    ]);
+    const toggle = h("button", { type: "button", class: "ml-sc-model-toggle", "aria-expanded": "false", "aria-controls": panelId });
+    const panel = h("div", { class: "ml-sc-model", id: panelId, role: "region", "aria-label": `Model answer: ${prompt.text}`, hidden: true }, [
+      h("p", { class: "ml-sc-model-title" }, ["What a strong answer does"]),
+      h("ul", { class: "ml-sc-rubric" }, (example.rubric || []).map((line) => h("li", {}, [line]))),
+      h("p", { class: "ml-sc-model-title" }, ["A model answer"]),
+      h("p", { class: "ml-sc-model-text" }, [example.answer || ""]),
+      h("p", { class: "ml-sc-hint" }, [
+        "A model shows one careful way to compare, not the only right answer. Where yours differs, check it " +
+          "against the list above rather than against the model's wording.",
+      ]),
+    ]);
+    const setOpen = (open) => {
+      panel.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "Hide the model answer" : "Compare with a model answer";
+    };
+    toggle.addEventListener("click", () => setOpen(panel.hidden));
+    const refresh = () => {
+      const written = area.value.trim().length > 0;
+      waiting.hidden = written;
+      toggle.hidden = !written;
+      if (!written) setOpen(false);
+    };
+    area.addEventListener("input", refresh);
+    setOpen(false);
+    box.append(waiting, toggle, panel);
+    return refresh;
+  }
+
   function restoreAnswers() {
     const all = model.get("answers") || {};
     for (const [pid, area] of areas) {
       const text = typeof all[pid] === "string" ? all[pid] : "";
       if (area.value !== text) area.value = text;
     }
+    for (const refresh of exampleRefreshers) refresh();
   }
   const onAnswers = () => {
     if (!saving) restoreAnswers();
