@@ -481,17 +481,18 @@ function render({ model, el }) {
     areas.set(p.id, area);
     const box = h("div", { class: "ml-sc-prompt", "data-prompt": p.id }, [h("label", { for: id }, [p.text]), area]);
     promptSection.append(box);
-    if (examples[p.id]) exampleRefreshers.push(modelAnswer(box, area, p, examples[p.id], `${uid}-model-${i}`));
+    if (examples[p.id]) exampleRefreshers.push(modelAnswer(box, area, examples[p.id], `${uid}-model-${i}`));
   });
 
   // A model answer and what a strong answer does, offered only once the student has written something of their
   // own in the box (the course's rule: try first, then compare). Emptying the box folds it away again.
-  function modelAnswer(box, area, prompt, example, panelId) {
+  function modelAnswer(box, area, example, panelId) {
     const waiting = h("p", { class: "ml-sc-hint ml-sc-model-wait" }, [
       "Write your own answer first; then you can compare it with a model answer.",
     ]);
     const toggle = h("button", { type: "button", class: "ml-sc-model-toggle", "aria-expanded": "false", "aria-controls": panelId });
-    const panel = h("div", { class: "ml-sc-model", id: panelId, role: "region", "aria-label": `Model answer: ${prompt.text}`, hidden: true }, [
+    // No landmark role: the button that opens it (aria-controls, aria-expanded) already says what it is.
+    const panel = h("div", { class: "ml-sc-model", id: panelId, hidden: true }, [
       h("p", { class: "ml-sc-model-title" }, ["What a strong answer does"]),
       h("ul", { class: "ml-sc-rubric" }, (example.rubric || []).map((line) => h("li", {}, [line]))),
       h("p", { class: "ml-sc-model-title" }, ["A model answer"]),
