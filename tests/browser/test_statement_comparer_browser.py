@@ -399,7 +399,8 @@ def test_the_sort_control_sits_beside_the_chart_it_sorts(site: Path, serve, page
     page_watch.assert_clean()
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+# 600 px: cards wide enough for two answers side by side, where a kept question must still take the whole card.
+@pytest.mark.parametrize("width", [1280, 600, 390])
 def test_one_question_kept_fills_the_full_width(site: Path, serve, page: Page, page_watch, case, width: int,
                                                 screenshot) -> None:
     page.set_viewport_size({"width": width, "height": 900})
