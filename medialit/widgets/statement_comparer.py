@@ -1,7 +1,9 @@
 """Statement comparer: what each source said on each question, a chart of the casualty figures, and prompts.
 
-The browser module (statement_comparer.js) draws the matrix and the chart and handles sorting, filtering and the
-reveal of later reports, so it all works on the static site with no kernel. Python receives the student's written
+The browser module (statement_comparer.js) draws the matrix (a table on wide screens, cards on a phone), the chart
+with its sort control, the later reports with every figure on a date axis, and each prompt's model answer once the
+student has written in its box; it handles sorting, filtering and the reveal, so it all works on the static site
+with no kernel. Python receives the student's written
 answers in `.answers` (prompt id -> text) and whether the later reports were revealed in `.revealed`.
 Every actor, the article's own voice ("author") included, gets the same layout and the same prompts.
 """
