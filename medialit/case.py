@@ -27,6 +27,7 @@ from .records import (
     Figure,
     LaterReport,
     LoadedPhrase,
+    ModelAnswer,
     PracticeItem,
     PracticeMistake,
     PracticeOption,
@@ -67,6 +68,7 @@ class Case:
     practice_items: tuple[PracticeItem, ...] = ()
     practice_notice: str = ""
     practice_skills: dict[str, dict[str, str]] = field(default_factory=dict)
+    model_answers: tuple[ModelAnswer, ...] = ()  # to the Statement comparer's prompts
     _text: str = field(repr=False, default="")
 
     @property
@@ -312,7 +314,7 @@ def _loaded_phrase(path: Path, record: dict[str, Any]) -> LoadedPhrase:
     return LoadedPhrase(**fields, also_accepted=readings)
 
 
-def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tuple[Actor, ...], tuple[Statement, ...], tuple[LaterReport, ...]]:
+def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tuple[Actor, ...], tuple[Statement, ...], tuple[LaterReport, ...], tuple[ModelAnswer, ...]]:
     path = folder / "statements.yaml"
     data = _read(path)
     _validate_schema(path, data, "statements")
@@ -344,7 +346,14 @@ def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tu
                     _figure(r["figure"], path, f"later_reports[{i}]"))
         for i, r in enumerate(data["later_reports"])
     )
-    return dict(data["questions"]), actors, tuple(statements), reports
+    models = tuple(ModelAnswer(m["prompt"], tuple(m["rubric"]), m["answer"], m.get("works_on"))
+                   for m in data.get("model_answers", ()))
+    prompts = [m.prompt for m in models]
+    repeated = sorted({p for p in prompts if prompts.count(p) > 1})
+    if repeated:
+        raise CaseDataError(path, f"model_answers for prompt {repeated[0]!r}", "appears more than once.",
+                            "give each prompt one model answer; merge the two entries.")
+    return dict(data["questions"]), actors, tuple(statements), reports, models
 
 
 def load_case(name: str, *, root: Path | str | None = None) -> Case:
@@ -457,7 +466,7 @@ def _load_case_cached(name: str, root: str) -> Case:
     provenance = _read(provenance_path)
     _validate_schema(provenance_path, provenance, "provenance")
     practice, graded = _load_passages(folder, article)
-    questions, actors, statements, later_reports = _load_statements(folder, article)
+    questions, actors, statements, later_reports, model_answers = _load_statements(folder, article)
     speakers = {a.id for a in actors} | {"author"}
     phrases = _load_annotations(folder, "loaded_language", "phrases", article, text,
                                 practice.get("loaded_language", ()), graded, speakers, "speaker")
@@ -469,5 +478,6 @@ def _load_case_cached(name: str, root: str) -> Case:
         practice_items=practice_items, practice_notice=notice, practice_skills=skills,
         loaded_language=tuple(_loaded_phrase(folder / "loaded_language.yaml", r) for r in phrases),
         claims=tuple(Claim(**r) for r in claims),
-        questions=questions, actors=actors, statements=statements, later_reports=later_reports, _text=text,
+        questions=questions, actors=actors, statements=statements, later_reports=later_reports,
+        model_answers=model_answers, _text=text,
     )

@@ -154,3 +154,14 @@ class PracticeItem:
     hint: str
     bigger_hint: str
     answer: str
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """A model answer to one of the Statement comparer's prompts: what a strong answer does, and one written out.
+
+    `works_on` names the question the model takes (it may leave graded items to the student)."""
+
+    prompt: str
+    rubric: tuple[str, ...]
+    answer: str
+    works_on: str | None = None

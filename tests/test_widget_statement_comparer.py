@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import traitlets
+import yaml
 
 from medialit import CASE, load_case
+from medialit.case import CaseDataError
 from medialit.widgets import StatementComparer
 from medialit.widgets.statement_comparer import PROMPTS, comparer_data
 
@@ -149,3 +152,113 @@ def test_front_end_files_load_nothing_from_the_network_and_never_parse_html(name
     assert not re.search(r"https?://|@import|\bimport\s*\(|^\s*import\s", source, re.MULTILINE), "no network imports"
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser", "createContextualFragment"):
         assert sink not in source, f"{name} uses {sink}: data must be inserted as text"
+
+
+# ---- model answers (issue 13): in statements.yaml, sent only for the course's own prompts -------------------------
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+# The statements the statements assignment grades (its CHECK_ITEMS and Task 1's killed figures): a model answer must
+# not work on them, or it would hand the student the graded comparison.
+GRADED_STATEMENTS = ("st-01", "st-03", "st-04", "st-05", "st-11", "st-12", "st-13", "st-14", "st-15")
+# How a model answer names each source (a short name a reader would use).
+SHORT_NAMES = {"pentagon": "Pentagon", "us-officials-anonymous": "unnamed", "syrian-government": "Damascus",
+               "russian-defence-ministry": "Defence Ministry", "russian-foreign-ministry": "Foreign Ministry",
+               "sohr": "Observatory", "author": "article"}
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The '…' quotations in a model answer (an apostrophe inside or after a word does not open one)."""
+    return re.findall(r"(?:(?<=^)|(?<=[\s(]))'([^']+?)'(?=[\s,.;:)]|$)", text)
+
+
+def test_every_course_prompt_has_one_model_answer_with_a_rubric(case) -> None:
+    assert sorted(m.prompt for m in case.model_answers) == sorted(PROMPTS)
+    for m in case.model_answers:
+        assert m.rubric and all(line.strip() for line in m.rubric) and m.answer.strip()
+    sent = StatementComparer(case).model_answers
+    assert sent == {m.prompt: {"rubric": list(m.rubric), "answer": m.answer} for m in case.model_answers}
+    assert json.loads(json.dumps(sent)) == sent
+
+
+def test_a_custom_prompt_gets_a_model_answer_only_for_the_same_question(case) -> None:
+    assert StatementComparer(case, prompts={"gains": "Who gains from war?"}).model_answers == {}
+    same = StatementComparer(case, prompts={"gains": PROMPTS["gains"], "who": "Who could count the dead?"})
+    assert list(same.model_answers) == ["gains"]
+
+
+def test_model_answers_quote_only_the_article_and_the_case_data(case) -> None:
+    # Every outside fact comes from the statements data (itself from SOURCES.md); every quotation is found there
+    # or in the article, word for word.
+    data_text = " ".join([case.text]
+                         + [f"{s.words} {s.source_note} {s.article_use or ''} {s.figure.label if s.figure else ''}"
+                            for s in case.statements]
+                         + [f"{r.who} {r.what} {r.reported_by} {r.figure.label if r.figure else ''}"
+                            for r in case.later_reports])
+    checked = 0
+    for m in case.model_answers:
+        for span in quoted_spans(m.answer):
+            assert span in data_text, f"model answer for {m.prompt!r} quotes {span!r}, found neither in the article nor the data"
+            checked += 1
+    assert checked >= 6, "the model answers quote the sources' words; the quotation finder found too few"
+    assert quoted_spans("the Times' 'estimated 200–300' and Russia's 'five'") == ["estimated 200–300", "five"]
+
+
+def test_model_answers_leave_the_graded_statements_to_the_student(case) -> None:
+    graded = {s.id: s for s in case.statements if s.id in GRADED_STATEMENTS}
+    assert len(graded) == len(GRADED_STATEMENTS)
+    for m in case.model_answers:
+        assert not re.search(r"\bst-\d+", m.answer), "no statement ids in a model answer"
+        answer = " ".join(re.findall(r"[\w-]+", m.answer.lower()))
+        for s in graded.values():
+            words = re.findall(r"[\w-]+", s.words.lower())
+            for i in range(max(1, len(words) - 3)):
+                window = " ".join(words[i:i + 4])
+                assert window not in answer, f"the model answer for {m.prompt!r} quotes graded statement {s.id}: {window!r}"
+            if s.figure:
+                assert f"'{s.figure.label}'" not in m.answer, f"{m.prompt!r} quotes graded figure {s.figure.label!r}"
+
+
+def test_the_model_for_gains_names_every_source_that_spoke_on_its_question(case) -> None:
+    model = next(m for m in case.model_answers if m.prompt == "gains")
+    assert model.works_on in case.questions
+    speakers = {s.actor for s in case.statements if s.question == model.works_on}
+    assert speakers <= set(SHORT_NAMES), f"add a short name for {speakers - set(SHORT_NAMES)}"
+    missing = [a for a in speakers if SHORT_NAMES[a] not in model.answer]
+    assert not missing, f"the model answer on {model.works_on} names no gain for {missing}"
+    assert "author" in speakers, "the article's own voice is one of the sources asked"
+
+
+def test_model_answers_model_hedged_comparison_not_a_verdict(case) -> None:
+    for m in case.model_answers:
+        text = m.answer.lower()
+        assert any(w in text for w in (" might ", " could ", " may ")), m.prompt
+        for verdict in ("the truth is", "is lying", "are lying", "the real figure", "proves that", "clearly"):
+            assert verdict not in text, f"{m.prompt!r}: {verdict!r} is a verdict, not a method"
+
+
+@pytest.fixture
+def statements_copy(tmp_path):
+    """A writable copy of the case; edit(change) rewrites statements.yaml and returns the error load_case raises."""
+    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
+    path = tmp_path / CASE / "statements.yaml"
+
+    def edit(change):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        with pytest.raises(CaseDataError) as info:
+            load_case(CASE, root=tmp_path)
+        assert info.value.file == path and info.value.fix
+        return str(info.value)
+
+    return edit
+
+
+def test_a_prompt_with_two_model_answers_is_refused(statements_copy) -> None:
+    message = statements_copy(lambda d: d["model_answers"].append(dict(d["model_answers"][0])))
+    assert "model_answers for prompt 'checkable'" in message and "more than once" in message
+
+
+def test_a_model_answer_without_an_answer_is_refused(statements_copy) -> None:
+    message = statements_copy(lambda d: d["model_answers"][0].pop("answer"))
+    assert "answer" in message

@@ -59,7 +59,7 @@ function append(node, children) {
 }
 
 function formatDate(iso) {
-  if (!iso) return "date not given";
+  if (!iso) return "undated"; // never an invented date
   const [y, m, d] = iso.split("-").map(Number);
   return `${d} ${MONTHS[m - 1]} ${y}`;
 }
@@ -172,14 +172,6 @@ function render({ model, el }) {
     checkboxGroup("Sources to show", actors.map((a) => ({ id: a.id, label: a.name })), view.actors, "actor"),
     checkboxGroup("Questions to show", questions.map((q) => ({ id: q.id, label: q.text })), view.questions, "question"),
   );
-  const sortId = `${uid}-sort`;
-  const sortSelect = h("select", { id: sortId, class: "ml-sc-sort" });
-  for (const [value, text] of SORTS) sortSelect.append(h("option", { value }, [text]));
-  sortSelect.addEventListener("change", () => {
-    view.sort = sortSelect.value;
-    update();
-  });
-  controls.append(h("div", { class: "ml-sc-sortbox" }, [h("label", { for: sortId }, ["Sort the casualty figures by"]), sortSelect]));
   const status = h("p", { class: "ml-sc-status", role: "status", "aria-live": "polite" });
   root.append(status);
 
@@ -241,7 +233,7 @@ function render({ model, el }) {
         : h("p", { class: "ml-sc-words ml-sc-summary" }, [s.words]),
     );
     if (!s.verbatim) block.append(h("p", { class: "ml-sc-note" }, [h("strong", {}, ["Source: "]), s.source_note]));
-    block.append(h("p", { class: "ml-sc-date" }, [s.date ? `Said: ${formatDate(s.date)}` : "Date not given"]));
+    block.append(h("p", { class: "ml-sc-date" }, [s.date ? `Said: ${formatDate(s.date)}` : "Undated: no date is given"]));
     if (s.figure) block.append(h("p", { class: "ml-sc-figure" }, [h("strong", {}, ["Figure: "]), figureSentence(s.figure)]));
     const more = h("details", { class: "ml-sc-more" }, [h("summary", {}, ["Where this comes from"])]);
     if (s.date_note) more.append(h("p", {}, [h("strong", {}, ["Date: "]), s.date_note]));
@@ -257,11 +249,30 @@ function render({ model, el }) {
   root.append(chartSection);
   chartSection.append(h("p", { class: "ml-sc-heading", id: `${uid}-chart-heading` }, ["Casualty figures each source gave"]));
   chartSection.append(legend());
-  const chartBox = h("div", { class: "ml-sc-chart" });
-  chartSection.append(chartBox);
+  // The sort control sits right above the chart it orders (not with the filters at the top), and says so to a
+  // screen reader: its name names the chart, its description says the table follows the same order.
+  const chartBox = h("div", { class: "ml-sc-chart", id: `${uid}-chart` });
+  const sortId = `${uid}-sort`;
+  const sortNoteId = `${uid}-sort-note`;
+  const sortSelect = h("select", {
+    id: sortId, class: "ml-sc-sort", "aria-controls": `${uid}-chart ${uid}-figures`, "aria-describedby": sortNoteId,
+  });
+  for (const [value, text] of SORTS) sortSelect.append(h("option", { value }, [text]));
+  sortSelect.addEventListener("change", () => {
+    view.sort = sortSelect.value;
+    update();
+  });
+  chartSection.append(
+    h("div", { class: "ml-sc-sortbox" }, [
+      h("label", { for: sortId }, ["Sort the chart of casualty figures by"]),
+      sortSelect,
+      h("p", { class: "ml-sc-hint", id: sortNoteId }, ["Orders the rows of the chart just below, and of its table."]),
+    ]),
+    chartBox,
+  );
   const tableDetails = h("details", { class: "ml-sc-table-details" }, [h("summary", {}, ["The same figures as a table"])]);
   chartSection.append(tableDetails);
-  const tableBox = h("div", { class: "ml-sc-table-wrap" });
+  const tableBox = h("div", { class: "ml-sc-table-wrap", id: `${uid}-figures` });
   tableDetails.append(tableBox);
 
   function legend() {
@@ -310,6 +321,7 @@ function render({ model, el }) {
     const step = niceStep(reach, width < 420 ? 4 : 6);
     const scaleMax = Math.ceil(reach / step) * step;
     const x = (v) => left + (v / scaleMax) * plot;
+    const scale = { x, scaleMax, right };
     const family = getComputedStyle(chartBox).fontFamily || "sans-serif";
     const fonts = { 400: `400 ${FONT}px ${family}`, 700: `700 ${FONT}px ${family}` };
     const textRoom = width - left - 8;
@@ -327,19 +339,11 @@ function render({ model, el }) {
       .map((s) => `${actorName(s.actor)}, ${formatDate(s.date)}: ${figureSentence(s.figure)}`)
       .join(" ");
     graphic.append(svg("desc", { id: descId }, [`${desc} The same figures are in the table below the chart.`]));
-    const defs = svg("defs");
-    for (const [kind, colour] of [["killed", KILLED], ["wounded", WOUNDED]]) {
-      defs.append(svg("marker", {
-        id: `${uid}-arrow-${kind}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
-        orient: "auto-start-reverse", markerUnits: "strokeWidth",
-      }, [svg("path", { d: "M0 0 L10 5 L0 10 Z", fill: colour })]));
-    }
-    graphic.append(defs);
+    graphic.append(arrowDefs("chart"));
 
     let y = 8;
     for (const s of rowsToDraw) {
       const f = s.figure;
-      const colour = f.kind === "killed" ? KILLED : WOUNDED;
       const group = svg("g", { class: `ml-sc-row is-${f.kind}`, "data-statement": s.id });
       const heading = wrap(`${actorName(s.actor)} · ${formatDate(s.date)}`, textRoom, fonts[700]);
       const detail = wrap(`“${f.label}”: ${f.kind}, ${SIDES[f.side] || f.side}` +
@@ -351,30 +355,56 @@ function render({ model, el }) {
         }
       }
       const cy = y + 16;
-      group.append(svg("line", { x1: x(0), y1: cy, x2: x(scaleMax), y2: cy, stroke: "#d0d0d0", "stroke-width": 1 }));
-      const dashed = { stroke: colour, "stroke-width": 2.5, "stroke-dasharray": "6 4" };
-      if (f.low === null) {
-        // A ceiling ("up to N"): known top, open towards zero.
-        group.append(svg("line", { x1: x(f.high), y1: cy, x2: x(0) + 2, y2: cy, ...dashed, "marker-end": `url(#${uid}-arrow-${f.kind})` }));
-        group.append(point(f.kind, x(f.high), cy, colour));
-      } else if (f.high === null) {
-        // A floor ("more than N", "confirmed only N"): known bottom, open upwards.
-        group.append(svg("line", { x1: x(f.low), y1: cy, x2: x(scaleMax) + right - 6, y2: cy, ...dashed, "marker-end": `url(#${uid}-arrow-${f.kind})` }));
-        group.append(point(f.kind, x(f.low), cy, colour));
-      } else if (f.low === f.high) {
-        group.append(point(f.kind, x(f.low), cy, colour));
-      } else {
-        const bar = { x: x(f.low), y: cy - 6, width: Math.max(2, x(f.high) - x(f.low)), height: 12 };
-        group.append(f.kind === "killed"
-          ? svg("rect", { ...bar, fill: colour })
-          : svg("rect", { ...bar, fill: "#ffffff", stroke: colour, "stroke-width": 2, "stroke-dasharray": "3 2" }));
-        for (const v of [f.low, f.high]) group.append(svg("line", { x1: x(v), y1: cy - 10, x2: x(v), y2: cy + 10, stroke: colour, "stroke-width": 2 }));
-      }
+      drawMarks(group, f, cy, scale);
       graphic.append(group);
       y = cy + 16;
     }
-    // Axis with ticks.
-    const axisY = y + 6;
+    const cy = drawNumberAxis(graphic, y + 6, scale, step, textRoom, fonts);
+    const height = cy + 8;
+    graphic.setAttribute("height", height);
+    graphic.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    chartBox.append(graphic);
+  }
+
+  // Arrowheads for open-ended figures; `name` keeps the ids of two charts on one page apart.
+  function arrowDefs(name) {
+    const defs = svg("defs");
+    for (const [kind, colour] of [["killed", KILLED], ["wounded", WOUNDED], ["axis", INK]]) {
+      defs.append(svg("marker", {
+        id: `${uid}-${name}-arrow-${kind}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
+        orient: "auto-start-reverse", markerUnits: "strokeWidth",
+      }, [svg("path", { d: "M0 0 L10 5 L0 10 Z", fill: colour })]));
+    }
+    return defs;
+  }
+
+  // One figure's marks on its number line at height cy: a point, a range, or an open-ended ceiling or floor.
+  function drawMarks(group, f, cy, { x, scaleMax, right, name = "chart" }) {
+    const colour = f.kind === "killed" ? KILLED : WOUNDED;
+    group.append(svg("line", { x1: x(0), y1: cy, x2: x(scaleMax), y2: cy, stroke: "#d0d0d0", "stroke-width": 1 }));
+    const dashed = { stroke: colour, "stroke-width": 2.5, "stroke-dasharray": "6 4" };
+    const arrow = `url(#${uid}-${name}-arrow-${f.kind})`;
+    if (f.low === null) {
+      // A ceiling ("up to N"): known top, open towards zero.
+      group.append(svg("line", { x1: x(f.high), y1: cy, x2: x(0) + 2, y2: cy, ...dashed, "marker-end": arrow }));
+      group.append(point(f.kind, x(f.high), cy, colour));
+    } else if (f.high === null) {
+      // A floor ("more than N", "confirmed only N"): known bottom, open upwards.
+      group.append(svg("line", { x1: x(f.low), y1: cy, x2: x(scaleMax) + right - 6, y2: cy, ...dashed, "marker-end": arrow }));
+      group.append(point(f.kind, x(f.low), cy, colour));
+    } else if (f.low === f.high) {
+      group.append(point(f.kind, x(f.low), cy, colour));
+    } else {
+      const bar = { x: x(f.low), y: cy - 6, width: Math.max(2, x(f.high) - x(f.low)), height: 12 };
+      group.append(f.kind === "killed"
+        ? svg("rect", { ...bar, fill: colour })
+        : svg("rect", { ...bar, fill: "#ffffff", stroke: colour, "stroke-width": 2, "stroke-dasharray": "3 2" }));
+      for (const v of [f.low, f.high]) group.append(svg("line", { x1: x(v), y1: cy - 10, x2: x(v), y2: cy + 10, stroke: colour, "stroke-width": 2 }));
+    }
+  }
+
+  // The number axis under a chart, with ticks and its caption; returns the y of the last line drawn.
+  function drawNumberAxis(graphic, axisY, { x, scaleMax }, step, textRoom, fonts) {
     graphic.append(svg("line", { x1: x(0), y1: axisY, x2: x(scaleMax), y2: axisY, stroke: INK, "stroke-width": 1.5 }));
     const ticks = Math.round(scaleMax / step);
     for (let i = 0; i <= ticks; i++) {
@@ -382,16 +412,12 @@ function render({ model, el }) {
       graphic.append(svg("line", { x1: x(v), y1: axisY, x2: x(v), y2: axisY + 6, stroke: INK, "stroke-width": 1.5 }));
       graphic.append(svg("text", { x: x(v), y: axisY + 8 + FONT, "font-size": FONT, fill: INK, "text-anchor": i === 0 ? "start" : i === ticks ? "end" : "middle" }, [num(v)]));
     }
-    const caption = wrap("Number of people, as each source gave it", textRoom, fonts[400]);
     let cy = axisY + 12 + FONT;
-    for (const line of caption) {
+    for (const line of wrap("Number of people, as each source gave it", textRoom, fonts[400])) {
       cy += FONT + 4;
-      graphic.append(svg("text", { x: left, y: cy, "font-size": FONT, fill: INK }, [line]));
+      graphic.append(svg("text", { x: x(0), y: cy, "font-size": FONT, fill: INK }, [line]));
     }
-    const height = cy + 8;
-    graphic.setAttribute("height", height);
-    graphic.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    chartBox.append(graphic);
+    return cy;
   }
 
   function point(kind, cx, cy, colour) {
@@ -435,6 +461,8 @@ function render({ model, el }) {
   ]);
   root.append(promptSection);
   const areas = new Map();
+  const examples = model.get("model_answers") || {};
+  const exampleRefreshers = [];
   let saving = false;
   prompts.forEach((p, i) => {
     const id = `${uid}-prompt-${i}`;
@@ -451,20 +479,172 @@ function render({ model, el }) {
       }
     });
     areas.set(p.id, area);
-    promptSection.append(h("div", { class: "ml-sc-prompt" }, [h("label", { for: id }, [p.text]), area]));
+    const box = h("div", { class: "ml-sc-prompt", "data-prompt": p.id }, [h("label", { for: id }, [p.text]), area]);
+    promptSection.append(box);
+    if (examples[p.id]) exampleRefreshers.push(modelAnswer(box, area, examples[p.id], `${uid}-model-${i}`));
   });
+
+  // A model answer and what a strong answer does, offered only once the student has written something of their
+  // own in the box (the course's rule: try first, then compare). Emptying the box folds it away again.
+  function modelAnswer(box, area, example, panelId) {
+    const waiting = h("p", { class: "ml-sc-hint ml-sc-model-wait" }, [
+      "Write your own answer first; then you can compare it with a model answer.",
+    ]);
+    const toggle = h("button", { type: "button", class: "ml-sc-model-toggle", "aria-expanded": "false", "aria-controls": panelId });
+    // No landmark role: the button that opens it (aria-controls, aria-expanded) already says what it is.
+    const panel = h("div", { class: "ml-sc-model", id: panelId, hidden: true }, [
+      h("p", { class: "ml-sc-model-title" }, ["What a strong answer does"]),
+      h("ul", { class: "ml-sc-rubric" }, (example.rubric || []).map((line) => h("li", {}, [line]))),
+      h("p", { class: "ml-sc-model-title" }, ["A model answer"]),
+      h("p", { class: "ml-sc-model-text" }, [example.answer || ""]),
+      h("p", { class: "ml-sc-hint" }, [
+        "A model shows one careful way to compare, not the only right answer. Where yours differs, check it " +
+          "against the list above rather than against the model's wording.",
+      ]),
+    ]);
+    const setOpen = (open) => {
+      panel.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "Hide the model answer" : "Compare with a model answer";
+    };
+    toggle.addEventListener("click", () => setOpen(panel.hidden));
+    const refresh = () => {
+      const written = area.value.trim().length > 0;
+      waiting.hidden = written;
+      toggle.hidden = !written;
+      if (!written) setOpen(false);
+    };
+    area.addEventListener("input", refresh);
+    setOpen(false);
+    box.append(waiting, toggle, panel);
+    return refresh;
+  }
+
   function restoreAnswers() {
     const all = model.get("answers") || {};
     for (const [pid, area] of areas) {
       const text = typeof all[pid] === "string" ? all[pid] : "";
       if (area.value !== text) area.value = text;
     }
+    for (const refresh of exampleRefreshers) refresh();
   }
   const onAnswers = () => {
     if (!saving) restoreAnswers();
   };
   model.on("change:answers", onAnswers);
   restoreAnswers();
+
+  // ---- every figure on a date axis ------------------------------------------------------------------------
+  // The article's figures with a known date and the later reports' figures, placed by date (time runs down the
+  // page, so the chart reads on a phone too). Rows sit in date order with the gap to the previous date written
+  // out: the spacing is not to scale, because eight days in February and three months to May would not both be
+  // legible on one linear axis. A figure with no date is drawn apart, labelled "undated": never an invented date.
+  const datesBox = h("div", { class: "ml-sc-chart ml-sc-dates" });
+
+  function datedItems() {
+    const items = [];
+    for (const s of statements) {
+      if (!s.figure) continue;
+      items.push({ id: s.id, date: s.date, origin: "In the article", who: actorName(s.actor), figure: s.figure });
+    }
+    later.forEach((r, i) => {
+      if (r.figure) items.push({ id: `later-${i + 1}`, date: r.date, origin: "Later report", who: r.who, figure: r.figure });
+    });
+    // Array.prototype.sort is stable: figures of one date keep the data's order.
+    const dated = items.filter((item) => item.date).sort((a, b) => a.date.localeCompare(b.date));
+    return { dated, undated: items.filter((item) => !item.date) };
+  }
+
+  function daysBetween(a, b) {
+    return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400000);
+  }
+
+  function drawDates() {
+    datesBox.replaceChildren();
+    const { dated, undated } = datedItems();
+    const all = [...dated, ...undated];
+    if (!all.length) return;
+    const width = Math.max(280, Math.floor(datesBox.clientWidth || el.clientWidth || 640));
+    const axisX = 10;
+    const left = 30;
+    const right = 28;
+    const values = all.flatMap((item) => [item.figure.low, item.figure.high]).filter((v) => v !== null);
+    const datesReach = Math.max(1, ...values) * (all.some((item) => item.figure.high === null) ? 1.25 : 1.05);
+    const step = niceStep(datesReach, width < 420 ? 4 : 6);
+    const scaleMax = Math.ceil(datesReach / step) * step;
+    const x = (v) => left + (v / scaleMax) * (width - left - right);
+    const scale = { x, scaleMax, right, name: "dates" };
+    const family = getComputedStyle(datesBox).fontFamily || "sans-serif";
+    const fonts = { 400: `400 ${FONT}px ${family}`, 700: `700 ${FONT}px ${family}` };
+    const textRoom = width - left - 8;
+    const titleId = `${uid}-dates-title`;
+    const descId = `${uid}-dates-desc`;
+    const graphic = svg("svg", { class: "ml-sc-svg ml-sc-dates-svg", role: "img", width, "aria-labelledby": `${titleId} ${descId}` });
+    graphic.append(svg("title", { id: titleId }, ["Every casualty figure by the date it was given; undated figures apart"]));
+    const describe = (item) => `${item.date ? formatDate(item.date) : "Undated"}, ${item.origin.toLowerCase()}, ${item.who}: ${figureSentence(item.figure)}`;
+    graphic.append(svg("desc", { id: descId }, [
+      `In date order: ${dated.map(describe).join(" ")}` + (undated.length ? ` Undated, kept off the date axis: ${undated.map(describe).join(" ")}` : ""),
+    ]));
+    graphic.append(arrowDefs("dates"));
+
+    let y = 4;
+    const lines = (texts, weight, group, indent = left) => {
+      for (const line of wrap(texts, width - indent - 8, fonts[weight])) {
+        y += FONT + 4;
+        group.append(svg("text", { x: indent, y, "font-size": FONT, "font-weight": weight, fill: INK }, [line]));
+      }
+    };
+    const title = svg("g", { class: "ml-sc-dates-axis-title" });
+    lines("Date given, earliest at the top (in order; the gaps are written out, not drawn to scale)", 700, title, axisX);
+    graphic.append(title);
+    y += 6;
+    const axisTop = y;
+    let previous = null;
+    let axisBottom = y;
+    const drawItem = (item, group) => {
+      lines(`${item.origin}: ${item.who}`, 700, group);
+      lines(`“${item.figure.label}”: ${item.figure.kind}, ${SIDES[item.figure.side] || item.figure.side}`, 400, group);
+      const cy = y + 16;
+      drawMarks(group, item.figure, cy, scale);
+      y = cy + 12;
+    };
+    for (const item of dated) {
+      if (item.date !== previous) {
+        const band = svg("g", { class: "ml-sc-date-band", "data-date": item.date });
+        const gap = previous ? daysBetween(previous, item.date) : 0;
+        y += 8;
+        const tickY = y + FONT;
+        band.append(svg("circle", { cx: axisX, cy: tickY - 5, r: 5, fill: INK }));
+        lines(formatDate(item.date) + (gap ? ` · ${gap} ${gap === 1 ? "day" : "days"} after ${formatDate(previous)}` : ""), 700, band);
+        graphic.append(band);
+        previous = item.date;
+      }
+      const group = svg("g", { class: `ml-sc-date-row is-${item.figure.kind}`, "data-id": item.id, "data-date": item.date });
+      drawItem(item, group);
+      graphic.append(group);
+      axisBottom = y;
+    }
+    if (dated.length) {
+      graphic.append(svg("line", { x1: axisX, y1: axisTop, x2: axisX, y2: axisBottom, stroke: INK, "stroke-width": 2, "marker-end": `url(#${uid}-dates-arrow-axis)` }));
+    }
+    if (undated.length) {
+      y += 14;
+      graphic.append(svg("line", { x1: axisX, y1: y, x2: width - 8, y2: y, stroke: INK, "stroke-width": 1, "stroke-dasharray": "2 3" }));
+      const band = svg("g", { class: "ml-sc-date-band is-undated", "data-date": "undated" });
+      lines("Undated: no date is given for these, so they stay off the date axis", 700, band, axisX);
+      graphic.append(band);
+      for (const item of undated) {
+        const group = svg("g", { class: `ml-sc-date-row is-${item.figure.kind} is-undated`, "data-id": item.id, "data-date": "undated" });
+        lines("undated", 400, group);
+        drawItem(item, group);
+        graphic.append(group);
+      }
+    }
+    const bottom = drawNumberAxis(graphic, y + 8, scale, step, textRoom, fonts);
+    graphic.setAttribute("height", bottom + 8);
+    graphic.setAttribute("viewBox", `0 0 ${width} ${bottom + 8}`);
+    datesBox.append(graphic);
+  }
 
   // ---- later reports --------------------------------------------------------------------------------------
   let onRevealed = null;
@@ -488,10 +668,20 @@ function render({ model, el }) {
       item.append(h("p", { class: "ml-sc-by" }, [h("strong", {}, ["Reported by: "]), r.reported_by]));
       list.append(item);
     }
-    timeline.append(list);
+    const datesHeadingId = `${uid}-dates-heading`;
+    timeline.append(
+      h("p", { class: "ml-sc-heading", id: datesHeadingId }, ["Every figure by the date it was given"]),
+      h("p", { class: "ml-sc-hint" }, [
+        "The article's figures and the later reports' figures, on one date axis (earliest at the top). A figure " +
+          "whose date is not known is listed apart, as undated, and is given no date.",
+      ]),
+      datesBox,
+    );
+    timeline.append(h("p", { class: "ml-sc-heading" }, ["The later reports in date order"]), list);
     const showRevealed = () => {
       const open = Boolean(model.get("revealed"));
       timeline.hidden = !open;
+      if (open) drawDates();
       revealButton.setAttribute("aria-expanded", open ? "true" : "false");
       revealButton.textContent = open ? "Hide the later reports" : "Reveal what later reports said";
     };
@@ -534,6 +724,7 @@ function render({ model, el }) {
       if (width && Math.abs(width - lastWidth) > 8) {
         lastWidth = width;
         drawChart(figureRows());
+        if (datesBox.isConnected && !datesBox.closest("[hidden]")) drawDates();
       }
     })
     : null;

@@ -1,7 +1,9 @@
 """Statement comparer: what each source said on each question, a chart of the casualty figures, and prompts.
 
-The browser module (statement_comparer.js) draws the matrix and the chart and handles sorting, filtering and the
-reveal of later reports, so it all works on the static site with no kernel. Python receives the student's written
+The browser module (statement_comparer.js) draws the matrix (a table on wide screens, cards on a phone), the chart
+with its sort control, the later reports with every figure on a date axis, and each prompt's model answer once the
+student has written in its box; it handles sorting, filtering and the reveal, so it all works on the static site
+with no kernel. Python receives the student's written
 answers in `.answers` (prompt id -> text) and whether the later reports were revealed in `.revealed`.
 Every actor, the article's own voice ("author") included, gets the same layout and the same prompts.
 """
@@ -74,12 +76,24 @@ def comparer_data(case: Case, *, later_reports: bool = True) -> dict[str, Any]:
     }
 
 
+def model_answers_for(case: Case, prompts: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The case's model answers for the prompts in use, as JSON values: prompt id -> {"rubric": [...], "answer"}.
+
+    A model answer belongs to the course's own question, so a custom prompt gets one only when it asks exactly
+    the question (same id and same text) the model was written for."""
+    return {m.prompt: {"rubric": list(m.rubric), "answer": m.answer}
+            for m in case.model_answers if prompts.get(m.prompt) == PROMPTS.get(m.prompt)}
+
+
 class StatementComparer(anywidget.AnyWidget):
     """Actors by questions, a casualty chart with a table alternative, prompts, and an optional later-reports reveal.
 
     >>> comparer = StatementComparer(load_case("deir-ezzor-2018"))
     >>> comparer.answers    # {"checkable": "...", "gains": "...", "verify": "..."} as the student types
     >>> comparer.revealed   # True once the student pressed "Reveal what later reports said"
+
+    Each prompt with a model answer in the case data (`model_answers`) offers it once the student has written
+    something in that prompt's box.
     """
 
     _esm = _HERE / "statement_comparer.js"
@@ -87,6 +101,7 @@ class StatementComparer(anywidget.AnyWidget):
 
     data = traitlets.Dict().tag(sync=True)
     prompts = traitlets.List(traitlets.Dict()).tag(sync=True)
+    model_answers = traitlets.Dict().tag(sync=True)
     answers = _AnswerDict().tag(sync=True)
     revealed = traitlets.Bool(False).tag(sync=True)
     # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
@@ -113,6 +128,7 @@ class StatementComparer(anywidget.AnyWidget):
         super().__init__(
             data=comparer_data(case, later_reports=later_reports),
             prompts=[{"id": k, "text": v} for k, v in chosen.items()],
+            model_answers=model_answers_for(case, chosen),
             **kwargs,
         )
 

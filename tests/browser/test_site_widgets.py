@@ -94,7 +94,7 @@ def exercise_statement_comparer(page: Page, widget: Locator) -> None:
     expect(first).to_be_checked()
     expect(widget.locator(f'tr[data-actor="{actor}"]')).to_be_visible()
     # Keys: ArrowDown in the sort menu picks the next order; the status says so and no figure is lost.
-    select = widget.get_by_label("Sort the casualty figures by")
+    select = widget.get_by_label("Sort the chart of casualty figures by")
     start, said = select.input_value(), status.inner_text()
     select.focus()
     page.keyboard.press("ArrowDown")

@@ -101,7 +101,7 @@ def open_page(page: Page, url: str) -> Locator:
 
 
 def shown_date(day) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else "date not given"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else "undated"
 
 
 def representative(figure) -> float:
@@ -151,7 +151,7 @@ def test_matrix_shows_every_source_by_question_with_quotes_marked(site: Path, se
                 expect(block.locator(".ml-sc-badge")).to_have_text("Summary (not the article's words)")
                 expect(block).to_contain_text(s.source_note)
             expect(block.locator(".ml-sc-date")).to_have_text(
-                f"Said: {shown_date(s.date)}" if s.date else "Date not given")
+                f"Said: {shown_date(s.date)}" if s.date else "Undated: no date is given")
         said = {(s.actor, s.question) for s in case.statements}
         empty = len(case.actors) * len(case.questions) - len(said)
         expect(matrix.locator("td .ml-sc-empty")).to_have_count(empty)
@@ -195,7 +195,7 @@ def test_chart_and_table_show_each_figure_as_given(site: Path, serve, page: Page
 def test_sorting_and_filtering_by_keyboard(site: Path, serve, page: Page, page_watch, case, screenshot) -> None:
     with serve(site) as url:
         widget = open_page(page, url + "book/statements.html")
-        select = widget.get_by_label("Sort the casualty figures by")
+        select = widget.get_by_label("Sort the chart of casualty figures by")
         select.focus()
         page.keyboard.press("ArrowDown")  # figure, smallest first
         expect(select).to_have_value("figure-asc")
@@ -298,9 +298,9 @@ def test_readable_at_390_px_and_no_serious_accessibility_violations(
         assert overflow <= 1, f"the widget is {overflow}px wider than its box at 390 px"
         # Stacked layout: each answer carries its question as a visible label.
         expect(widget.locator(".ml-sc-cell-question").first).to_be_visible()
-        chart = widget.locator("svg.ml-sc-svg").bounding_box()
-        assert chart is not None and chart["width"] <= 390
-        select = widget.get_by_label("Sort the casualty figures by")
+        for chart in widget.locator("svg.ml-sc-svg").all():  # the casualty chart and the date axis
+            assert box(chart)["width"] <= 390
+        select = widget.get_by_label("Sort the chart of casualty figures by")
         select.focus()
         page.keyboard.press("Tab")
         assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
@@ -315,4 +315,209 @@ def test_readable_at_390_px_and_no_serious_accessibility_violations(
         )
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe-core found accessibility problems in the statement comparer: {serious}"
+    page_watch.assert_clean()
+
+
+# ---- issue 13: table and cards, the sort control by its chart, one question at full width, model answers --------
+# ---- issue 12: every figure on a date axis, undated figures apart -------------------------------------------------
+
+def box(locator: Locator) -> dict:
+    found = locator.bounding_box()
+    assert found is not None, "the element is not rendered"
+    return found
+
+
+def caption_geometry(widget: Locator) -> dict:
+    """The matrix caption's width, its table's width and how many lines its text takes."""
+    return widget.locator("table.ml-sc-matrix caption").evaluate("""c => {
+        const range = document.createRange();
+        range.selectNodeContents(c);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        return {caption: c.getBoundingClientRect().width, table: c.closest('table').getBoundingClientRect().width,
+                lines};
+    }""")
+
+
+def test_a_real_table_of_sources_by_questions_at_1280_px(site: Path, serve, page: Page, page_watch, case,
+                                                          screenshot) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        matrix = widget.locator("table.ml-sc-matrix")
+        assert matrix.evaluate("t => getComputedStyle(t).display") == "table"
+        heads = matrix.locator("thead th[scope=col]")
+        expect(heads).to_have_count(1 + len(case.questions))
+        expect(heads.first).to_be_visible()
+        expect(matrix.locator("tbody th[scope=row]")).to_have_count(len(case.actors))
+        # A real grid: every answer sits under its question's header, every row header left of its answers.
+        for i, qid in enumerate(case.questions, start=1):
+            head = box(heads.nth(i))
+            for cell in matrix.locator(f'td[data-question="{qid}"]').all():
+                assert abs(box(cell)["x"] - head["x"]) <= 1 and abs(box(cell)["width"] - head["width"]) <= 1
+        geometry = caption_geometry(widget)
+        # Before issue 13 the caption was 79 px wide and took five lines; now it spans its table on one line.
+        assert geometry["caption"] >= 0.95 * geometry["table"] and geometry["lines"] == 1, geometry
+        assert box(matrix)["width"] >= 0.95 * widget.evaluate("w => w.clientWidth") - 16
+        screenshot("table-1280")
+    page_watch.assert_clean()
+
+
+def test_cards_at_390_px_with_a_readable_caption_and_no_sideways_scroll(site: Path, serve, page: Page, page_watch,
+                                                                        case, screenshot) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        matrix = widget.locator("table.ml-sc-matrix")
+        assert matrix.evaluate("t => getComputedStyle(t).display") == "block"
+        geometry = caption_geometry(widget)
+        assert geometry["caption"] >= 0.95 * geometry["table"] and geometry["lines"] <= 2, geometry
+        row = matrix.locator('tr[data-actor="pentagon"]')
+        for cell in row.locator("td").all():
+            expect(cell.locator(".ml-sc-cell-question")).to_be_visible()
+            assert box(cell)["width"] <= box(row)["width"] + 1
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        assert widget.evaluate("el => el.scrollWidth - el.clientWidth") <= 1
+        screenshot("cards-390")
+    page_watch.assert_clean()
+
+
+def test_the_sort_control_sits_beside_the_chart_it_sorts(site: Path, serve, page: Page, page_watch, case) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        select = widget.get_by_label("Sort the chart of casualty figures by")
+        chart = widget.locator("div.ml-sc-chart").first
+        # In the DOM: in the chart's section, its box immediately followed by the chart, which it names.
+        sortbox = select.locator("xpath=..")
+        assert sortbox.evaluate("b => b.nextElementSibling && b.nextElementSibling.classList.contains('ml-sc-chart')")
+        assert chart.get_attribute("id") in (select.get_attribute("aria-controls") or "").split()
+        expect(select).to_have_accessible_description("Orders the rows of the chart just below, and of its table.")
+        # On screen: the chart starts right under the control (it was 4,264 px further down before issue 13).
+        gap = box(chart)["y"] - (box(sortbox)["y"] + box(sortbox)["height"])
+        assert 0 <= gap <= 40, f"the chart starts {gap:.0f}px below its sort control"
+        select.select_option("figure-asc")
+        assert chart_order(widget) == expected_order(case, "figure-asc")
+    page_watch.assert_clean()
+
+
+# 600 px: cards wide enough for two answers side by side, where a kept question must still take the whole card.
+@pytest.mark.parametrize("width", [1280, 600, 390])
+def test_one_question_kept_fills_the_full_width(site: Path, serve, page: Page, page_watch, case, width: int,
+                                                screenshot) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        group = widget.get_by_role("group", name="Questions to show")
+        for qid, text in case.questions.items():
+            if qid != "who_attacked_first":
+                group.get_by_label(text).uncheck()
+        matrix = widget.locator("table.ml-sc-matrix")
+        expect(matrix.locator("td:visible")).to_have_count(len(case.actors))
+        for actor in case.actors:
+            row = box(matrix.locator(f'tr[data-actor="{actor.id}"]'))
+            cell = box(matrix.locator(f'tr[data-actor="{actor.id}"] td[data-question="who_attacked_first"]'))
+            head = box(matrix.locator(f'tr[data-actor="{actor.id}"] th'))
+            if width >= 900:  # the table: the source column and the one question's column share the row
+                assert abs(head["width"] + cell["width"] - row["width"]) <= 2, (head, cell, row)
+                assert cell["width"] >= 0.6 * row["width"]
+            else:  # a card: the answer is as wide as its card
+                assert cell["width"] >= row["width"] - 4, (cell, row)
+        assert box(matrix)["width"] >= widget.evaluate("w => w.clientWidth") - 20
+        screenshot(f"one-question-{width}")
+    page_watch.assert_clean()
+
+
+def test_model_answers_appear_only_after_an_answer_is_written(site: Path, serve, page: Page, page_watch, case,
+                                                               screenshot) -> None:
+    model = next(m for m in case.model_answers if m.prompt == "verify")
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        prompt = widget.locator('.ml-sc-prompt[data-prompt="verify"]')
+        toggle = prompt.get_by_role("button", name="Compare with a model answer")
+        panel = prompt.locator(".ml-sc-model")
+        expect(toggle).to_be_hidden()
+        expect(panel).to_be_hidden()
+        expect(prompt.locator(".ml-sc-model-wait")).to_be_visible()
+        area = prompt.locator("textarea")
+        area.click()
+        page.keyboard.type("   ")
+        expect(toggle).to_be_hidden()  # blank is not an answer
+        page.keyboard.type("Strike logs and witnesses on both sides.")
+        expect(toggle).to_be_visible()
+        expect(prompt.locator(".ml-sc-model-wait")).to_be_hidden()
+        expect(panel).to_be_hidden()
+        toggle.focus()
+        page.keyboard.press("Enter")
+        expect(panel).to_be_visible()
+        expect(prompt.get_by_role("button", name="Hide the model answer")).to_have_attribute("aria-expanded", "true")
+        expect(panel.locator(".ml-sc-model-text")).to_have_text(model.answer)
+        expect(panel.locator(".ml-sc-rubric li")).to_have_text(list(model.rubric))
+        screenshot("model-answer")
+        # Kept answers (the page's _keep) bring the offer back after a reload; an emptied box takes it away.
+        page.keyboard.press("Enter")
+        expect(panel).to_be_hidden()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        area.fill("")  # an emptied box takes the offer away again
+        expect(toggle).to_be_hidden()
+        expect(prompt.locator(".ml-sc-model-wait")).to_be_visible()
+        # The other prompts are still unanswered, so their models stay folded away.
+        for other in ("checkable", "gains"):
+            expect(widget.locator(f'.ml-sc-prompt[data-prompt="{other}"] .ml-sc-model-toggle')).to_be_hidden()
+    page_watch.assert_clean()
+
+
+def test_every_figure_on_a_date_axis_and_undated_ones_apart(site: Path, serve, page: Page, page_watch, case,
+                                                            screenshot) -> None:
+    with serve(site) as url:
+        widget = open_page(page, url + "book/statements.html")
+        expect(widget.locator("svg.ml-sc-dates-svg")).to_have_count(0)  # drawn only once revealed
+        widget.get_by_role("button", name="Reveal what later reports said").click()
+        chart = widget.locator("svg.ml-sc-dates-svg")
+        expect(chart).to_have_attribute("role", "img")
+        rows = chart.locator("g.ml-sc-date-row")
+        drawn = rows.evaluate_all("gs => gs.map(g => ({id: g.dataset.id, date: g.dataset.date,"
+                                  " top: g.getBoundingClientRect().top, text: g.textContent}))")
+        dated = [d for d in drawn if d["date"] != "undated"]
+        undated = [d for d in drawn if d["date"] == "undated"]
+        # Which figures: every dated one, the article's and the later reports'; the undated ones apart.
+        want_dated = sorted([(s.id, s.date.isoformat()) for s in case.statements if s.figure and s.date]
+                            + [(f"later-{i}", r.date.isoformat()) for i, r in enumerate(case.later_reports, start=1)
+                               if r.figure])
+        assert sorted((d["id"], d["date"]) for d in dated) == want_dated
+        assert sorted(d["id"] for d in undated) == sorted(s.id for s in case.statements if s.figure and not s.date)
+        assert undated, "the case has undated figures; they must be shown"
+        # Positions follow the dates: top to bottom in date order; every undated figure below every dated one.
+        tops = [d["top"] for d in dated]
+        assert tops == sorted(tops) and len(set(tops)) == len(tops)
+        assert [d["date"] for d in dated] == sorted(d["date"] for d in dated)
+        assert min(d["top"] for d in undated) > max(tops)
+        for d in undated:
+            assert d["text"].startswith("undated"), d["text"]
+            assert not any(m in d["text"] for m in MONTHS), f"an undated figure was given a date: {d['text']}"
+        # One date label per date, each on the axis above its figures.
+        bands = chart.locator("g.ml-sc-date-band").evaluate_all(
+            "gs => gs.map(g => ({date: g.dataset.date, top: g.getBoundingClientRect().top, text: g.textContent}))")
+        assert [b["date"] for b in bands] == sorted({d for _, d in want_dated}) + ["undated"]
+        for band in bands[:-1]:
+            assert band["text"].startswith(shown_date(__import__("datetime").date.fromisoformat(band["date"])))
+        # Floors and ceilings stay open-ended; the text alternative names every figure, undated ones as undated.
+        for s in (s for s in case.statements if s.figure):
+            open_ended = s.figure.low is None or s.figure.high is None
+            assert chart.locator(f'g[data-id="{s.id}"] line[marker-end]').count() == (1 if open_ended else 0)
+        description = chart.locator("desc").text_content()
+        assert "Undated, kept off the date axis" in description
+        screenshot("date-axis")
+    page_watch.assert_clean()
+
+
+def test_a_kept_answer_brings_back_its_model_answer_after_a_reload(site_url: str, page: Page, page_watch) -> None:
+    # The course site itself (the fixture books carry no _static/work.js, which keeps the `_keep` traits).
+    page.goto(site_url + "book/statements.html", wait_until="networkidle")
+    prompt = page.locator('.ml-sc-prompt[data-prompt="gains"]')
+    prompt.locator("textarea").fill("Each might want its version believed.")
+    expect(prompt.get_by_role("button", name="Compare with a model answer")).to_be_visible()
+    page.reload(wait_until="networkidle")
+    prompt = page.locator('.ml-sc-prompt[data-prompt="gains"]')
+    expect(prompt.locator("textarea")).to_have_value("Each might want its version believed.")
+    expect(prompt.get_by_role("button", name="Compare with a model answer")).to_be_visible()
+    expect(page.locator('.ml-sc-prompt[data-prompt="verify"] .ml-sc-model-toggle')).to_be_hidden()
     page_watch.assert_clean()

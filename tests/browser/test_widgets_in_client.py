@@ -104,13 +104,16 @@ def test_statement_comparer_answers_and_reveal_reach_python(server: Server, page
     expect(widget, "the StatementComparer did not render in JupyterLab").to_be_visible(timeout=SLOW)
     expect(output_of(cells.nth(1))).to_have_text("ANSWERS {} REVEALED False", timeout=SLOW)
 
-    # The first prompt with the mouse, then Tab to the second and type; Tab past the third to the reveal
-    # button and press Enter.
+    # The first prompt with the mouse, then Tab past its model-answer button (offered once something is written)
+    # to the second and type; Tab past its button and the third prompt to the reveal button and press Enter.
     widget.get_by_label("Which of these figures could someone check").click()
     page.keyboard.type(CHECKABLE)
     page.keyboard.press("Tab")
+    expect(widget.locator('.ml-sc-prompt[data-prompt="checkable"] .ml-sc-model-toggle')).to_be_focused()
+    page.keyboard.press("Tab")
     expect(widget.get_by_label("What might each source")).to_be_focused()
     page.keyboard.type(GAINS)
+    page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     reveal = widget.locator("button.ml-sc-reveal")
