@@ -134,7 +134,7 @@ function render({ model, el }) {
   const revealed = new Set(); // cards whose answer the student asked to see (after an attempt)
   let saving = false;
 
-  // Our own changes must not re-run the handlers below (restore() would move a verb choice to the first
+  // Our own changes must not re-run the change listeners below (restore() would move a verb choice to the first
   // matching words).
   function setModel(values) {
     saving = true;
