@@ -69,6 +69,8 @@ class Case:
     practice_notice: str = ""
     practice_skills: dict[str, dict[str, str]] = field(default_factory=dict)
     model_answers: tuple[ModelAnswer, ...] = ()  # to the Statement comparer's prompts
+    # The Claim sorter's message for each kind of wrong answer (claims.yaml `mistakes`), by mistake id.
+    claim_mistakes: dict[str, str] = field(default_factory=dict)
     _text: str = field(repr=False, default="")
 
     @property
@@ -314,6 +316,26 @@ def _loaded_phrase(path: Path, record: dict[str, Any]) -> LoadedPhrase:
     return LoadedPhrase(**fields, also_accepted=readings)
 
 
+def _claim(path: Path, record: dict[str, Any]) -> Claim:
+    """A claim record; each of its notes must be for a mistake a student can make on this claim."""
+    fields = dict(record)
+    notes = tuple(fields.pop("notes", {}).items())
+    verb_key = "verb" if fields["reporting_verb"] is not None else "none"
+    possible = {"verb-near-miss": "verb", "verb-in-claim": "verb", "verb-missing": "verb", "verb-not-attributing": "none"}
+    for mistake, _ in notes:
+        if mistake.startswith("verb-"):
+            fits = possible[mistake] == verb_key
+            why = ("the key has a reporting verb" if verb_key == "verb" else "the key has no reporting verb")
+        else:
+            key_label = mistake.split("-for-")[1]
+            fits = key_label in (fields["attribution"], fields["kind"])
+            why = f"the key's labels are {fields['attribution']} and {fields['kind']}"
+        if not fits:
+            raise CaseDataError(path, f"record {fields['id']}", f"has a note for {mistake!r}, a mistake no one can "
+                                f"make on this claim ({why}).", "remove the note, or key it to a mistake this claim allows.")
+    return Claim(**fields, notes=notes)
+
+
 def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tuple[Actor, ...], tuple[Statement, ...], tuple[LaterReport, ...], tuple[ModelAnswer, ...]]:
     path = folder / "statements.yaml"
     data = _read(path)
@@ -473,11 +495,12 @@ def _load_case_cached(name: str, root: str) -> Case:
     claims = _load_annotations(folder, "claims", "claims", article, text,
                                practice.get("claims", ()), graded, speakers, "source")
     notice, skills, practice_items = _load_practice(folder, article, text, practice, graded)
+    claim_mistakes = _read(folder / "claims.yaml")["mistakes"]
     return Case(
         name=name, article=article, provenance=provenance, practice=practice, graded=graded,
         practice_items=practice_items, practice_notice=notice, practice_skills=skills,
         loaded_language=tuple(_loaded_phrase(folder / "loaded_language.yaml", r) for r in phrases),
-        claims=tuple(Claim(**r) for r in claims),
+        claims=tuple(_claim(folder / "claims.yaml", r) for r in claims),
         questions=questions, actors=actors, statements=statements, later_reports=later_reports,
-        model_answers=model_answers, _text=text,
+        model_answers=model_answers, claim_mistakes=dict(claim_mistakes), _text=text,
     )

@@ -58,10 +58,16 @@ class Claim:
     reporting_verb: str | None
     kind: str
     reason: str
+    # Notes on this claim for particular kinds of wrong answer, as (mistake id, note) pairs (claims.yaml `notes`).
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
+
+    def note(self, mistake: str) -> str | None:
+        """This claim's note for one kind of mistake (medialit.scoring.CLAIM_MISTAKES), or None."""
+        return dict(self.notes).get(mistake)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ with a rigged ``__eq__``, ``__hash__`` or ``__int__`` cannot change a score.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -36,6 +37,9 @@ __all__ = [
     "FULL_CREDIT_F1",
     "NO_CREDIT_F1",
     "score_labels",
+    "CLAIM_MISTAKES",
+    "claim_mistake",
+    "claim_words",
     "phrases_to_spans",
 ]
 
@@ -665,6 +669,73 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
                                    tuple(a for a, _ in accepted), tuple(why for _, why in accepted)))
     correct = sum(1 for i in items if i.correct)
     return LabelScore(correct / len(items), correct, len(items), tuple(items))
+
+
+# --------------------------------------------------------------------------
+# The kind of mistake in a claim label
+# --------------------------------------------------------------------------
+
+CLAIM_MISTAKES = (
+    "anonymous-for-named", "unsourced-for-named", "named-for-anonymous", "unsourced-for-anonymous",
+    "named-for-unsourced", "anonymous-for-unsourced", "interpretation-for-fact", "fact-for-interpretation",
+    "verb-near-miss", "verb-in-claim", "verb-missing", "verb-not-attributing",
+)
+"""Every kind of wrong claim label; claims.yaml gives each its message (its schema lists the same ids)."""
+
+_NO_VERB = "none"
+
+
+def claim_words(text: str) -> list[str]:
+    """The words of a claim as the Claim sorter shows them, without the punctuation stuck to their edges
+    (quotation marks and commas cling to words in the text: "“war" is the word "war")."""
+    return [w for w in (re.sub(r"^[\W_]+|[\W_]+$", "", t) for t in text.split()) if w]
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in claim_words(text)]
+
+
+def _runs(wanted: list[str], words: list[str]) -> list[range]:
+    return [range(i, i + len(wanted)) for i in range(len(words) - len(wanted) + 1) if words[i:i + len(wanted)] == wanted]
+
+
+def claim_mistake(field: str, given: str | None, expected: str | None, claim_text: str) -> str | None:
+    """The kind of mistake (one of :data:`CLAIM_MISTAKES`) in one label of a claim, or None when the label is
+    right or not given.
+
+    ``field`` is ``attribution``, ``kind`` or ``reporting_verb``. Attribution and kind: ``"<given>-for-<key>"``,
+    e.g. ``anonymous-for-named``. Reporting verb (``"none"`` or None for no verb in the key): ``verb-missing``
+    (the student chose no verb), ``verb-not-attributing`` (the key has none), ``verb-near-miss`` (the chosen
+    words overlap the key's in the claim, as "claimed" overlaps "proudly claimed"), else ``verb-in-claim``.
+    claim_sorter.js classifies with the same rules, so the site and the notebook say the same thing.
+    """
+    if field not in ("attribution", "kind", "reporting_verb"):
+        raise ValueError(f"field must be 'attribution', 'kind' or 'reporting_verb', not {_describe(field)}")
+    if given is None or not given.strip():
+        return None
+    given = _norm_label(given)
+    if field != "reporting_verb":
+        if expected is None:
+            raise ValueError(f"the key has no {field} label to compare with")
+        expected = _norm_label(expected)
+        if given == expected:
+            return None
+        mistake = f"{given}-for-{expected}"
+        if mistake not in CLAIM_MISTAKES:
+            raise ValueError(f"{field}: {given!r} or {expected!r} is not a label of this field")
+        return mistake
+    key = _NO_VERB if expected is None else _norm_label(expected)
+    if given == key:
+        return None
+    if key == _NO_VERB:
+        return "verb-not-attributing"
+    if given == _NO_VERB:
+        return "verb-missing"
+    words = _words(claim_text)
+    mine, theirs = _runs(_words(given), words), _runs(_words(key), words)
+    if any(set(a) & set(b) for a in mine for b in theirs):
+        return "verb-near-miss"
+    return "verb-in-claim"
 
 
 # --------------------------------------------------------------------------

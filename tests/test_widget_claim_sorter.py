@@ -10,7 +10,8 @@ import traitlets
 
 from medialit import CASE, load_case
 from medialit.records import ATTRIBUTIONS, CLAIM_KINDS
-from medialit.scoring import LabelScore
+from medialit.case import CaseDataError
+from medialit.scoring import CLAIM_MISTAKES, LabelScore, claim_mistake
 from medialit.widgets import ClaimSorter
 from medialit.widgets.claim_sorter import NO_VERB, claim_words
 
@@ -41,7 +42,8 @@ def test_sends_the_claims_of_the_chosen_paragraphs_with_their_key_and_text(case)
     for sent, claim in zip(sorter.claims, expected):
         assert sent == {"id": claim.id, "paragraph": claim.paragraph, "text": claim.text,
                         "attribution": claim.attribution, "kind": claim.kind,
-                        "reporting_verb": claim.reporting_verb, "reason": claim.reason}
+                        "reporting_verb": claim.reporting_verb, "reason": claim.reason, "notes": dict(claim.notes)}
+    assert sorter.mistakes == case.claim_mistakes
     assert sorter.passages == [{"paragraph": n, "text": case.paragraph(n).text} for n in (2, 3, 4)]
     assert sorter.paragraphs == [2, 3, 4]
     assert sorter.answers == {}
@@ -59,7 +61,7 @@ def test_repeated_paragraphs_are_sent_once(case) -> None:
 
 def test_synced_traits_are_tagged_for_the_browser(case) -> None:
     synced = set(ClaimSorter(case, paragraphs=[2]).trait_names(sync=True))
-    assert {"claims", "passages", "answers", "_esm", "_css"} <= synced
+    assert {"claims", "passages", "mistakes", "answers", "checked", "_checked_answers", "_esm", "_css"} <= synced
 
 
 @pytest.mark.parametrize("which", range(4))
@@ -213,3 +215,125 @@ def test_front_end_files_load_nothing_from_the_network_and_never_parse_html(name
     assert not re.search(r"https?://|@import|\bimport\s*\(|^\s*import\s", source, re.MULTILINE), "no network imports"
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser", "createContextualFragment"):
         assert sink not in source, f"{name} uses {sink}: data must be inserted as text"
+
+
+# ---- the kind of mistake: one message per kind, from claims.yaml ----------------------------------------------
+
+SCHEMA = Path(__file__).resolve().parents[1] / "medialit" / "schemas" / "claims.schema.json"
+
+# One answer per kind of mistake: (claim, field, the wrong answer, the kind of mistake it is).
+EACH_MISTAKE = [
+    ("cl-05", "attribution", "anonymous", "anonymous-for-named"),
+    ("cl-06", "attribution", "unsourced", "unsourced-for-named"),
+    ("cl-10", "attribution", "named", "named-for-anonymous"),
+    ("cl-10", "attribution", "unsourced", "unsourced-for-anonymous"),
+    ("cl-01", "attribution", "named", "named-for-unsourced"),
+    ("cl-02", "attribution", "anonymous", "anonymous-for-unsourced"),
+    ("cl-10", "kind", "interpretation", "interpretation-for-fact"),
+    ("cl-02", "kind", "fact", "fact-for-interpretation"),
+    ("cl-05", "reporting_verb", "claimed", "verb-near-miss"),
+    ("cl-06", "reporting_verb", "claimed", "verb-in-claim"),
+    ("cl-10", "reporting_verb", NO_VERB, "verb-missing"),
+    ("cl-01", "reporting_verb", "carried out", "verb-not-attributing"),
+]
+
+
+def test_every_kind_of_mistake_has_one_message_in_the_data_and_the_schema_lists_the_same_kinds(case) -> None:
+    assert {m for *_, m in EACH_MISTAKE} == set(CLAIM_MISTAKES)
+    assert set(case.claim_mistakes) == set(CLAIM_MISTAKES)
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert set(schema["properties"]["mistakes"]["required"]) == set(CLAIM_MISTAKES)
+    assert set(schema["properties"]["claims"]["items"]["properties"]["notes"]["propertyNames"]["enum"]) == set(CLAIM_MISTAKES)
+    assert len(set(case.claim_mistakes.values())) == len(CLAIM_MISTAKES), "each kind needs its own message"
+
+
+@pytest.mark.parametrize(("claim_id", "field", "given", "mistake"), EACH_MISTAKE)
+def test_each_kind_of_mistake_gets_its_own_message_and_the_claims_note(case, claim_id, field, given, mistake) -> None:
+    sorter = ClaimSorter(case, paragraphs=[1, 3, 9])
+    sorter.answers = {claim_id: {field: given}}
+    item = sorter.feedback()[claim_id][field]
+    claim = next(c for c in case.claims if c.id == claim_id)
+    assert item == {"given": given, "correct": False, "mistake": mistake,
+                    "message": case.claim_mistakes[mistake], "note": claim.note(mistake)}
+    explained = sorter.explain()
+    assert case.claim_mistakes[mistake] in explained
+    if claim.note(mistake):
+        assert claim.note(mistake) in explained
+
+
+def test_claimed_for_proudly_claimed_is_a_near_miss_with_the_claims_note(case) -> None:
+    text = next(c for c in case.claims if c.id == "cl-05").text
+    assert claim_mistake("reporting_verb", "claimed", "proudly claimed", text) == "verb-near-miss"
+    assert claim_mistake("reporting_verb", "Proudly", "proudly claimed", text) == "verb-near-miss"
+    assert claim_mistake("reporting_verb", "Pentagon proudly claimed", "proudly claimed", text) == "verb-near-miss"
+    assert claim_mistake("reporting_verb", "killed", "proudly claimed", text) == "verb-in-claim"
+    assert claim_mistake("reporting_verb", "proudly  Claimed", "proudly claimed", text) is None
+    # In cl-06 "claimed" is part of what Damascus said, away from the key's "allowed": not a near miss.
+    text = next(c for c in case.claims if c.id == "cl-06").text
+    assert claim_mistake("reporting_verb", "claimed", "allowed", text) == "verb-in-claim"
+    assert claim_mistake("reporting_verb", "allowed that", "allowed", text) == "verb-near-miss"
+
+
+def test_right_and_blank_labels_are_no_mistake(case) -> None:
+    sorter = ClaimSorter(case, paragraphs=[3])
+    sorter.answers = {"cl-05": {"attribution": "named", "kind": None, "reporting_verb": "proudly claimed"}}
+    fields = sorter.feedback()["cl-05"]
+    assert fields["attribution"] == {"given": "named", "correct": True, "mistake": None, "message": None, "note": None}
+    assert fields["kind"] == {"given": None, "correct": False, "mistake": None, "message": None, "note": None}
+    assert "Fact or interpretation: no answer yet." in sorter.explain()
+
+
+def test_claim_mistake_refuses_an_unknown_field_or_label() -> None:
+    with pytest.raises(ValueError, match="field must be"):
+        claim_mistake("source", "named", "named", "x")
+    with pytest.raises(ValueError, match="not a label"):
+        claim_mistake("attribution", "rumour", "named", "x")
+
+
+def test_the_general_messages_name_no_source_of_the_case(case) -> None:
+    """A message for a kind of mistake teaches attribution in general: it names none of the case's sources, so it
+    cannot lean toward one (notes on a particular claim may quote it)."""
+    names = {a.name for a in case.actors} | {"Pentagon", "Damascus", "Moscow", "Syria", "Russia", "US "}
+    for mistake, message in case.claim_mistakes.items():
+        for name in names:
+            assert name not in message, f"the message for {mistake} names {name!r}"
+
+
+def test_words_quoted_in_notes_are_the_claims_own(case) -> None:
+    quoted = re.compile(r"“([^”]+)”")
+    notes = [(c, note) for c in case.claims for _, note in c.notes]
+    assert notes
+    for claim, note in notes:
+        for words in quoted.findall(note):
+            assert words in case.paragraph(claim.paragraph).text, f"{claim.id}: “{words}” is not in its paragraph"
+
+
+def _case_with(tmp_path: Path, change) -> Path:
+    import shutil
+
+    import yaml
+
+    from medialit.case import SEEDS_DIR
+
+    shutil.copytree(SEEDS_DIR / CASE, tmp_path / CASE)
+    path = tmp_path / CASE / "claims.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_note_for_a_mistake_the_claim_cannot_have_is_refused(tmp_path: Path) -> None:
+    # cl-05's key is "named": no one can answer "named" for it and be wrong.
+    root = _case_with(tmp_path, lambda d: d["claims"][4]["notes"].update({"named-for-unsourced": "A note."}))
+    with pytest.raises(CaseDataError, match="cl-05.*named-for-unsourced.*no one can make"):
+        load_case(CASE, root=root)
+
+
+def test_a_note_for_an_unknown_mistake_or_a_missing_message_is_refused(tmp_path: Path) -> None:
+    root = _case_with(tmp_path / "a", lambda d: d["claims"][4]["notes"].update({"verb-too-long": "A note."}))
+    with pytest.raises(CaseDataError, match="verb-too-long"):
+        load_case(CASE, root=root)
+    root = _case_with(tmp_path / "b", lambda d: d["mistakes"].pop("verb-missing"))
+    with pytest.raises(CaseDataError, match="verb-missing"):
+        load_case(CASE, root=root)

@@ -2,14 +2,16 @@
 // The checking runs here, in the browser, so the widget also works on the static site with no kernel.
 // Every piece of data is inserted as text (createTextNode / textContent), never as HTML.
 
+// [value, visible label, words only a screen reader hears]: the short label fits a phone's row; the full
+// name ("Named source") is what assistive technology reads, and what the visible words begin with.
 const ATTRIBUTIONS = [
-  ["named", "Named source"],
-  ["anonymous", "Anonymous source"],
-  ["unsourced", "No source given"],
+  ["named", "Named", " source"],
+  ["anonymous", "Anonymous", " source"],
+  ["unsourced", "No source", " given"],
 ];
 const KINDS = [
-  ["fact", "Fact: could be checked"],
-  ["interpretation", "Interpretation: a judgment or reading"],
+  ["fact", "Fact", ""],
+  ["interpretation", "Interpretation", ""],
 ];
 const NO_VERB = "none";
 const FIELD_NAMES = {
@@ -56,7 +58,40 @@ function norm(label) {
 
 function labelOf(options, value) {
   const hit = options.find(([v]) => v === value);
-  return hit ? hit[1] : value;
+  return hit ? hit[1] + hit[2] : value;
+}
+
+// The words of a claim, edge punctuation removed and case folded: as medialit.scoring.claim_words.
+function foldedWords(text) {
+  return String(text).split(/\s+/).map(stripEdges).filter(Boolean).map((w) => w.toLowerCase());
+}
+
+function runsOf(wanted, words) {
+  const runs = [];
+  for (let i = 0; i + wanted.length <= words.length; i++) {
+    if (wanted.length && wanted.every((w, k) => words[i + k] === w)) runs.push([i, i + wanted.length - 1]);
+  }
+  return runs;
+}
+
+// The kind of mistake in one label, or null when it is right or not given. The same rules as
+// medialit.scoring.claim_mistake, so the site and the notebook (ClaimSorter.feedback) say the same thing.
+function mistakeOf(field, given, expected, claimText) {
+  if (given === null || given === undefined || String(given).trim() === "") return null;
+  const mine = norm(given);
+  if (field !== "reporting_verb") {
+    const key = norm(expected);
+    return mine === key ? null : `${mine}-for-${key}`;
+  }
+  const key = expected === null || expected === undefined ? NO_VERB : norm(expected);
+  if (mine === key) return null;
+  if (key === NO_VERB) return "verb-not-attributing";
+  if (mine === NO_VERB) return "verb-missing";
+  const words = foldedWords(claimText);
+  const a = runsOf(foldedWords(mine), words);
+  const b = runsOf(foldedWords(key), words);
+  const overlap = a.some(([s1, e1]) => b.some(([s2, e2]) => s1 <= e2 && s2 <= e1));
+  return overlap ? "verb-near-miss" : "verb-in-claim";
 }
 
 let counter = 0;
@@ -91,16 +126,20 @@ function render({ model, el }) {
   const uid = `ml-cs-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const claims = model.get("claims") || [];
   const passages = model.get("passages") || [];
+  const mistakes = model.get("mistakes") || {};
   const cards = new Map(); // claim id -> card state
-  let showKey = false;
-  // Checked or not lives in the model (`checked`), so the site can keep it between visits; this mirrors it.
-  let checked = Boolean(model.get("checked"));
+  // Claim id -> the answers at that card's last Check. The feedback is drawn from these, never from the live
+  // answers, so it stays as checked until the next Check. Kept in the model so the site keeps it between visits.
+  let checks = { ...(model.get("_checked_answers") || {}) };
+  const revealed = new Set(); // cards whose answer the student asked to see (after an attempt)
   let saving = false;
-  function setChecked(value) {
-    checked = value;
+
+  // Our own changes must not re-run the change listeners below (restore() would move a verb choice to the first
+  // matching words).
+  function setModel(values) {
     saving = true;
     try {
-      model.set("checked", value);
+      for (const [name, value] of Object.entries(values)) model.set(name, value);
       model.save_changes();
     } finally {
       saving = false;
@@ -112,11 +151,29 @@ function render({ model, el }) {
   const root = h("section", { class: "ml-cs", "aria-label": sorterName(passages, claims) });
   el.append(root);
 
+  // The instructions, once for every card.
+  const hintId = `${uid}-hint`;
   root.append(
-    h("p", { class: "ml-cs-intro" }, [
-      "For each claim, choose who the article gives as its source, whether it could be checked (fact) or is a " +
-        "judgment (interpretation), and the reporting verb: the word or words that attribute it, such as “said”. " +
-        "Then press “Check my answers”.",
+    h("div", { class: "ml-cs-intro" }, [
+      h("p", {}, [
+        "For each claim, choose its ",
+        h("strong", {}, ["reporting verb"]),
+        ": the word or words in the quotation that attribute it to a source, such as “said” (or ",
+        h("em", {}, ["No reporting verb"]),
+        "). Then choose who the article gives as its ",
+        h("strong", {}, ["source"]),
+        ", and whether it is a ",
+        h("strong", {}, ["fact"]),
+        " (it could be checked, in principle) or an ",
+        h("strong", {}, ["interpretation"]),
+        " (a judgment or a reading). ",
+        h("em", {}, ["Check"]),
+        " on a card checks that card; “Check my answers”, below the cards, checks them all.",
+      ]),
+      h("p", { class: "ml-cs-hint", id: hintId }, [
+        "Choosing words: choose a word; choose a neighbouring word to add it, or hold Shift to choose a run; " +
+          "choose a chosen word again to remove it. Arrow keys move between words.",
+      ]),
     ]),
   );
 
@@ -124,26 +181,20 @@ function render({ model, el }) {
   root.append(list);
 
   const answersNow = () => ({ ...(model.get("answers") || {}) });
+  const blankAnswer = () => ({ attribution: null, kind: null, reporting_verb: null });
 
   function save(id, field, value) {
     const all = answersNow();
-    const entry = { attribution: null, kind: null, reporting_verb: null, ...(all[id] || {}) };
+    const entry = { ...blankAnswer(), ...(all[id] || {}) };
     entry[field] = value;
     all[id] = entry;
-    // Our own change must not re-run restore(): it would move a verb choice to the first matching words.
-    saving = true;
-    try {
-      model.set("answers", all);
-      model.save_changes();
-    } finally {
-      saving = false;
-    }
+    setModel({ answers: all });
   }
 
   claims.forEach((claim, index) => {
     const cardId = `${uid}-${index}`;
     const words = claim.text.split(/\s+/).filter(Boolean);
-    const state = { claim, words, verbRange: null, noVerb: false, tokens: [], radios: {} };
+    const state = { claim, index, words, verbRange: null, noVerb: false, tokens: [], radios: {} };
     cards.set(claim.id, state);
 
     // A div, not an <article>: ARIA does not allow role="listitem" on <article> (axe aria-allowed-role).
@@ -159,49 +210,14 @@ function render({ model, el }) {
         `Claim ${index + 1} of ${claims.length} · paragraph ${claim.paragraph}`,
       ]),
     );
-    card.append(h("blockquote", { class: "ml-cs-claim" }, [claim.text]));
-    const passage = passages.find((p) => p.paragraph === claim.paragraph);
-    if (passage) {
-      card.append(
-        h("details", { class: "ml-cs-context" }, [
-          h("summary", {}, [`Read paragraph ${claim.paragraph} in full`]),
-          h("p", {}, [passage.text]),
-        ]),
-      );
-    }
 
-    for (const [field, legend, options] of [
-      ["attribution", "Who does the article give as the source?", ATTRIBUTIONS],
-      ["kind", "Fact or interpretation?", KINDS],
-    ]) {
-      const fieldset = h("fieldset", { class: `ml-cs-choice ml-cs-${field}` }, [h("legend", {}, [legend])]);
-      state.radios[field] = [];
-      for (const [value, text] of options) {
-        const input = h("input", { type: "radio", name: `${cardId}-${field}`, value, id: `${cardId}-${field}-${value}` });
-        input.addEventListener("change", () => {
-          if (input.checked) {
-            save(claim.id, field, value);
-            markChanged(state);
-          }
-        });
-        state.radios[field].push(input);
-        fieldset.append(h("div", { class: "ml-cs-option" }, [input, h("label", { for: input.id }, [text])]));
-      }
-      card.append(fieldset);
-    }
-
-    // Reporting verb: the claim's words as toggle buttons, one tab stop, arrow keys to move between them.
-    const verbSet = h("fieldset", { class: "ml-cs-choice ml-cs-verb" }, [
-      h("legend", {}, ["Reporting verb: the word or words that attribute the claim"]),
-      h("p", { class: "ml-cs-hint", id: `${cardId}-hint` }, [
-        "Choose a word. Choose a neighbouring word to add it (or hold Shift to choose a run of words); choose a chosen word again to remove it. Arrow keys move between words.",
-      ]),
-    ]);
-    const tokenBox = h("div", {
+    // The quotation is the verb picker: its words are toggle buttons, so the chosen verb shows in the claim
+    // itself. One tab stop; arrow keys move between the words.
+    const tokenBox = h("span", {
       class: "ml-cs-tokens",
       role: "group",
-      "aria-label": `Words of claim ${index + 1}`,
-      "aria-describedby": `${cardId}-hint`,
+      "aria-label": `Words of claim ${index + 1}: choose its reporting verb`,
+      "aria-describedby": hintId,
     });
     words.forEach((word, i) => {
       const button = h("button", {
@@ -216,6 +232,8 @@ function render({ model, el }) {
       state.tokens.push(button);
       tokenBox.append(button, document.createTextNode(" "));
     });
+    card.append(h("blockquote", { class: "ml-cs-claim" }, [tokenBox]));
+
     const noneButton = h("button", { type: "button", class: "ml-cs-none", "aria-pressed": "false" }, [
       "No reporting verb",
     ]);
@@ -227,12 +245,57 @@ function render({ model, el }) {
     state.noneButton = noneButton;
     const chosen = h("p", { class: "ml-cs-chosen", "aria-live": "polite" });
     state.chosen = chosen;
-    verbSet.append(tokenBox, h("div", { class: "ml-cs-none-row" }, [noneButton]), chosen);
-    card.append(verbSet);
+    card.append(h("div", { class: "ml-cs-verb-row" }, [chosen, noneButton]));
 
+    for (const [field, legend, options] of [
+      ["attribution", "Source", ATTRIBUTIONS],
+      ["kind", "Fact or interpretation", KINDS],
+    ]) {
+      const fieldset = h("fieldset", { class: `ml-cs-choice ml-cs-${field}` }, [h("legend", {}, [legend])]);
+      const row = h("div", { class: "ml-cs-options" });
+      state.radios[field] = [];
+      for (const [value, text, spoken] of options) {
+        const input = h("input", { type: "radio", name: `${cardId}-${field}`, value, id: `${cardId}-${field}-${value}` });
+        input.addEventListener("change", () => {
+          if (input.checked) {
+            save(claim.id, field, value);
+            markChanged(state);
+          }
+        });
+        state.radios[field].push(input);
+        row.append(
+          h("label", { class: "ml-cs-option", for: input.id }, [
+            input,
+            h("span", { class: "ml-cs-option-text" }, [text, spoken ? h("span", { class: "ml-cs-sr" }, [spoken]) : null]),
+          ]),
+        );
+      }
+      fieldset.append(row);
+      card.append(fieldset);
+    }
+
+    const checkOne = h("button", { type: "button", class: "ml-cs-card-check", "aria-label": `Check claim ${index + 1}` }, [
+      "Check",
+    ]);
+    checkOne.addEventListener("click", () => checkCards([state], true));
+    const foot = h("div", { class: "ml-cs-card-foot" }, [checkOne]);
+    const passage = passages.find((p) => p.paragraph === claim.paragraph);
+    if (passage) {
+      foot.append(
+        h("details", { class: "ml-cs-context" }, [
+          h("summary", {}, [`Paragraph ${claim.paragraph} in full`]),
+          h("p", {}, [passage.text]),
+        ]),
+      );
+    }
+    card.append(foot);
+
+    // The feedback sits in a live region that is always in the page (a region that appears with its text is
+    // not reliably announced); it speaks only after this card's own Check (see checkCards).
     const feedback = h("div", { class: "ml-cs-feedback", id: `${cardId}-feedback`, hidden: true });
+    state.live = h("div", { class: "ml-cs-live", "aria-live": "off" }, [feedback]);
     state.feedback = feedback;
-    card.append(feedback);
+    card.append(state.live);
     list.append(card);
   });
 
@@ -299,6 +362,15 @@ function render({ model, el }) {
     }
   }
 
+  // The word range [first, last] of a verb in the claim's words, or null.
+  function rangeOf(state, verb) {
+    if (!verb || verb === NO_VERB) return null;
+    const wanted = norm(verb).split(" ");
+    const plain = state.words.map((w) => norm(stripEdges(w)));
+    const [hit] = runsOf(wanted, plain);
+    return hit || null;
+  }
+
   // Put the saved answers back on the cards (a re-rendered view, or answers set from Python).
   function restore() {
     const all = model.get("answers") || {};
@@ -307,16 +379,8 @@ function render({ model, el }) {
       for (const field of ["attribution", "kind"]) {
         for (const input of state.radios[field]) input.checked = input.value === answer[field];
       }
-      const verb = answer.reporting_verb;
-      state.noVerb = verb === NO_VERB;
-      state.verbRange = null;
-      if (verb && verb !== NO_VERB) {
-        const wanted = norm(verb).split(" ");
-        const plain = state.words.map((w) => norm(stripEdges(w)));
-        for (let a = 0; a + wanted.length <= plain.length && !state.verbRange; a++) {
-          if (wanted.every((w, k) => plain[a + k] === w)) state.verbRange = [a, a + wanted.length - 1];
-        }
-      }
+      state.noVerb = answer.reporting_verb === NO_VERB;
+      state.verbRange = rangeOf(state, answer.reporting_verb);
       showVerb(state);
     }
   }
@@ -324,9 +388,8 @@ function render({ model, el }) {
   // ---- checking -------------------------------------------------------------------------------------------
   const controls = h("div", { class: "ml-cs-controls" });
   const checkButton = h("button", { type: "button", class: "ml-cs-check" }, ["Check my answers"]);
-  const keyButton = h("button", { type: "button", class: "ml-cs-show", "aria-pressed": "false" }, ["Show answers"]);
   const resetButton = h("button", { type: "button", class: "ml-cs-reset" }, ["Clear my answers"]);
-  controls.append(checkButton, keyButton, resetButton);
+  controls.append(checkButton, resetButton);
   const summary = h("div", { class: "ml-cs-summary", role: "status", "aria-live": "polite" });
   root.append(controls, summary);
 
@@ -338,158 +401,208 @@ function render({ model, el }) {
     };
   }
 
-  function grade(state) {
-    const answer = (model.get("answers") || {})[state.claim.id] || {};
-    const key = expected(state.claim);
+  function grade(claim, answer) {
+    const key = expected(claim);
     const result = {};
     for (const field of Object.keys(FIELD_NAMES)) {
       const given = answer[field];
       const blank = given === null || given === undefined || String(given).trim() === "";
-      result[field] = { given: blank ? null : given, correct: !blank && norm(given) === norm(key[field]) };
+      const mistake = blank ? null : mistakeOf(field, given, key[field], claim.text);
+      result[field] = { given: blank ? null : given, correct: !blank && mistake === null, mistake };
     }
     return result;
   }
 
   function describe(field, value) {
     if (field === "attribution") return labelOf(ATTRIBUTIONS, value).toLowerCase();
-    if (field === "kind") return labelOf(KINDS, value).split(":")[0].toLowerCase();
+    if (field === "kind") return labelOf(KINDS, value).toLowerCase();
     return value === NO_VERB ? "no reporting verb" : `“${value}”`;
+  }
+
+  function sameAnswers(a, b) {
+    return Object.keys(FIELD_NAMES).every((f) => (a[f] ?? null) === (b[f] ?? null));
   }
 
   function drawFeedback(state) {
     const box = state.feedback;
+    const claim = state.claim;
+    const snapshot = checks[claim.id];
     box.replaceChildren();
-    if (!checked && !showKey) {
+    state.tokens.forEach((t) => t.removeAttribute("data-key"));
+    if (!snapshot) {
       box.hidden = true;
       state.card.removeAttribute("data-result");
       return;
     }
     box.hidden = false;
-    if (checked) {
-      const result = grade(state);
-      const right = Object.values(result).filter((r) => r.correct).length;
-      const total = Object.keys(result).length;
-      const allRight = right === total;
-      state.card.setAttribute("data-result", allRight ? "correct" : "not-yet");
-      box.append(
-        h("p", { class: `ml-cs-verdict ${allRight ? "is-correct" : "is-not-yet"}` }, [
-          h("span", { class: "ml-cs-icon", "aria-hidden": "true" }, [allRight ? "✓" : "✗"]),
-          allRight ? ` Correct: all ${total} right.` : ` Not yet: ${right} of ${total} right.`,
-        ]),
-      );
-      const items = h("ul", { class: "ml-cs-items" });
-      for (const [field, name] of Object.entries(FIELD_NAMES)) {
-        const r = result[field];
-        const icon = r.correct ? "✓" : r.given === null ? "–" : "✗";
-        const words = r.correct
-          ? `${name}: correct (${describe(field, r.given)}).`
-          : r.given === null
-            ? `${name}: no answer yet.`
-            : `${name}: not yet (you chose ${describe(field, r.given)}).`;
-        items.append(
-          h("li", { class: r.correct ? "is-correct" : r.given === null ? "is-blank" : "is-not-yet", "data-field": field }, [
-            h("span", { class: "ml-cs-icon", "aria-hidden": "true" }, [icon]),
-            ` ${words}`,
-          ]),
-        );
-      }
-      box.append(items);
-      box.append(h("p", { class: "ml-cs-reason" }, [h("strong", {}, ["Why: "]), state.claim.reason]));
+    const result = grade(claim, snapshot);
+    const right = Object.values(result).filter((r) => r.correct).length;
+    const total = Object.keys(result).length;
+    const allRight = right === total;
+    const attempted = Object.values(result).some((r) => r.given !== null);
+    state.card.setAttribute("data-result", allRight ? "correct" : "not-yet");
+    box.append(
+      h("p", { class: `ml-cs-verdict ${allRight ? "is-correct" : "is-not-yet"}` }, [
+        h("span", { class: "ml-cs-icon", "aria-hidden": "true" }, [allRight ? "✓" : "✗"]),
+        allRight ? ` Correct: all ${total} right.` : ` Not yet: ${right} of ${total} right.`,
+      ]),
+    );
+    if (!sameAnswers(answersNow()[claim.id] || {}, snapshot)) {
+      box.append(h("p", { class: "ml-cs-stale" }, [
+        "You have changed an answer since this check; press Check again to check the new answers.",
+      ]));
     }
-    if (showKey) {
-      const key = expected(state.claim);
-      box.append(
-        h("p", { class: "ml-cs-key" }, [
-          h("strong", {}, ["Answer: "]),
-          `${describe("attribution", key.attribution)}; ${describe("kind", key.kind)}; ` +
-            `reporting verb ${key.reporting_verb === NO_VERB ? "none" : `“${key.reporting_verb}”`}.`,
-        ]),
-      );
-      if (!checked) box.append(h("p", { class: "ml-cs-reason" }, [h("strong", {}, ["Why: "]), state.claim.reason]));
+    const items = h("ul", { class: "ml-cs-items" });
+    for (const [field, name] of Object.entries(FIELD_NAMES)) {
+      const r = result[field];
+      const status = r.correct ? "is-correct" : r.given === null ? "is-blank" : "is-not-yet";
+      const line = h("li", { class: status, "data-field": field, "data-mistake": r.mistake || null }, [
+        h("span", { class: "ml-cs-icon", "aria-hidden": "true" }, [r.correct ? "✓" : r.given === null ? "–" : "✗"]),
+        r.correct
+          ? ` ${name}: right (${describe(field, r.given)}).`
+          : r.given === null
+            ? ` ${name}: no answer yet.`
+            : ` ${name}: not yet (you chose ${describe(field, r.given)}).`,
+      ]);
+      if (r.mistake) {
+        const message = mistakes[r.mistake];
+        const note = (claim.notes || {})[r.mistake];
+        if (message) line.append(h("span", { class: "ml-cs-message" }, [message]));
+        if (note) line.append(h("span", { class: "ml-cs-note" }, [note]));
+      }
+      items.append(line);
+    }
+    box.append(items);
+    if (allRight) {
+      box.append(h("p", { class: "ml-cs-reason" }, [h("strong", {}, ["Why: "]), claim.reason]));
+    } else if (!attempted) {
+      box.append(h("p", { class: "ml-cs-attempt" }, ["Choose at least one answer, then Check; the answer can be shown after that."]));
+    } else {
+      // The answer only after an attempt: the messages above first, then the key if the student asks.
+      const open = revealed.has(claim.id);
+      const show = h("button", { type: "button", class: "ml-cs-show", "aria-expanded": open ? "true" : "false" }, [
+        open ? "Hide the answer" : "Show the answer",
+      ]);
+      show.addEventListener("click", () => {
+        if (revealed.has(claim.id)) revealed.delete(claim.id);
+        else revealed.add(claim.id);
+        state.live.setAttribute("aria-live", "polite");
+        drawFeedback(state);
+        state.feedback.querySelector(".ml-cs-show").focus();
+      });
+      box.append(show);
+      if (open) {
+        const key = expected(claim);
+        box.append(
+          h("p", { class: "ml-cs-key" }, [
+            h("strong", {}, ["Answer: "]),
+            `${describe("attribution", key.attribution)}; ${describe("kind", key.kind)}; ` +
+              `reporting verb ${key.reporting_verb === NO_VERB ? "none" : `“${key.reporting_verb}”`}` +
+              `${key.reporting_verb === NO_VERB ? "" : " (outlined in the quotation)"}.`,
+          ]),
+          h("p", { class: "ml-cs-reason" }, [h("strong", {}, ["Why: "]), claim.reason]),
+        );
+        const range = rangeOf(state, key.reporting_verb);
+        if (range) for (let i = range[0]; i <= range[1]; i++) state.tokens[i].setAttribute("data-key", "true");
+      }
     }
   }
 
   function drawSummary() {
     summary.replaceChildren();
-    if (!checked) return;
+    const ids = Object.keys(checks).filter((id) => cards.has(id));
+    if (!ids.length) return;
     const counts = { attribution: 0, kind: 0, reporting_verb: 0 };
     const again = [];
-    let index = 0;
     for (const state of cards.values()) {
-      index += 1;
-      const result = grade(state);
+      const snapshot = checks[state.claim.id];
+      if (!snapshot) continue;
+      const result = grade(state.claim, snapshot);
       let allRight = true;
       for (const field of Object.keys(counts)) {
         if (result[field].correct) counts[field] += 1;
         else allRight = false;
       }
-      if (!allRight) again.push(`claim ${index} (paragraph ${state.claim.paragraph})`);
+      if (!allRight) again.push(`claim ${state.index + 1} (paragraph ${state.claim.paragraph})`);
     }
     const n = cards.size;
     const total = counts.attribution + counts.kind + counts.reporting_verb;
     summary.append(
       h("p", { class: "ml-cs-summary-line" }, [
-        `${counts.attribution} of ${n} attributions right, ${counts.kind} of ${n} fact-or-interpretation labels right, ` +
+        `${ids.length === n ? "All" : `${ids.length} of`} ${n} cards checked: ` +
+          `${counts.attribution} of ${n} attributions right, ${counts.kind} of ${n} fact-or-interpretation labels right, ` +
           `${counts.reporting_verb} of ${n} reporting verbs right (${total} of ${3 * n} in all).`,
       ]),
     );
     summary.append(
       h("p", {}, [
-        again.length ? `Look again at: ${again.join(", ")}.` : "Every card matches the key.",
+        again.length ? `Look again at: ${again.join(", ")}.` : ids.length === n ? "Every card matches the key." : "Every checked card matches the key.",
       ]),
     );
   }
 
-  function markChanged(state) {
-    if (!checked) return;
-    // A changed answer makes the old verdict misleading: drop it until the student checks again.
-    setChecked(false);
-    for (const s of cards.values()) drawFeedback(s);
-    summary.replaceChildren(h("p", {}, ["You changed an answer: press “Check my answers” again to see the feedback."]));
+  function persistChecks() {
+    setModel({ _checked_answers: { ...checks }, checked: Object.keys(checks).length > 0 });
   }
 
-  checkButton.addEventListener("click", () => {
-    setChecked(true);
-    for (const state of cards.values()) drawFeedback(state);
+  // Check some cards: freeze their answers as they are now and draw the feedback from that. `speak` makes
+  // the card's own live region announce it (a card's Check); "Check my answers" speaks through the summary.
+  function checkCards(states, speak) {
+    const all = answersNow();
+    for (const state of states) {
+      checks[state.claim.id] = { ...blankAnswer(), ...(all[state.claim.id] || {}) };
+      revealed.delete(state.claim.id);
+    }
+    persistChecks();
+    for (const state of states) {
+      state.live.setAttribute("aria-live", speak ? "polite" : "off");
+      drawFeedback(state);
+    }
     drawSummary();
-  });
-  keyButton.addEventListener("click", () => {
-    showKey = !showKey;
-    keyButton.setAttribute("aria-pressed", showKey ? "true" : "false");
-    keyButton.textContent = showKey ? "Hide answers" : "Show answers";
-    for (const state of cards.values()) drawFeedback(state);
-  });
+  }
+
+  function markChanged(state) {
+    // The verdict stays as checked; the card only notes that its answers changed since (not announced).
+    if (!checks[state.claim.id]) return;
+    state.live.setAttribute("aria-live", "off");
+    drawFeedback(state);
+  }
+
+  checkButton.addEventListener("click", () => checkCards([...cards.values()], false));
   resetButton.addEventListener("click", () => {
-    setChecked(false);
-    model.set("answers", {});
-    model.save_changes();
+    checks = {};
+    revealed.clear();
+    setModel({ answers: {}, _checked_answers: {}, checked: false });
     restore();
     for (const state of cards.values()) drawFeedback(state);
     summary.replaceChildren();
   });
 
+  const redrawAll = () => {
+    for (const state of cards.values()) {
+      state.live.setAttribute("aria-live", "off");
+      drawFeedback(state);
+    }
+    drawSummary();
+  };
   const onAnswers = () => {
     if (saving) return;
     restore();
-    if (checked) {
-      for (const state of cards.values()) drawFeedback(state);
-      drawSummary();
-    }
+    redrawAll();
   };
-  const onChecked = () => {
+  const onChecks = () => {
     if (saving) return;
-    checked = Boolean(model.get("checked"));
-    for (const state of cards.values()) drawFeedback(state);
-    if (checked) drawSummary(); else summary.replaceChildren();
+    checks = { ...(model.get("_checked_answers") || {}) };
+    redrawAll();
   };
   model.on("change:answers", onAnswers);
-  model.on("change:checked", onChecked);
+  model.on("change:_checked_answers", onChecks);
   restore();
-  if (checked) onChecked(); // kept from an earlier visit, or set from Python
+  redrawAll(); // kept from an earlier visit, or set from Python
 
   return () => {
     model.off("change:answers", onAnswers);
-    model.off("change:checked", onChecked);
+    model.off("change:_checked_answers", onChecks);
   };
 }
 
@@ -503,10 +616,11 @@ export function summarize({ model }) {
     if (!a) return;
     const verb = a.reporting_verb === NO_VERB ? "no reporting verb" : a.reporting_verb ? `verb “${a.reporting_verb}”` : "verb not chosen";
     lines.push(`Claim ${i + 1} (paragraph ${claim.paragraph}): ${a.attribution ? labelOf(ATTRIBUTIONS, a.attribution).toLowerCase() : "source not chosen"}; ` +
-      `${a.kind ? labelOf(KINDS, a.kind).split(":")[0].toLowerCase() : "fact or interpretation not chosen"}; ${verb}.`);
+      `${a.kind ? labelOf(KINDS, a.kind).toLowerCase() : "fact or interpretation not chosen"}; ${verb}.`);
   });
   if (!lines.length) lines.push("No answers.");
-  if (model.get("checked")) lines.push("Checked against the key.");
+  const checked = Object.keys(model.get("_checked_answers") || {}).length;
+  if (checked) lines.push(`${checked} of ${claims.length} cards checked against the key.`);
   const numbers = [...new Set((model.get("passages") || []).map((p) => p.paragraph))];
   return { title: `Claim sorter, ${numbers.length > 1 ? "paragraphs" : "paragraph"} ${numbers.join(", ")}`, lines };
 }

@@ -6,7 +6,6 @@ Only claims from practice paragraphs are ever sent to the browser: graded paragr
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import traitlets
 
 from ..case import Case
 from ..records import ATTRIBUTIONS, CLAIM_KINDS
-from ..scoring import LabelScore, score_labels
+from ..scoring import LabelScore, claim_mistake, claim_words, score_labels
 
 _HERE = Path(__file__).resolve().parent
 FIELDS = ("attribution", "kind", "reporting_verb")
@@ -40,16 +39,6 @@ class _AnswerDict(traitlets.Dict):
                 f"not {type(value).__name__}."
             )
         return super().validate(obj, value)
-
-
-def _edge_stripped(word: str) -> str:
-    # Quotation marks and commas cling to words in the text ("“war"); the verb is the word without them.
-    return re.sub(r"^[\W_]+|[\W_]+$", "", word)
-
-
-def claim_words(text: str) -> list[str]:
-    """The words of a claim as the browser shows them on token buttons, without edge punctuation."""
-    return [w for w in (_edge_stripped(t) for t in text.split()) if w]
 
 
 def _is_word_run(answer: str, text: str) -> bool:
@@ -89,21 +78,27 @@ class ClaimSorter(anywidget.AnyWidget):
     >>> sorter = ClaimSorter(load_case("deir-ezzor-2018"), paragraphs=[2, 3, 4])
     >>> sorter.answers   # {"cl-03": {"attribution": "named", "kind": "fact", "reporting_verb": "denounced"}, ...}
     >>> sorter.score()   # a medialit.scoring.LabelScore, one point per label
+    >>> print(sorter.explain())   # each wrong label with the message for its kind of mistake
     """
 
     _esm = _HERE / "claim_sorter.js"
     _css = _HERE / "claim_sorter.css"
 
-    # Public practice data for the browser: the claims with their key and reason, and the paragraphs' text.
+    # Public practice data for the browser: the claims with their key, reason and notes on particular mistakes,
+    # the paragraphs' text, and the message for each kind of mistake (claims.yaml `mistakes`).
     claims = traitlets.List(traitlets.Dict()).tag(sync=True)
     passages = traitlets.List(traitlets.Dict()).tag(sync=True)
+    mistakes = traitlets.Dict().tag(sync=True)
     # The student's choices: claim id -> {"attribution", "kind", "reporting_verb"}; None where not yet chosen.
     answers = _AnswerDict().tag(sync=True)
-    # True after the student pressed "Check my answers" (and until they change an answer).
+    # True once the student has checked a card (its own Check, or "Check my answers" for every card).
     checked = traitlets.Bool(False).tag(sync=True)
+    # Claim id -> the answers as they were at that card's last Check: the browser's feedback is drawn from this,
+    # so it stays as checked until the next Check (changing an answer cannot be used to guess and check).
+    _checked_answers = traitlets.Dict().tag(sync=True)
     # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
     # JupyterLab nothing is restored: the kernel's traits are the truth there.
-    _keep = traitlets.List(["answers", "checked"]).tag(sync=True)
+    _keep = traitlets.List(["answers", "checked", "_checked_answers"]).tag(sync=True)
 
     def __init__(self, case: Case, paragraphs: Iterable[int] | None = None, **kwargs: Any) -> None:
         if not isinstance(case, Case):
@@ -116,11 +111,11 @@ class ClaimSorter(anywidget.AnyWidget):
                              f"choose from: {', '.join(map(str, case.practice_paragraphs('claims')))}.")
         claims = [
             {"id": c.id, "paragraph": c.paragraph, "text": c.text, "attribution": c.attribution,
-             "kind": c.kind, "reporting_verb": c.reporting_verb, "reason": c.reason}
+             "kind": c.kind, "reporting_verb": c.reporting_verb, "reason": c.reason, "notes": dict(c.notes)}
             for c in chosen
         ]
         passages = [{"paragraph": n, "text": case.paragraph(n).text} for n in numbers]
-        super().__init__(claims=claims, passages=passages, **kwargs)
+        super().__init__(claims=claims, passages=passages, mistakes=dict(case.claim_mistakes), **kwargs)
 
     @property
     def paragraphs(self) -> list[int]:
@@ -172,3 +167,45 @@ class ClaimSorter(anywidget.AnyWidget):
             allowed=None,
             explanations={c["id"]: c["reason"] for c in self.claims},
         )
+
+    def feedback(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """What the Claim sorter says about the current answers, claim id -> field -> a dict with `given`,
+        `correct`, `mistake` (an id of medialit.scoring.CLAIM_MISTAKES, or None), `message` (for that kind of
+        mistake) and `note` (this claim's note on it, or None). The browser shows the same messages."""
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        key = self.key()
+        for claim in self.claims:
+            answer = self.answers.get(claim["id"], {})
+            fields: dict[str, dict[str, Any]] = {}
+            for name in FIELDS:
+                given = answer.get(name)
+                expected = key[claim["id"]][name]
+                mistake = claim_mistake(name, given, expected, claim["text"])
+                fields[name] = {
+                    "given": given,
+                    "correct": given is not None and mistake is None,
+                    "mistake": mistake,
+                    "message": self.mistakes.get(mistake) if mistake else None,
+                    "note": claim["notes"].get(mistake) if mistake else None,
+                }
+            out[claim["id"]] = fields
+        return out
+
+    def explain(self) -> str:
+        """The feedback in plain words: for each claim, each label that is not right yet and why."""
+        names = {"attribution": "Source", "kind": "Fact or interpretation", "reporting_verb": "Reporting verb"}
+        lines: list[str] = []
+        for number, (claim_id, fields) in enumerate(self.feedback().items(), start=1):
+            wrong = {n: f for n, f in fields.items() if not f["correct"]}
+            head = f"Claim {number} ({claim_id}, paragraph {self.claims[number - 1]['paragraph']})"
+            if not wrong:
+                lines.append(f"{head}: all three right.")
+                continue
+            lines.append(f"{head}:")
+            for name, item in wrong.items():
+                if item["given"] is None:
+                    lines.append(f"  {names[name]}: no answer yet.")
+                else:
+                    note = f" {item['note']}" if item["note"] else ""
+                    lines.append(f"  {names[name]}: not yet (you chose {item['given']!r}). {item['message']}{note}")
+        return "\n".join(lines)
