@@ -149,6 +149,13 @@ def _is_font_awesome_at_rule(rule: Any) -> bool:
     return False
 
 
+def _only_font_awesome_variables(rule: Any) -> bool:
+    # Font Awesome's `:root{--fa-font-solid: ...}` blocks, which name its fonts.
+    names = [d.lower_name for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+             if d.type == "declaration"]
+    return bool(names) and all(name.startswith("--fa-") for name in names)
+
+
 def trim_rules(rules: list, used: set[str], prefixes: tuple[str, ...]) -> list:
     """``rules`` (tinycss2 nodes) without the selectors nothing on the site can match."""
 
@@ -158,6 +165,8 @@ def trim_rules(rules: list, used: set[str], prefixes: tuple[str, ...]) -> list:
     kept = []
     for rule in rules:
         if rule.type == "qualified-rule":
+            if _only_font_awesome_variables(rule):
+                continue
             alive = []
             for selector in _split_selectors(rule.prelude):
                 classes = _required_classes(selector)
