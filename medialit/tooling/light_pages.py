@@ -10,6 +10,9 @@ never shows (Bootstrap's utilities, Font Awesome's 2,000 icon rules). After the 
   and the build fails, naming it, on a page that uses an icon that file lacks;
 - takes the search index and its two helper scripts out of every page but ``search.html`` (the search
   box submits to that page, which loads them itself);
+- drops the theme's ``<link rel="preload">`` of its two deferred bundles and defers the head scripts
+  that wait for DOMContentLoaded anyway, so the stylesheets, the page and the widget runtime get the
+  bandwidth first (what that buys on a slow phone: benchmarks/README.md);
 - removes from the theme's stylesheets every rule that cannot match anything the site contains: a rule
   survives if each class its selector requires appears as a word in some page or script of the site,
   or starts with a prefix that a script glues to a variable (``"bs-" + name``), so classes that
@@ -44,6 +47,21 @@ FONT_AWESOME_FOLDER = "vendor/fontawesome"
 FONT_AWESOME_SCRIPT = re.compile(
     r'[ \t]*<!-- So that users can add custom icons -->\s*'
     r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?'
+)
+# The theme preloads its two deferred bundles at the top of <head>, where they take bandwidth from the
+# stylesheets and the page itself; as plain deferred scripts at the end of <body> they still load.
+THEME_PRELOADS = re.compile(
+    r'[ \t]*<!-- Pre-loaded scripts that we\'ll load fully later -->\n?'
+    r'|[ \t]*<link rel="preload" as="script" href="[^"]*_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />\n?'
+)
+# Scripts in <head> that only act on DOMContentLoaded (or check readyState first), so deferring them
+# changes nothing but this: the parser no longer stops at each one, waiting for it and every stylesheet
+# before it. documentation_options.js stays (inline scripts after it use DOCUMENTATION_OPTIONS), and so
+# does work.js, which the widget runtime calls as soon as the page is parsed.
+DEFERRABLE_SCRIPTS = re.compile(
+    r'<script ((?:data-[\w-]+="[^"]*" )*)src="([^"]*_static/'
+    r'(?:doctools|sphinx_highlight|clipboard\.min|copybutton|scripts/sphinx-book-theme|togglebutton|design-tabs|course)'
+    r'\.js(?:\?[^"]*)?)"></script>'
 )
 SEARCH_SCRIPTS = re.compile(
     r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?'
@@ -89,10 +107,13 @@ SIZE_CLASSES = {"fa-lg", "fa-xs", "fa-sm", "fa-xl", "fa-2xs", "fa-2xl", "fa-fw"}
 
 
 def lighten_page(html: str, pagename: str) -> str:
-    """The page without Font Awesome's script, and without the search scripts unless it is the search page."""
+    """The page without Font Awesome's script and the theme's preloads, its head scripts deferred, and
+    without the search scripts, unless it is the search page (whose search code runs as the page loads)."""
     html = FONT_AWESOME_SCRIPT.sub("", html)
+    html = THEME_PRELOADS.sub("", html)
     if pagename != "search":
         html = SEARCH_SCRIPTS.sub("", html)
+        html = DEFERRABLE_SCRIPTS.sub(r'<script \1defer src="\2"></script>', html)
     return html
 
 
