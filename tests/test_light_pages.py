@@ -23,6 +23,12 @@ SITE = ROOT / "_build" / "html"
 HEAD = """<head>
   <!-- So that users can add custom icons -->
   <script defer src="../_static/scripts/fontawesome.js?digest=55c26ed414f5f8a31ebb"></script>
+  <!-- Pre-loaded scripts that we'll load fully later -->
+  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=55c26ed414f5f8a31ebb" />
+<link rel="preload" as="script" href="../_static/scripts/pydata-sphinx-theme.js?digest=55c26ed414f5f8a31ebb" />
+  <script src="../_static/documentation_options.js?v=9eb32ce0"></script>
+  <script data-sd-tabs-storage-prefix="sphinx-design-tab-id-" src="../_static/design-tabs.js?v=fcb327ea"></script>
+  <script src="../_static/work.js?v=d206422d"></script>
   <script src="../_static/doctools.js?v=9a2dae69"></script>
     <script src="../_static/searchtools.js"></script>
     <script src="../_static/language_data.js"></script>
@@ -39,7 +45,12 @@ def test_font_awesome_and_the_search_index_leave_a_chapter() -> None:
     page = lighten_page(HEAD, "book/machine")
     assert "fontawesome" not in page and "So that users" not in page
     assert "searchindex" not in page and "searchtools" not in page and "language_data" not in page
-    assert "doctools.js" in page, "other scripts stay"
+    assert "preload" not in page and "Pre-loaded" not in page
+    assert '<script defer src="../_static/doctools.js?v=9a2dae69"></script>' in page
+    assert '<script data-sd-tabs-storage-prefix="sphinx-design-tab-id-" defer src="../_static/design-tabs.js' in page
+    # DOCUMENTATION_OPTIONS is used by inline scripts, work.js by the widget runtime as the page is parsed.
+    assert '<script src="../_static/documentation_options.js?v=9eb32ce0"></script>' in page
+    assert '<script src="../_static/work.js?v=d206422d"></script>' in page
     assert lighten_page(page, "book/machine") == page, "running twice changes nothing"
 
 
@@ -47,6 +58,14 @@ def test_the_search_page_keeps_its_index() -> None:
     page = lighten_page(HEAD, "search")
     assert "fontawesome" not in page
     assert "searchindex.js" in page and "searchtools.js" in page
+    assert '<script src="../_static/doctools.js?v=9a2dae69"></script>' in page, "its scripts run in order, undeferred"
+
+
+def test_a_font_awesome_tag_the_step_does_not_know_fails_the_build(tmp_path: Path) -> None:
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "page.html").write_text('<script async src="_static/scripts/fontawesome.js"></script>', encoding="utf-8")
+    with pytest.raises(LightPagesError, match="page still loads Font Awesome's script.*FONT_AWESOME_SCRIPT"):
+        lighten_site(tmp_path)
 
 
 def test_rules_for_classes_no_page_uses_are_dropped_and_used_ones_kept() -> None:
