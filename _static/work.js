@@ -113,13 +113,19 @@
     return records;
   }
 
+  // The discernment check also keeps each form under its own key (medialit/widgets/discernment_check.js,
+  // which JupyterLab uses too); starting over must clear those answers as well, or they would come back.
+  var OTHER_PREFIXES = ["medialit-check:"];
+
   function clearAll() {
     var store = storage();
     if (!store) return 0;
     var keys = [];
     for (var i = 0; i < store.length; i++) {
       var key = store.key(i);
-      if (key && key.indexOf(PREFIX) === 0) keys.push(key);
+      if (key && (key.indexOf(PREFIX) === 0 || OTHER_PREFIXES.some(function (p) { return key.indexOf(p) === 0; }))) {
+        keys.push(key);
+      }
     }
     keys.forEach(function (key) { store.removeItem(key); });
     return keys.length;

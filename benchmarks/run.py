@@ -18,6 +18,9 @@ Parts:
   profile  one `nbgrader autograde` run with a stopwatch on each step: where the time per notebook goes
   site     headless Chromium on loopback: bytes and time to the first interactive widget on a chapter
            page, against the same page with the widget runtime blocked and a page without widgets
+  slow-phone  the same on a simulated slow phone (1.6 Mbit/s, 150 ms, CPU 4x slower, through the DevTools
+           protocol): bytes, first widget usable and load event for widget chapters and the same pages
+           without their widgets, loaded in alternation, served plain and gzip-compressed
 
 Every part records wall-clock seconds and, where processes do the work, their CPU seconds: the
 machine's load average is recorded too, because other work on the machine stretches wall time.
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import http.server
 import json
 import os
@@ -562,6 +566,131 @@ def load_page(browser: Any, url: str, block_widgets: bool, wait_widget: bool) ->
             "dom_content_loaded_ms": timing["dcl"], "widget_areas": widgets, "requests_leaving_loopback": len(outside)}
 
 
+WIDGET_STATE_SCRIPT = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-(?:state|view)\+json">.*?</script>\s*', re.S)
+WIDGET_RUNTIME_TAG = re.compile(r'<script async="" src="[^"]*_static/medialit/widget-runtime\.js[^"]*"></script>\s*')
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".txt")
+
+
+def without_widgets(html: str) -> str:
+    """The page as it would be without its widgets: no saved widget state or views, no widget runtime."""
+    return WIDGET_RUNTIME_TAG.sub("", WIDGET_STATE_SCRIPT.sub("", html))
+
+
+class SlowPhoneHandler(QuietHandler):
+    """Serves the site; `?widgets=off` serves a page without its widgets; gzip when the server is told to."""
+
+    gzip = False
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        path, _, query = self.path.partition("?")
+        local = Path(self.translate_path(path))
+        if local.is_dir():
+            local = local / "index.html"
+        wants_gzip = self.gzip and "gzip" in self.headers.get("Accept-Encoding", "") and local.suffix in COMPRESSIBLE
+        if not local.is_file() or not (wants_gzip or "widgets=off" in query):
+            return super().do_GET()
+        body = local.read_bytes()
+        if "widgets=off" in query and local.suffix == ".html":
+            body = without_widgets(body.decode("utf-8")).encode("utf-8")
+        if wants_gzip:
+            body = gzip.compress(body, compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(local)))
+        if wants_gzip:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve_slow_phone_site(directory: Path, compress: bool) -> Iterator[str]:
+    handler = partial(type("Handler", (SlowPhoneHandler,), {"gzip": compress}), directory=str(directory))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+def bench_slow_phone(results: dict[str, Any], args: argparse.Namespace) -> None:
+    """Widget chapters and the same pages without widgets, loaded in alternation on the slow-phone profile."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    from medialit.tooling.page_weight import SLOW_PHONE, measure_load
+
+    html = Path(args.html) if args.html else REPO / "_build" / "html"
+    if not (html / "index.html").is_file():
+        results["slow_phone"] = {"missing": f"no built site at {html}: run scripts/setup first"}
+        return
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        results["slow_phone"] = {"missing": "Debian's chromium is not installed (apt-get install -y chromium)"}
+        return
+    label = args.label or "current"
+    part: dict[str, Any] = {
+        "html_dir": str(html), "repeats": args.runs, "profile": SLOW_PHONE.__dict__,
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_before": round(os.getloadavg()[0], 2),
+        "machine": results.get("machine", {}).get("cpu"), "pages": {},
+    }
+    keys = ("bytes", "requests", "first_widget_usable_ms", "first_contentful_paint_ms", "dom_content_loaded_ms",
+            "load_event_ms", "widget_areas")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            for encoding in args.encodings:
+                with serve_slow_phone_site(html, encoding == "gzip") as base:
+                    for page in args.slow_pages:
+                        variants = {"with_widgets": (f"{base}/{page}", True),
+                                    "without_widgets": (f"{base}/{page}?widgets=off", False)}
+                        timeouts: list[str] = []
+
+                        def load(url: str, widget: bool) -> dict[str, Any]:
+                            # A load that does not finish within 60 s (seen once in about a hundred, on a
+                            # machine at load 10) is recorded and tried again once, not silently dropped.
+                            try:
+                                return measure_load(browser, url, profile=SLOW_PHONE, expect_widget=widget)
+                            except PlaywrightTimeout as error:
+                                timeouts.append(f"{url}: {str(error).splitlines()[0]}")
+                                return measure_load(browser, url, profile=SLOW_PHONE, expect_widget=widget)
+
+                        load(*variants["with_widgets"])  # warm-up, not kept
+                        samples: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
+                        for repeat in range(args.runs):
+                            # Alternate which variant goes first, so drifting load falls on both.
+                            order = list(variants) if repeat % 2 == 0 else list(reversed(variants))
+                            for name in order:
+                                samples[name].append(load(*variants[name]))
+                        entry: dict[str, Any] = {"timed_out_and_retried": timeouts}
+                        for name, runs in samples.items():
+                            summary: dict[str, Any] = {}
+                            for key in keys:
+                                values = [r[key] for r in runs if r.get(key) is not None]
+                                summary[key] = round(statistics.median(values), 1) if values else None
+                                summary[f"{key}_all"] = [round(v, 1) for v in values]
+                            summary["heaviest_first_run"] = [[int(b), u.split("?")[0].rsplit("/", 1)[-1]]
+                                                             for b, u in runs[0]["by_url"][:6]]
+                            entry[name] = summary
+                        w, wo = entry["with_widgets"], entry["without_widgets"]
+                        entry["load_event_with_over_without"] = round(w["load_event_ms"] / wo["load_event_ms"], 3)
+                        part["pages"].setdefault(page, {})[encoding] = entry
+                        print(f"  {label} {encoding} {page}: first widget usable {w['first_widget_usable_ms']} ms, "
+                              f"load {w['load_event_ms']} / {wo['load_event_ms']} ms without widgets, "
+                              f"{w['bytes']:,.0f} / {wo['bytes']:,.0f} B", flush=True)
+        finally:
+            browser.close()
+    part["load_after"] = round(os.getloadavg()[0], 2)
+    part["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    results.setdefault("slow_phone", {})
+    if "missing" in results["slow_phone"]:
+        results["slow_phone"] = {}
+    results["slow_phone"][label] = part
+
+
 def bench_site(results: dict[str, Any], args: argparse.Namespace) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -696,6 +825,25 @@ def table(results: dict[str, Any]) -> str:
             f"{w['load_ms']} / {b['load_ms']} / {p['load_ms']} ms")
     else:
         add("static site", (site or {}).get("missing", "not run"))
+    slow = results.get("slow_phone") or {}
+    if "missing" in slow:
+        add("slow phone", slow["missing"])
+    for label in sorted(slow, key=lambda name: (name != "before", name)):
+        run_ = slow[label]
+        if not isinstance(run_, dict) or "pages" not in run_:
+            continue
+        when = f"{run_['started']}, load {run_['load_before']} -> {run_['load_after']}"
+        for page, by_encoding in run_["pages"].items():
+            for encoding, entry in by_encoding.items():
+                w, wo = entry["with_widgets"], entry["without_widgets"]
+                name = f"slow phone, {label}: {page}, {'gzip' if encoding == 'gzip' else 'uncompressed'} (median of {run_['repeats']})"
+                add(f"{name}: bytes transferred with / without widgets", f"{w['bytes']:,.0f} / {wo['bytes']:,.0f} B",
+                    "<= 800 KB" if encoding == "identity" else "", w["bytes"] <= 800_000 if encoding == "identity" else None)
+                add(f"{name}: first widget usable", f"{w['first_widget_usable_ms']} ms ({when})", "<= 2500 ms",
+                    w["first_widget_usable_ms"] <= 2500)
+                add(f"{name}: load event with / without widgets",
+                    f"{w['load_event_ms']} / {wo['load_event_ms']} ms = {entry['load_event_with_over_without']}x",
+                    "<= 1.2x", entry["load_event_with_over_without"] <= 1.2)
     return "\n".join(rows)
 
 
@@ -708,6 +856,7 @@ PARTS: dict[str, Callable[[dict[str, Any], argparse.Namespace], None]] = {
     "unsafe": bench_unsafe,
     "profile": bench_profile,
     "site": bench_site,
+    "slow-phone": bench_slow_phone,
 }
 
 
@@ -726,6 +875,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", default="book/loaded-language.html", help="chapter page with widgets")
     parser.add_argument("--plain-page", default="book/glossary.html", help="chapter page without widgets")
     parser.add_argument("--runs", type=int, default=5, help="page loads per case (median reported)")
+    parser.add_argument("--slow-pages", nargs="+", default=["book/loaded-language.html", "book/machine.html"],
+                        help="slow-phone part: widget chapters to load, each with and without its widgets")
+    parser.add_argument("--encodings", nargs="+", choices=["identity", "gzip"], default=["identity", "gzip"],
+                        help="slow-phone part: serve the site plain, gzip-compressed, or both")
+    parser.add_argument("--html", default=None, help="slow-phone part: the built site to load (default: _build/html)")
+    parser.add_argument("--label", default=None,
+                        help="slow-phone part: the name its figures are kept under in results.json (e.g. before, after)")
     parser.add_argument("--workdir", default=None, help="scratch folder (default: a new temporary one)")
     args = parser.parse_args(argv)
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}

@@ -405,4 +405,20 @@ function render({ model, el: host }) {
   };
 }
 
-export default { render };
+/** The student's work in a few lines, for the "My work" page (called by the site's widget runtime). */
+export function summarize({ model }) {
+  const data = model.get("_data") || {};
+  const paragraphs = data.paragraphs || [];
+  const textOf = ([start, end]) => {
+    const p = paragraphs.find((q) => q.start <= start && end <= q.end);
+    return p ? `“${p.text.slice(start - p.start, end - p.start)}” (paragraph ${p.number})` : `[${start}, ${end}]`;
+  };
+  const selection = model.get("selection") || [];
+  const lines = selection.length ? selection.map((span) => `Marked ${textOf(span)}`) : ["No marks."];
+  lines.push(`Machine's threshold: ${fmt(Number(model.get("threshold")))}.`);
+  lines.push(`Your sentence: “${model.get("rewrite") || ""}”`);
+  const numbers = paragraphs.map((p) => p.number);
+  return { title: `Detector lab, ${numbers.length > 1 ? "paragraphs" : "paragraph"} ${numbers.join(", ")}`, lines };
+}
+
+export default { render, summarize };

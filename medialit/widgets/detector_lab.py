@@ -44,6 +44,9 @@ class DetectorLab(anywidget.AnyWidget):
     threshold = traitlets.Float(DEFAULT_THRESHOLD).tag(sync=True)
     rewrite = traitlets.Unicode(DEFAULT_REWRITE).tag(sync=True)
     _data = traitlets.Dict().tag(sync=True)
+    # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
+    # JupyterLab nothing is restored: the kernel's traits are the truth there.
+    _keep = traitlets.List(["selection", "threshold", "rewrite"]).tag(sync=True)
 
     def __init__(self, case: Case | str, paragraphs: Iterable[int] | None = None, **kwargs: Any) -> None:
         if isinstance(case, str):

@@ -589,4 +589,24 @@ function render({ model, el }) {
   sync();
 }
 
-export default { render };
+/** The student's answers in a few lines, for the "My work" page (called by the site's widget runtime). */
+export function summarize({ model }) {
+  const data = model.get("_data") || {};
+  const responses = model.get("responses") || {};
+  const finished = model.get("finished") || [];
+  const lines = [];
+  for (const form of FORMS) {
+    const items = (data.forms || {})[form] || [];
+    const answered = items.filter((item) => {
+      const r = (responses[form] || {})[item.id];
+      return r && r.answer && typeof r.confidence === "number";
+    }).length;
+    if (!answered && !finished.includes(form)) continue;
+    lines.push(`${FORM_NAMES[form]}: ${answered} of ${items.length} answered` +
+      (finished.includes(form) ? ", finished (results shown on the page)." : "."));
+  }
+  if (!lines.length) lines.push("No answers.");
+  return { title: "Discernment check", lines };
+}
+
+export default { render, summarize };

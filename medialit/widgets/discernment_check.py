@@ -37,6 +37,10 @@ class DiscernmentCheck(anywidget.AnyWidget):
     # The forms the reader has handed in (their answers and reasons are then shown).
     finished = traitlets.List().tag(sync=True)
     _data = traitlets.Dict().tag(sync=True)
+    # The traits the static site's runtime keeps in the browser's storage and lists on the My work page
+    # (widget_runtime.js). The widget also keeps each form under its own key (discernment_check.js), which
+    # JupyterLab uses too; on the site both hold the same answers, and "Start over" clears both (work.js).
+    _keep = traitlets.List(["responses", "finished"]).tag(sync=True)
 
     def __init__(self, case: Check | str = "deir-ezzor-2018", form: str = "before", **kwargs: Any) -> None:
         check = load_check(case) if isinstance(case, str) else case
