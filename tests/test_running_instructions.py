@@ -23,3 +23,38 @@ def test_the_intro_asks_for_python_311_or_newer() -> None:
     text = " ".join(INTRO.read_text(encoding="utf-8").split())
     assert "Python 3.11 or newer" in text
     assert not re.search(r"Python 3\.11(?! or newer)", text), "the intro still asks for exactly Python 3.11"
+
+
+# A code cell's fence line and what follows it up to the closing fence: its options and its code.
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+
+
+def _cell_tags(cell: str) -> list[str]:
+    """The tags of one MyST code cell, written as `:tags: [...]` or in a `---` YAML block."""
+    match = re.match(r":tags:\s*\[(.*?)\]", cell) or re.match(r"---\n(?:.*\n)*?tags:\s*\[(.*?)\]\n(?:.*\n)*?---\n", cell)
+    return [tag.strip() for tag in match.group(1).split(",")] if match else []
+
+
+def test_every_code_cell_in_the_book_is_folded_or_hidden() -> None:
+    """Readers who do not program see what the code produces; the code is one click away or left out."""
+    bare = []
+    cells = 0
+    for path in sorted((ROOT / "book").glob("*.md")):
+        for cell in CODE_CELL.findall(path.read_text(encoding="utf-8")):
+            cells += 1
+            if not {"hide-input", "remove-input", "remove-cell"} & set(_cell_tags(cell)):
+                bare.append(f"book/{path.name}: {cell.strip().splitlines()[0][:70]}")
+    assert cells >= 20, f"only {cells} code cells found: is the pattern broken?"
+    assert not bare, "code cells shown unfolded (tag them hide-input, or remove-input):\n" + "\n".join(bare)
+
+
+def test_the_tag_reader_reads_both_spellings() -> None:
+    assert _cell_tags(":tags: [remove-input]\nx = 1\n") == ["remove-input"]
+    assert _cell_tags("---\ntags: [remove-input, hide-output]\nmystnb:\n  a: b\n---\n\nx\n") == \
+        ["remove-input", "hide-output"]
+    assert _cell_tags("x = 1\n") == []
+
+
+def test_the_intro_says_how_to_open_a_chapter_as_a_notebook() -> None:
+    text = " ".join(INTRO.read_text(encoding="utf-8").split())
+    assert "Open With > Jupytext Notebook" in text and "right-click" in text
