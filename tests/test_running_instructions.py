@@ -58,3 +58,13 @@ def test_the_tag_reader_reads_both_spellings() -> None:
 def test_the_intro_says_how_to_open_a_chapter_as_a_notebook() -> None:
     text = " ".join(INTRO.read_text(encoding="utf-8").split())
     assert "Open With > Jupytext Notebook" in text and "right-click" in text
+
+
+def test_the_intro_starts_jupyterlab_with_the_student_settings() -> None:
+    """A student following the intro gets no instructor tools (tests/browser/test_student_jupyter.py)."""
+    text = INTRO.read_text(encoding="utf-8")
+    starts = [line for line in text.splitlines() if ".venv/bin/jupyter lab" in line]  # the commands, not the prose
+    assert starts, "the intro no longer says how to start JupyterLab"
+    for line in starts:
+        assert 'JUPYTER_CONFIG_PATH="$PWD/student/jupyter"' in line, line
+    assert (ROOT / "student" / "jupyter" / "labconfig" / "page_config.json").is_file()
