@@ -109,3 +109,21 @@ def test_student_lab_has_no_instructor_tools_and_no_exchange_errors(lab: tuple[s
     assert LOCKED_CODE in first_lines and ANSWER_CODE in first_lines, first_lines
     assert set(first_lines) <= {LOCKED_CODE, ANSWER_CODE}, first_lines
 
+
+
+def test_a_chapter_opens_as_a_notebook_as_the_intro_says(lab: tuple[str, Server], page: Page) -> None:
+    """book/intro.md: right-click a chapter's file, Open With > Jupytext Notebook (jupytext is installed)."""
+    _kind, server = lab
+    shutil.copy(ROOT / "book" / "loaded-language.md", server.folder / "loaded-language.md")
+    page.set_default_timeout(SLOW)
+    page.goto(f"{server.base}/lab?token={server.token}&reset", wait_until="domcontentloaded")
+    item = page.locator(".jp-DirListing-item", has_text="loaded-language.md")
+    expect(item).to_be_visible(timeout=SLOW)
+    item.click(button="right")
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Open With$")).hover()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Jupytext Notebook$")).click()
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    # A notebook, not the Markdown editor: cells (JupyterLab draws them as they come into view) and a kernel.
+    expect(panel.locator(".jp-Cell.jp-MarkdownCell").first).to_be_visible(timeout=SLOW)
+    expect(panel.locator(".jp-Cell.jp-CodeCell").first).to_be_visible(timeout=SLOW)
+    expect(panel.locator(".jp-Toolbar-kernelName")).to_contain_text("Python 3", timeout=SLOW)
