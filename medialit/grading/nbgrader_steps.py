@@ -219,7 +219,7 @@ class ScoreAnswers(Preprocessor):
 
 
 def configure_nbgrader(c: Any) -> None:
-    """Insert the preprocessors above into nbgrader's autograde steps; call from nbgrader_config.py."""
+    """Insert the preprocessors above into nbgrader's autograde steps, and the role lines into generate_assignment."""
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells
 
@@ -240,5 +240,14 @@ def configure_nbgrader(c: Any) -> None:
     c.Autograde.autograde_preprocessors = autograde
     # A deleted test cell comes back (and scores from its answer) instead of silently vanishing.
     c.OverwriteCells.add_missing_cells = True
+    # Released notebooks say in each code cell, and in each answer cell, whether it is the student's (cell_roles.py).
+    from nbgrader.converters.generate_assignment import GenerateAssignment
+    from nbgrader.preprocessors import ClearSolutions
+    from .cell_roles import MarkCellRoles
+    release = list(GenerateAssignment.class_traits()["preprocessors"].default())
+    if ClearSolutions not in release:
+        raise RuntimeError("nbgrader's generate_assignment steps changed; update medialit.grading.configure_nbgrader")
+    release.insert(release.index(ClearSolutions) + 1, MarkCellRoles)
+    c.GenerateAssignment.preprocessors = release
     from .sanitize import configure_html; configure_html(c)  # noqa: E702  after the lines above: Formgrader/feedback pages sanitized, outputs capped, CSP (sanitize.py)
 
