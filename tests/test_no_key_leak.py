@@ -118,6 +118,8 @@ def _spec_records(task: str, spec: dict, case) -> list[Record]:
     out: list[Record] = []
     for item, why in (spec.get("why") or {}).items():
         out.append(Record(f"{task}: explanation of {item}", normalise(why), False))
+    if spec["kind"] == "participation":
+        return out  # the discernment check's forms: points for taking part, no key (medialit.assessment.forms)
     key = spec["key"]
     if spec["kind"] == "phrases":
         first, last = case.paragraph(spec["paragraphs"][0]), case.paragraph(spec["paragraphs"][-1])
