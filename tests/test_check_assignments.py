@@ -45,6 +45,8 @@ class Course:
     autograde: subprocess.CompletedProcess[str]
     report: subprocess.CompletedProcess[str]
     html: str
+    feedback: subprocess.CompletedProcess[str]
+    export: subprocess.CompletedProcess[str]
 
 
 def _submission(released: nbformat.NotebookNode, choices: dict[str, tuple[str, object]]) -> nbformat.NotebookNode:
@@ -94,10 +96,13 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
         answers[(student, form)] = {item: {"answer": c[0], "confidence": c[1]} for item, c in choices.items()
                                     if not ((student, form) == OUT_OF_RANGE and item == items[0])}
     autograde = nbgrader(["autograde", "check-*"], root)
+    feedback = nbgrader(["generate_feedback", "check-delayed"], root)  # the 0-point form
+    export = nbgrader(["export"], root)
     out = root / "check-report.html"
     report = subprocess.run([sys.executable, "-m", "medialit.assessment.report", "--course", str(root),
                              "-o", str(out), "--rounds", "200"], capture_output=True, text=True, timeout=300)
-    return Course(root, check, answers, autograde, report, out.read_text(encoding="utf-8") if out.exists() else "")
+    return Course(root, check, answers, autograde, report, out.read_text(encoding="utf-8") if out.exists() else "",
+                  feedback, export)
 
 
 def test_every_handed_in_form_is_autograded(course: Course) -> None:
@@ -123,6 +128,22 @@ def test_points_count_items_answered_never_which_answer(course: Course) -> None:
     assert len({tuple(sorted((i, a["answer"]) for i, a in course.answers[(s, "before")].items())) for s in full}) > 1
     assert {scores[(s, "check-before")][0] for s in full} == {1.0}
     assert scores[(UNANSWERED[0], "check-after")][0] == pytest.approx(0.91)
+
+
+def test_a_form_of_no_weight_gets_feedback_and_exports(course: Course) -> None:
+    assert course.feedback.returncode == 0, course.feedback.stderr[-3000:]
+    pages = sorted((course.root / "feedback").rglob("check-delayed.html"))
+    assert len(pages) == 5  # six students took it, less the one who never handed it in
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "You answered 24 of 24 items." in text and "Points: 0 of 0." in text
+        assert "not right" not in text and "You got" not in text  # never whether an answer was right
+    assert course.export.returncode == 0, course.export.stderr[-3000:]
+    import csv
+    with open(course.root / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(handle)}
+    assert float(rows[("check-delayed", "A000")]["max_score"]) == 0
+    assert float(rows[("check-before", "A000")]["score"]) == 1
 
 
 def test_the_one_command_reports_what_was_planted(course: Course) -> None:

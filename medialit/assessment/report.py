@@ -35,9 +35,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
+
+if TYPE_CHECKING:
+    from .gradebook import FormStatus
 
 ALL = "all students"
 
@@ -331,10 +335,10 @@ def skill_counts(check: Check, form: str, responses: dict[str, dict[str, object]
     return counts
 
 
-def roster_section(check: Check, students: dict[str, Student], statuses: Sequence[object]) -> str:
+def roster_section(check: Check, students: dict[str, Student], statuses: Sequence[FormStatus]) -> str:
     """Every student and form of a course: taken (items answered, 'yes' answers per skill) or missing, and why.
 
-    statuses: medialit.assessment.gradebook.FormStatus, one per student and form.
+    statuses: one per student and form (medialit.assessment.gradebook.read_course).
     """
     taken = [s for s in statuses if s.status == "taken"]
     missing = [s for s in statuses if s.status != "taken"]

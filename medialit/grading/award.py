@@ -33,7 +33,8 @@ from typing import Any
 
 from .. import scoring
 from ..case import Case
-from .checks import _SUBMITTED, AnswerError, _case, _norm, _region, check_choice, check_labels, check_numbers, check_phrases, check_words
+from .checks import (_SUBMITTED, AnswerError, _case, _norm, _region, check_choice, check_labels, check_numbers,
+                     check_phrases, check_words)
 
 # nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
