@@ -13,7 +13,8 @@ def test_zip_holds_every_student_notebook_and_nothing_else(tmp_path):
     names = write_exercises_zip(ROOT / "exercises", tmp_path / "exercises.zip")
     expected = sorted("exercises/" + p.relative_to(ROOT / "exercises").as_posix()
                       for p in (ROOT / "exercises").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    assert names == expected and len(names) == 5  # one per assignment in solutions/
+    # One per assignment in solutions/ (the five graded ones and the discernment check's three forms).
+    assert names == expected and len(names) == len(list((ROOT / "solutions").glob("*/*.ipynb"))) == 8
     with zipfile.ZipFile(tmp_path / "exercises.zip") as archive:
         assert archive.namelist() == expected
         for name in expected:
