@@ -28,8 +28,10 @@ from medialit.assessment.report import skill_counts
 from submissions import make_course, meta, nbgrader
 from test_check_report import synthetic_class
 
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 # 17 notebooks autograded in the sandbox (about 1.5 s each), and nbgrader's start-up.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
 
 MISSING = ("B002", "delayed")          # never handed in
 UNANSWERED = ("A001", "after", 2)      # leaves the last two items as released
@@ -173,6 +175,7 @@ def test_missing_forms_are_reported_with_their_reason(course: Course) -> None:
     assert "17 forms taken, 4 missing" in course.html
 
 
+@pytest.mark.browser
 def test_the_report_asks_for_nothing_and_renders(course: Course, browser: Browser) -> None:
     assert "<script" not in course.html.lower() and not re.search(r"(src|href)\s*=", course.html, re.I)
     path = course.root / "check-report.html"
@@ -184,4 +187,8 @@ def test_the_report_asks_for_nothing_and_renders(course: Course, browser: Browse
     assert page.locator("#students tbody tr").count() == 7 * 3
     assert page.locator("svg[role='img']").count() > 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+    page.add_script_tag(path=str(AXE))  # installed by scripts/test (npm ci)
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))""")
+    assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
     page.close()
