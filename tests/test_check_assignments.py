@@ -101,8 +101,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     feedback = nbgrader(["generate_feedback", "check-delayed"], root)  # the 0-point form
     export = nbgrader(["export"], root)
     out = root / "check-report.html"
+    groups = root / "groups.csv"
+    groups.write_text("student,group\n" + "".join(f"{s},{s[0]}\n" for s in sorted({s for s, _ in planted})),
+                      encoding="utf-8")
     report = subprocess.run([sys.executable, "-m", "medialit.assessment.report", "--course", str(root),
-                             "-o", str(out), "--rounds", "200"], capture_output=True, text=True, timeout=300)
+                             "--groups", str(groups), "-o", str(out), "--rounds", "200"],
+                            capture_output=True, text=True, timeout=300)
     return Course(root, check, answers, autograde, report, out.read_text(encoding="utf-8") if out.exists() else "",
                   feedback, export)
 
@@ -165,6 +169,11 @@ def test_the_one_command_reports_what_was_planted(course: Course) -> None:
                              rf"data-correct-rejections='(\d+)'", body)
             assert cell and tuple(map(int, cell.groups())) == (counts["hits"], counts["misses"], counts["false_alarms"],
                                                                counts["correct_rejections"]), (student, form, skill)
+
+
+def test_groups_from_a_file_are_compared(course: Course) -> None:
+    for group in ("A", "B"):
+        assert f"<tr data-group='{group}' data-skill='loaded_language' data-form='after'>" in course.html, group
 
 
 def test_missing_forms_are_reported_with_their_reason(course: Course) -> None:
