@@ -19,6 +19,7 @@ import yaml
 from medialit import CASE, CaseDataError, load_case
 from medialit.assessment import discernment
 from medialit.assessment.check import FORMS, load_check, score_form
+from medialit.assessment.forms import form_of
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -49,6 +50,8 @@ def _protected_texts() -> dict[str, str]:
             texts[str(path.relative_to(REPO))] = path.read_text(encoding="utf-8")
     for folder in ("solutions", "exercises"):
         for path in sorted((REPO / folder).glob("*/*.ipynb")):
+            if form_of(path.parent.name) is not None:
+                continue  # the check's own forms as assignments, generated from check.yaml (their items, by design)
             texts[str(path.relative_to(REPO))] = _notebook_text(path)
     assert any(k.startswith("solutions/") for k in texts), "the scan must see the graded notebooks"
     return texts

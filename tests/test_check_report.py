@@ -245,3 +245,29 @@ def test_the_delayed_form_shows_retention(tmp_path: Path) -> None:
     assert delayed.mean < a_ll.gains["after"]["d_prime"].mean
     page = render_html(check, summaries)
     assert "<tr data-group='A' data-skill='loaded_language' data-form='delayed'>" in page
+
+
+def test_course_mode_without_a_gradebook_says_what_to_fix_and_creates_nothing(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(Path(__file__).resolve().parents[1] / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    out = tmp_path / "r.html"
+    result = subprocess.run([sys.executable, "-m", "medialit.assessment.report", "--course", str(tmp_path), "-o", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "no gradebook at" in result.stderr and "generate_assignment" in result.stderr
+    assert not (tmp_path / "gradebook.db").exists() and not out.exists()
+    result = subprocess.run([sys.executable, "-m", "medialit.assessment.report", "x.csv", "--groups", "g.csv"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--groups goes with --course" in result.stderr
+
+
+def test_groups_file_is_read_and_a_bad_header_named(tmp_path: Path) -> None:
+    from medialit.assessment.gradebook import read_groups
+    from medialit.assessment.report import ReportDataError
+
+    path = tmp_path / "groups.csv"
+    path.write_text("student,group\ns1, A\ns2,B\n", encoding="utf-8")
+    assert read_groups(path) == {"s1": "A", "s2": "B"}
+    path.write_text("id,team\ns1,A\n", encoding="utf-8")
+    with pytest.raises(ReportDataError, match="student and group"):
+        read_groups(path)

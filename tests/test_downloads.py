@@ -35,7 +35,8 @@ def test_zip_holds_every_student_notebook_byte_for_byte_and_no_other_notebook(ar
     members = _members(archive)
     expected = sorted(TOP + p.relative_to(ROOT).as_posix() for p in (ROOT / "exercises").rglob("*.ipynb")
                       if ".ipynb_checkpoints" not in p.parts)
-    assert len(expected) == 5  # one per assignment in solutions/
+    # One per assignment in solutions/ (the five graded ones and the discernment check's three forms).
+    assert len(expected) == len(list((ROOT / "solutions").glob("*/*.ipynb"))) == 8
     assert sorted(n for n in members if n.endswith(".ipynb")) == expected
     for name in expected:
         assert members[name] == (ROOT / name.removeprefix(TOP)).read_bytes()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from submissions import ASSIGNMENTS, REPO, generate_all, make_course
+from submissions import ASSIGNMENTS, CHECK_ASSIGNMENTS, REPO, generate_all, make_course
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def test_committed_exercises_match_a_fresh_generation(tmp_path: Path) -> None:
     course = make_course(tmp_path / "course")
     generate_all(course)
     fresh, committed = _files(course / "exercises"), _files(REPO / "exercises")
-    assert sorted({name.split("/")[0] for name in fresh}) == sorted(ASSIGNMENTS)
+    assert sorted({name.split("/")[0] for name in fresh}) == sorted(ASSIGNMENTS + CHECK_ASSIGNMENTS)
     missing = sorted(set(fresh) - set(committed))
     extra = sorted(set(committed) - set(fresh))
     changed = sorted(name for name in set(fresh) & set(committed) if fresh[name] != committed[name])

@@ -20,7 +20,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from medialit.grading import STASHED_NOTE
-from submissions import (ASSIGNMENTS, ATTACKED, ATTACKS, EVERY_ASSIGNMENT, NOT_JSON_STUDENT, auto_points,
+from submissions import (ASSIGNMENTS, ATTACKED, CHECK_ASSIGNMENTS, ATTACKS, EVERY_ASSIGNMENT, NOT_JSON_STUDENT, auto_points,
                          build_class, generate_all, make_course, meta, nbgrader)
 
 # Autograding runs a kernel per submission (about 20 of them, plus one cell that must time out).
@@ -213,9 +213,10 @@ def test_export_writes_one_row_per_student_and_assignment(graded: Graded) -> Non
     with open(graded.course / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     students = set(EVERY_ASSIGNMENT) | set(ATTACKS) | {NOT_JSON_STUDENT}
-    # nbgrader exports every (assignment, student) pair; a missing submission counts 0.
+    # nbgrader exports every (assignment, student) pair; a missing submission counts 0. The discernment check's
+    # forms are released with the rest (generate_assignment '*') and nobody here submitted them.
     assert sorted((r["assignment"], r["student_id"]) for r in rows) == sorted(
-        (a, s) for a in ASSIGNMENTS for s in students)
+        (a, s) for a in ASSIGNMENTS + CHECK_ASSIGNMENTS for s in students)
     by_key = {(r["assignment"], r["student_id"]): r for r in rows}
     for assignment in ASSIGNMENTS:
         right = by_key[(assignment, "right")]

@@ -118,6 +118,8 @@ def _spec_records(task: str, spec: dict, case) -> list[Record]:
     out: list[Record] = []
     for item, why in (spec.get("why") or {}).items():
         out.append(Record(f"{task}: explanation of {item}", normalise(why), False))
+    if spec["kind"] == "participation":
+        return out  # the discernment check's forms: points for taking part, no key (medialit.assessment.forms)
     key = spec["key"]
     if spec["kind"] == "phrases":
         first, last = case.paragraph(spec["paragraphs"][0]), case.paragraph(spec["paragraphs"][-1])
@@ -230,8 +232,12 @@ def test_the_site_has_been_built() -> None:
 
 
 def test_every_assignment_has_key_records_to_scan_for() -> None:
+    from medialit.assessment.forms import ASSIGNMENTS as CHECK_FORMS
+
     records = key_records()
-    assert set(records) == {"loaded-language", "sourcing", "statements", "machine", "capstone"}
+    assert set(records) == {"loaded-language", "sourcing", "statements", "machine", "capstone", *CHECK_FORMS.values()}
+    # The check's forms are graded for taking part: their hidden tests hold no key, so there is nothing to scan for.
+    assert all(records.pop(name) == [] for name in CHECK_FORMS.values())
     for name, found in records.items():
         kinds = {r.what.split(":")[0] for r in found}
         assert len(found) >= 10, f"{name}: only {len(found)} key records; is the hidden-test parser broken?"

@@ -10,9 +10,19 @@ spread as a strip of dots), and the mean gain (after minus before, and delayed m
 delayed form was taken) with a percentile bootstrap 95 % interval over students; per item, its
 difficulty and discrimination, flagging items that misbehave.
 
+For a class that took the check as nbgrader assignments (medialit.assessment.forms), one command reads
+the course instead of a CSV:
+
+    python -m medialit.assessment.report --course . -o check-report.html [--groups groups.csv]
+
+It reads the roster and each submission's status from the gradebook named in the course's
+nbgrader_config.py (SQLite or PostgreSQL) and the answers kept at autograding
+(medialit.assessment.gradebook), and adds a table of every student and form, with the forms that are
+missing and why.
+
 Scores come from medialit.assessment.check.score_form, so the report and the self-learners' widget
-compute the same numbers. Reading nbgrader's gradebook for check assignments is not done here yet: the
-check has no nbgrader assignments so far; export the answers to this CSV form.
+compute the same numbers. ``render_html`` takes further sections (HTML fragments) to append in order,
+for analyses other modules make.
 """
 from __future__ import annotations
 
@@ -25,9 +35,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
+
+if TYPE_CHECKING:
+    from .gradebook import FormStatus
 
 ALL = "all students"
 
@@ -308,8 +322,65 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 
-def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[ItemStat] = ()) -> str:
-    """The report as one self-contained HTML page."""
+def skill_counts(check: Check, form: str, responses: dict[str, dict[str, object]]) -> dict[str, dict[str, int]]:
+    """Per skill: hits, misses, false alarms and correct rejections of one student's answers to one form."""
+    counts = {skill: {"hits": 0, "misses": 0, "false_alarms": 0, "correct_rejections": 0} for skill in check.skills}
+    for item in check.items(form):
+        response = responses.get(item.id)
+        if response is None:
+            continue
+        said_yes = check.questions[item.skill].option(str(response["answer"])).signal
+        key = ("hits" if said_yes else "misses") if item.signal else ("false_alarms" if said_yes else "correct_rejections")
+        counts[item.skill][key] += 1
+    return counts
+
+
+def roster_section(check: Check, students: dict[str, Student], statuses: Sequence[FormStatus]) -> str:
+    """Every student and form of a course: taken (items answered, 'yes' answers per skill) or missing, and why.
+
+    statuses: one per student and form (medialit.assessment.gradebook.read_course).
+    """
+    taken = [s for s in statuses if s.status == "taken"]
+    missing = [s for s in statuses if s.status != "taken"]
+    people = sorted({s.student for s in statuses})
+    out = ["<section id='students'><h2>Students and forms</h2>",
+           f"<p>{len(people)} students in the gradebook; {len(taken)} forms taken, {len(missing)} missing. A missing "
+           "form is listed with its reason, not dropped: a student without the before form has no gain in the "
+           "figures above. Per skill, the 'yes' answers on 'yes' items (hits) and on controls (false alarms); one "
+           "student's counts are coarse, read them as a check on the data, not as a mark.</p>",
+           "<div class='wrap' tabindex='0' role='region' aria-label='Students and forms as a table'><table>"
+           "<caption>Every student and form</caption><thead><tr><th scope='col'>Student</th><th scope='col'>Form</th>"
+           "<th scope='col'>Status</th><th scope='col'>Items answered</th>"]
+    out += [f"<th scope='col'>{_esc(check.questions[skill].title)}: hits, false alarms</th>" for skill in check.skills]
+    out.append("</tr></thead><tbody>")
+    for status in statuses:
+        cells = [f"<td>{_esc(status.student)}</td><td>{status.form}</td><td>{_esc(status.status)}</td>",
+                 f"<td class='num'>{status.answered} of {status.total}</td>"]
+        attributes = (f"data-student='{_esc(status.student)}' data-form='{status.form}' "
+                      f"data-taken='{'yes' if status.status == 'taken' else 'no'}' data-answered='{status.answered}'")
+        if status.status == "taken":
+            counts = skill_counts(check, status.form, students[status.student].responses[status.form])
+            for skill in check.skills:
+                c = counts[skill]
+                cells.append(f"<td class='num' data-skill='{skill}' data-hits='{c['hits']}' data-misses='{c['misses']}' "
+                             f"data-false-alarms='{c['false_alarms']}' data-correct-rejections='{c['correct_rejections']}'>"
+                             f"{c['hits']} of {c['hits'] + c['misses']}, {c['false_alarms']} of "
+                             f"{c['false_alarms'] + c['correct_rejections']}</td>")
+        else:
+            cells += ["<td>–</td>"] * len(check.skills)
+        out.append(f"<tr {attributes}>{''.join(cells)}</tr>")
+    out.append("</tbody></table></div></section>")
+    return "\n".join(out)
+
+
+def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[ItemStat] = (),
+                extra_sections: Sequence[str] = ()) -> str:
+    """The report as one self-contained HTML page.
+
+    extra_sections: HTML fragments appended in order after the item analysis, each a ``<section>`` with its own
+    ``<h2>`` (the course's roster; analyses of the graded tasks made by other modules). They must be
+    self-contained like the rest: no script, no outside resource, a text alternative for every picture.
+    """
     out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>Discernment check: class report</title><style>{_STYLE}</style></head><body>",
@@ -368,29 +439,52 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
                        f"<td class='num'>{_fmt(stat.difficulty)}</td><td class='num'>{disc}</td>"
                        f"<td class='flag'>{_esc(stat.flag)}</td></tr>")
         out.append("</tbody></table></div>")
+    out.extend(extra_sections)
     out.append("</body></html>")
     return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m medialit.assessment.report", description=__doc__.split("\n\n")[0])
-    parser.add_argument("responses", type=Path, help="CSV: student, form, item, answer, confidence[, group]")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("responses", type=Path, nargs="?", help="CSV: student, form, item, answer, confidence[, group]")
+    source.add_argument("--course", type=Path, metavar="DIR",
+                        help="a course folder: read its nbgrader gradebook and the check assignments' answers")
+    parser.add_argument("--groups", type=Path, help="with --course: a CSV of student, group (optional)")
     parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
     parser.add_argument("--case", default="deir-ezzor-2018")
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed, so a report can be reproduced")
     args = parser.parse_args(argv)
+    if args.groups and not args.course:
+        parser.error("--groups goes with --course (a CSV of answers has its own group column)")
     check = load_check(args.case)
+    extra: list[str] = []
     try:
-        students = read_responses(args.responses, check)
+        if args.course:
+            from ..grading.report import GradebookMissing
+            from .gradebook import read_course, read_groups
+
+            try:
+                groups = read_groups(args.groups) if args.groups else None
+                students, statuses = read_course(args.course, check, groups)
+            except GradebookMissing as error:
+                raise ReportDataError(str(error)) from None
+            extra.append(roster_section(check, students, statuses))
+            students = {sid: s for sid, s in students.items() if s.responses}
+            source_name = str(args.course)
+        else:
+            students = read_responses(args.responses, check)
+            source_name = str(args.responses)
     except (OSError, ReportDataError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not students:
-        print(f"error: {args.responses} has no answers.", file=sys.stderr)
+        print(f"error: {source_name} has no answers to the check yet.", file=sys.stderr)
         return 2
     summaries = summarise(check, students.values(), rounds=args.rounds, seed=args.seed)
-    args.output.write_text(render_html(check, summaries, item_analysis(check, students.values())), encoding="utf-8")
+    args.output.write_text(render_html(check, summaries, item_analysis(check, students.values()), extra),
+                           encoding="utf-8")
     print(f"wrote {args.output} ({len(students)} students)")
     return 0
 

@@ -17,6 +17,9 @@ Scoring policy (stated to students in each notebook):
   ``medialit.scoring.score_labels``); each earns the point, and the feedback says only that the item
   is contested, never which answers are accepted.
 * numbers: points x (numbers within tolerance / numbers).
+* participation (the discernment check's assignments, medialit.assessment.forms): points x (items
+  answered in a valid form / items). The spec lists each item's options and no key; which option a
+  student chose never changes the points. Its points may be 0 (the instructor's choice of weight).
 """
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ from typing import Any
 
 from .. import scoring
 from ..case import Case
-from .checks import _SUBMITTED, AnswerError, _case, _norm, _region, check_labels, check_numbers, check_phrases, check_words
+from .checks import (_SUBMITTED, AnswerError, _case, _norm, _region, check_choice, check_labels, check_numbers,
+                     check_phrases, check_words)
 
 # nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
@@ -55,10 +59,15 @@ def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = N
     """Score one answer (plain JSON values) against one hidden-test spec."""
     case = case or _case()
     kind, points = spec.get("kind"), spec.get("points")
-    if type(points) not in (int, float) or points <= 0:
-        raise _spec_error(f"points must be a positive number, not {points!r}")
+    # A participation task may weigh nothing (the instructor's choice); a task with a key must be worth something.
+    lowest_ok = (lambda p: p >= 0) if kind == "participation" else (lambda p: p > 0)
+    if type(points) not in (int, float) or not lowest_ok(points):
+        raise _spec_error(f"points must be a {'non-negative' if kind == 'participation' else 'positive'} number, "
+                          f"not {points!r}")
     try:
-        if kind == "phrases":
+        if kind == "participation":
+            fraction, feedback = _score_participation(spec, answer)
+        elif kind == "phrases":
             fraction, feedback = _score_phrases(spec, answer, case)
         elif kind == "labels":
             fraction, feedback = _score_labels(spec, answer)
@@ -126,6 +135,40 @@ def _score_numbers(spec: Mapping[str, Any], answer: object) -> tuple[float, str]
     lines = [f"You got {sum(right.values())} of {len(right)} right."]
     lines += [f"  {name}: {'right' if ok else 'not right'}" for name, ok in right.items()]
     return sum(right.values()) / len(right), "\n".join(lines)
+
+
+def _score_participation(spec: Mapping[str, Any], answer: object) -> tuple[float, str]:
+    """The share of items answered with a valid option and confidence; never reads (nor has) a key."""
+    if "key" in spec:
+        raise _spec_error("a participation task has no key (its points never depend on the answers chosen); "
+                          "remove 'key'")
+    items, bounds = spec.get("items"), spec.get("confidence")
+    if type(items) is not dict or not items or any(type(o) is not list or not o for o in items.values()):
+        raise _spec_error("'items' must map each item id to its list of options")
+    if type(bounds) is not list or len(bounds) != 2:
+        raise _spec_error("'confidence' must be [lowest, highest]")
+    if type(answer) is not dict or type(answer.get("items")) is not dict:
+        raise AnswerError("no answers were recorded: answer the items, then run the last cell.")
+    if answer.get("form") != spec.get("form"):
+        raise AnswerError(f"the answers recorded are for form {answer.get('form')!r}, not {spec.get('form')!r}: "
+                          "this is another form's notebook; hand in the notebook you were given.")
+    given = answer["items"]
+    answered, skipped = [], []
+    for item, options in items.items():
+        entry = given.get(item)
+        try:
+            if type(entry) is not dict:
+                raise AnswerError("not answered")
+            check_choice(entry.get("answer"), entry.get("confidence"), options, item=item,
+                         confidence_range=(bounds[0], bounds[1]))
+            answered.append(item)
+        except AnswerError:
+            skipped.append(item)
+    lines = [f"You answered {len(answered)} of {len(items)} items."]
+    if skipped:
+        lines.append(f"Not answered (or not in a valid form): {', '.join(skipped)}.")
+    lines.append("This check gives points for taking part: every answered item counts the same, whatever you chose.")
+    return len(answered) / len(items), "\n".join(lines)
 
 
 def award(task: str, spec: Mapping[str, Any]) -> float:

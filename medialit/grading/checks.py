@@ -211,6 +211,36 @@ def check_numbers(answers: object, names: list[str], *, name: str = "answers") -
     return clean
 
 
+def check_choice(choice: object, confidence: object, options: list[str], *, item: str,
+                 confidence_range: tuple[int, int] = (50, 100)) -> dict[str, Any]:
+    """Check one answer to a discernment-check item: one of `options`, and a confidence in percent.
+
+    Returns ``{"answer": option, "confidence": number}``. Only the form is checked: which option is
+    chosen is never judged here (the check's assignments give points for taking part, not for being right).
+    """
+    low, high = confidence_range
+    listed = ", ".join(f'"{option}"' for option in options)
+    if choice is Ellipsis or choice is None:
+        raise AnswerError(f"{item}: put your answer in place of the first `...`: one of {listed}.")
+    if type(choice) is not str:
+        raise AnswerError(f"{item}: your answer must be one of {listed}, in quotes, not a {_kind(choice)}.")
+    spelled = {_norm(option): option for option in options}
+    if _norm(choice) not in spelled:
+        raise AnswerError(f"{item}: {choice!r} is not one of the answers; use one of {listed}.")
+    if confidence is Ellipsis or confidence is None:
+        raise AnswerError(f"{item}: put how sure you are in place of `confidence=...`: a number from {low} "
+                          f"(a guess) to {high} (certain).")
+    if type(confidence) not in (int, float) or not math.isfinite(confidence):
+        raise AnswerError(f"{item}: confidence must be a number from {low} (a guess) to {high} (certain), "
+                          f"not {confidence!r}.")
+    if not low <= confidence <= high:
+        hint = (f" It is a percentage: write {confidence * 100:g}, not {confidence:g}."
+                if 0 < confidence <= 1 and low <= confidence * 100 <= high else "")
+        raise AnswerError(f"{item}: confidence is {confidence:g}; give a number from {low} (a guess) to "
+                          f"{high} (certain).{hint}")
+    return {"answer": spelled[_norm(choice)], "confidence": plain(confidence)}
+
+
 # --------------------------------------------------------------------------------------------
 # Recording
 # --------------------------------------------------------------------------------------------

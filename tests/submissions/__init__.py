@@ -17,7 +17,10 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[2]
+# The graded assignments (solutions with keys in hidden tests). The discernment check's forms are assignments too,
+# generated from check.yaml and graded for participation only (medialit.assessment.forms): CHECK_ASSIGNMENTS.
 ASSIGNMENTS = ("loaded-language", "sourcing", "statements", "machine", "capstone")
+CHECK_ASSIGNMENTS = ("check-before", "check-after", "check-delayed")
 # The attacks and breakages are all tried on one assignment: the grading machinery is the same in all four.
 ATTACKED = "loaded-language"
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
