@@ -171,6 +171,18 @@ def test_the_one_command_reports_what_was_planted(course: Course) -> None:
                                                                counts["correct_rejections"]), (student, form, skill)
 
 
+def test_the_one_command_adds_the_graded_task_sections_and_keeps_them_from_students(course: Course) -> None:
+    # medialit.assessment.tasks' sections follow the check's (this course has only the check's forms, whose
+    # participation tasks have no key, so only the section's heading and warning are there).
+    assert "<h2>Graded tasks (instructors only)</h2>" in course.html
+    assert course.html.index("Graded tasks (instructors only)") > course.html.index("data-student=")
+    from medialit.assessment.report import main
+
+    inside_exercises = course.root / "exercises" / "check-report.html"
+    assert main(["--course", str(course.root), "-o", str(inside_exercises)]) == 2
+    assert not inside_exercises.exists()
+
+
 def test_groups_from_a_file_are_compared(course: Course) -> None:
     for group in ("A", "B"):
         assert f"<tr data-group='{group}' data-skill='loaded_language' data-form='after'>" in course.html, group

@@ -470,13 +470,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 students, statuses = read_course(args.course, check, groups)
             except GradebookMissing as error:
                 raise ReportDataError(str(error)) from None
+            from .tasks import refuse_public, task_sections
+
+            # The graded-task sections show the answer keys: never written where students can read it.
+            refuse_public(args.output, args.course)
             extra.append(roster_section(check, students, statuses))
+            extra.extend(task_sections(args.course))
             students = {sid: s for sid, s in students.items() if s.responses}
             source_name = str(args.course)
         else:
             students = read_responses(args.responses, check)
             source_name = str(args.responses)
-    except (OSError, ReportDataError) as error:
+    except (OSError, ValueError) as error:  # ReportDataError is a ValueError, as is refuse_public's refusal
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not students:
