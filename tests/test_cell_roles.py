@@ -42,7 +42,9 @@ def test_each_released_cell_says_whose_it_is(path: Path) -> None:
                 problems.append(f"code cell {index} ({meta.get('grade_id')}) is marked locked but can be edited")
         elif first in (LOCKED_CODE, ANSWER_CODE, ANSWER_MARKDOWN):
             problems.append(f"instruction cell {index} carries a role line")
-    assert answers >= 2 and locked >= 3, (answers, locked)
+    # Every notebook has at least a setup cell and a hand-in or check cell, and some answers (a floor, so the scan
+    # cannot pass on an empty notebook); the check's forms have exactly two locked code cells.
+    assert answers >= 2 and locked >= 2, (answers, locked)
     assert not problems, f"{path.relative_to(ROOT)}:\n" + "\n".join(problems)
 
 
