@@ -10,6 +10,7 @@ what was planted.
 """
 from __future__ import annotations
 
+import csv
 import re
 import subprocess
 import sys
@@ -105,7 +106,8 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     groups.write_text("student,group\n" + "".join(f"{s},{s[0]}\n" for s in sorted({s for s, _ in planted})),
                       encoding="utf-8")
     report = subprocess.run([sys.executable, "-m", "medialit.assessment.report", "--course", str(root),
-                             "--groups", str(groups), "-o", str(out), "--rounds", "200"],
+                             "--groups", str(groups), "-o", str(out), "--rounds", "200",
+                             "--canvas", str(root / "canvas.csv")],
                             capture_output=True, text=True, timeout=300)
     return Course(root, check, answers, autograde, report, out.read_text(encoding="utf-8") if out.exists() else "",
                   feedback, export)
@@ -181,6 +183,20 @@ def test_the_one_command_adds_the_graded_task_sections_and_keeps_them_from_stude
     inside_exercises = course.root / "exercises" / "check-report.html"
     assert main(["--course", str(course.root), "-o", str(inside_exercises)]) == 2
     assert not inside_exercises.exists()
+
+
+def test_the_one_command_also_writes_the_canvas_file_with_a_status_column(course: Course) -> None:
+    assert course.report.returncode == 0, course.report.stderr[-3000:]
+    with open(course.root / "canvas.csv", newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    header, points, rows = table[0], table[1], table[2:]
+    assert header[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert points[0].strip() == "Points Possible"
+    assert any("status" in name.lower() for name in header), header
+    students = {s for s, _ in course.answers} | {MISSING[0], ABSENT}
+    assert {row[header.index("SIS Login ID")] for row in rows} == students
+    # One column per task: each form's hand-in task, so at least one per form.
+    assert sum(any(form in name for name in header) for form in ASSIGNMENTS) == len(ASSIGNMENTS), header
 
 
 def test_groups_from_a_file_are_compared(course: Course) -> None:

@@ -451,6 +451,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     source.add_argument("--course", type=Path, metavar="DIR",
                         help="a course folder: read its nbgrader gradebook and the check assignments' answers")
     parser.add_argument("--groups", type=Path, help="with --course: a CSV of student, group (optional)")
+    parser.add_argument("--canvas", type=Path, metavar="FILE",
+                        help="with --course: also write the per-task grades for Canvas's gradebook import, with a status "
+                             "column (the same file as `python -m medialit.grading export --canvas FILE --per-task`)")
     parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
     parser.add_argument("--case", default="deir-ezzor-2018")
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
@@ -458,6 +461,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.groups and not args.course:
         parser.error("--groups goes with --course (a CSV of answers has its own group column)")
+    if args.canvas and not args.course:
+        parser.error("--canvas goes with --course (the grades come from the course's gradebook)")
     check = load_check(args.case)
     extra: list[str] = []
     try:
@@ -491,6 +496,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.output.write_text(render_html(check, summaries, item_analysis(check, students.values()), extra),
                            encoding="utf-8")
     print(f"wrote {args.output} ({len(students)} students)")
+    if args.canvas:
+        from ..grading.report import export_canvas
+
+        rows, warnings = export_canvas(args.course, args.canvas, per_task=True)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"wrote {args.canvas} ({len({r.student for r in rows})} students, one column per task, for Canvas)")
     return 0
 
 
