@@ -3,7 +3,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from medialit import CASE, CaseDataError, Claim, LoadedPhrase, Statement, load_case
 from medialit.records import QUESTIONS, TECHNIQUES
@@ -83,26 +82,6 @@ def test_practice_and_graded_paragraphs_are_disjoint_and_records_are_practice_on
     assert practice and graded and not practice & graded
     assert {r.paragraph for r in case.loaded_language} <= set(case.practice_paragraphs("loaded_language"))
     assert {r.paragraph for r in case.claims} <= set(case.practice_paragraphs("claims"))
-
-
-@pytest.fixture
-def case_copy(tmp_path):
-    """A writable copy of the case; edit(file, change) rewrites one YAML file and returns the error raised."""
-    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
-
-    def edit(file_stem, change):
-        path = tmp_path / CASE / f"{file_stem}.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(data)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        with pytest.raises(CaseDataError) as info:
-            load_case(CASE, root=tmp_path)
-        error = info.value
-        assert error.file == path, "the error must name the file"
-        assert error.fix, "the error must say how to fix it"
-        return str(error)
-
-    return edit
 
 
 def first_phrase(data):

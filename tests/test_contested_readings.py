@@ -5,14 +5,12 @@ The graded keys are read from the hidden tests of solutions/ the way the grader 
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
-from medialit import CASE, CaseDataError, load_case
+from medialit import CASE, load_case
 from medialit.grading import hidden_awards, split_hidden
 from medialit.widgets import Highlighter
 
@@ -86,20 +84,10 @@ def test_highlighter_shows_each_defensible_technique_with_its_case() -> None:
 
 
 @pytest.fixture
-def edited(tmp_path):
-    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
-
-    def edit(change):
-        path = tmp_path / CASE / "loaded_language.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(next(p for p in data["phrases"] if p["text"] == "so-called"))
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        with pytest.raises(CaseDataError) as info:
-            load_case(CASE, root=tmp_path)
-        assert info.value.file == path and info.value.fix
-        return str(info.value)
-
-    return edit
+def edited(case_copy):
+    """edit(change) changes the "so-called" record of loaded_language.yaml in a copy; returns load_case's error."""
+    return lambda change: case_copy(
+        "loaded_language", lambda data: change(next(p for p in data["phrases"] if p["text"] == "so-called")))
 
 
 @pytest.mark.parametrize("change, fragment", [

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
 import yaml
 
-from medialit import CASE, CaseDataError, load_case, practice
+from medialit import CASE, load_case, practice
 from medialit.assessment.check import load_check
 from medialit.grading.checks import AnswerError
 from medialit.records import LOADED, NOT_LOADED, PRACTICE_SKILLS
@@ -107,20 +106,9 @@ def test_the_schema_is_valid_json_and_names_the_file_layout():
 # --- the loader refuses bad data, naming the file and the fix ---------------------------------------------------
 
 @pytest.fixture
-def edit(tmp_path):
-    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
-    path = tmp_path / CASE / "practice.yaml"
-
-    def change(mutate) -> str:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        mutate(data)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        with pytest.raises(CaseDataError) as info:
-            load_case(CASE, root=tmp_path)
-        assert info.value.file == path and info.value.fix
-        return str(info.value)
-
-    return change
+def edit(case_copy):
+    """edit(mutate) rewrites practice.yaml in a copy of the case and returns the error load_case raises."""
+    return lambda mutate: case_copy("practice", mutate)
 
 
 def _item(data, item_id):

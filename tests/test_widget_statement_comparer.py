@@ -3,15 +3,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import traitlets
-import yaml
 
 from medialit import CASE, load_case
-from medialit.case import CaseDataError
 from medialit.widgets import StatementComparer
 from medialit.widgets.statement_comparer import PROMPTS, comparer_data
 
@@ -237,21 +234,9 @@ def test_model_answers_model_hedged_comparison_not_a_verdict(case) -> None:
 
 
 @pytest.fixture
-def statements_copy(tmp_path):
-    """A writable copy of the case; edit(change) rewrites statements.yaml and returns the error load_case raises."""
-    shutil.copytree(SEEDS / CASE, tmp_path / CASE)
-    path = tmp_path / CASE / "statements.yaml"
-
-    def edit(change):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(data)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        with pytest.raises(CaseDataError) as info:
-            load_case(CASE, root=tmp_path)
-        assert info.value.file == path and info.value.fix
-        return str(info.value)
-
-    return edit
+def statements_copy(case_copy):
+    """edit(change) rewrites statements.yaml in a copy of the case and returns the error load_case raises."""
+    return lambda change: case_copy("statements", change)
 
 
 def test_a_prompt_with_two_model_answers_is_refused(statements_copy) -> None:
