@@ -204,7 +204,9 @@ def test_start_page_offers_the_student_exercises_as_a_zip(built_site: Path, pars
     )
     assert zipfile.is_zipfile(archive), f"{ZIP_PATH} is not a zip file"
     student = {path.relative_to(EXERCISES).as_posix(): path.read_bytes() for path in EXERCISES.glob("*/*.ipynb")}
-    assert len(student) == 5, f"expected the five student notebooks in exercises/, found {sorted(student)}"
+    # One per assignment in solutions/: the five graded ones and the discernment check's three forms.
+    sources = sorted(path.relative_to(ROOT / "solutions").as_posix() for path in (ROOT / "solutions").glob("*/*.ipynb"))
+    assert sorted(student) == sources and len(student) == 8, f"exercises/ holds {sorted(student)}, solutions/ {sources}"
     with zipfile.ZipFile(archive) as bundle:
         assert bundle.testzip() is None, f"{ZIP_PATH} has a corrupt member"
         members = {info.filename: info for info in bundle.infolist() if not info.is_dir()}
