@@ -496,8 +496,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    handler = partial(QuietHandler, directory=str(directory))
+def serve(directory: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
+    """Serve `directory` on a free loopback port with `handler_class` (default: QuietHandler); yields the base URL."""
+    handler = partial(handler_class or QuietHandler, directory=str(directory))
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -604,16 +605,8 @@ class SlowPhoneHandler(QuietHandler):
         self.wfile.write(body)
 
 
-@contextlib.contextmanager
-def serve_slow_phone_site(directory: Path, compress: bool) -> Iterator[str]:
-    handler = partial(type("Handler", (SlowPhoneHandler,), {"gzip": compress}), directory=str(directory))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
+def serve_slow_phone_site(directory: Path, compress: bool) -> contextlib.AbstractContextManager[str]:
+    return serve(directory, type("Handler", (SlowPhoneHandler,), {"gzip": compress}))
 
 
 def bench_slow_phone(results: dict[str, Any], args: argparse.Namespace) -> None:
