@@ -1,6 +1,13 @@
-"""SandboxedExecute on small notebooks, without nbgrader: restarts, replays, the restart ceiling, interrupts."""
+"""SandboxedExecute on small notebooks, without nbgrader: restarts, replays, the restart ceiling, interrupts,
+the jail's walls tried from inside the kernel, and the budgets that hold while a notebook runs."""
 from __future__ import annotations
 
+import errno
+import json
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -67,3 +74,196 @@ def test_a_deep_temporary_folder_does_not_break_the_kernel(tmp_path: Path, monke
     nb, resources = run(tmp_path, "print('ran')")
     assert text(nb.cells[0]) == "ran\n"
     assert list(deep.iterdir()) == []  # the kernel's folders are gone after the run
+
+
+# --- the jail's walls, each tried from inside the kernel (issue 23) ---------------------------------------
+# Each probe prints one JSON line; `probe` runs it in a sandboxed kernel and returns what it saw.
+
+def probe(tmp_path: Path, code: str, **settings: object) -> dict:
+    nb, _ = run(tmp_path, "import json, os, ctypes, errno\n" + code + "\nprint('PROBE ' + json.dumps(seen))",
+                **settings)
+    line = next((l for l in text(nb.cells[0]).splitlines() if l.startswith("PROBE ")), None)
+    assert line is not None, nb.cells[0].outputs
+    return json.loads(line[len("PROBE "):])
+
+
+LIBC = "libc = ctypes.CDLL(None, use_errno=True)\n"
+
+
+def test_the_sandbox_init_holds_none_of_the_graders_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # bubblewrap's own process is pid 1 in the jail; it used to keep the grader's environment, which an
+    # unprivileged grader's kernel could read (as root the kernel's other uid is refused anyway:
+    # tests/test_unprivileged_grader.py runs this as a plain user).
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "medialit-secret-token")
+    seen = probe(tmp_path, """
+seen = {}
+for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
+    try:
+        seen[pid] = open(f'/proc/{pid}/environ', 'rb').read().decode(errors='replace')
+    except OSError as error:
+        seen[pid] = 'refused: ' + error.strerror""")
+    assert "1" in seen
+    assert not any("medialit-secret-token" in environ for environ in seen.values()), seen
+
+
+def test_no_nested_user_namespace(tmp_path: Path) -> None:
+    seen = probe(tmp_path, LIBC + """
+import subprocess
+result = libc.unshare(0x10000000)  # CLONE_NEWUSER
+seen = {'unshare': result, 'errno': ctypes.get_errno(),
+        'unshare_Ur': subprocess.run(['unshare', '-Ur', 'true'], capture_output=True).returncode}""")
+    assert seen["unshare"] == -1 and seen["errno"] == errno.EPERM, seen
+    assert seen["unshare_Ur"] != 0
+
+
+def test_seccomp_denies_what_a_notebook_never_needs(tmp_path: Path) -> None:
+    seen = probe(tmp_path, LIBC + """
+import threading
+seen = {}
+seen['ptrace'] = (libc.ptrace(0, 0, 0, 0), ctypes.get_errno())  # PTRACE_TRACEME
+seen['keyctl'] = (libc.syscall(250, 0, -3, 0), ctypes.get_errno())  # KEYCTL_GET_KEYRING_ID, session keyring
+seen['mode'] = [l.split()[1] for l in open('/proc/self/status') if l.startswith('Seccomp:')][0]
+thread = threading.Thread(target=lambda: None); thread.start(); thread.join()
+seen['threads_work'] = True""")
+    assert seen["ptrace"] == [-1, errno.EPERM], seen
+    assert seen["keyctl"] == [-1, errno.EPERM], seen
+    assert seen["mode"] == "2"  # a filter is loaded
+    assert seen["threads_work"] is True  # clone3 -> ENOSYS, glibc falls back to clone
+
+
+def test_the_kernel_holds_no_descriptor_of_the_graders(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # ipykernel keeps copies of its stdout and stderr; they were the grader's log file, which a cell
+    # rewrote from the start. Now they are the grader's pipe, which cannot seek or shrink.
+    seen = probe(tmp_path, """
+import stat
+seen = {'files': [], 'rewritten': []}
+for fd in range(3, 256):
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        continue
+    if stat.S_ISREG(mode):
+        seen['files'].append(os.readlink(f'/proc/self/fd/{fd}'))
+for fd in range(0, 256):
+    try:
+        os.lseek(fd, 0, 0); os.ftruncate(fd, 0); os.write(fd, b'LOG-REWRITTEN')
+        seen['rewritten'].append(fd)
+    except OSError:
+        pass""")
+    assert seen["files"] == [] and seen["rewritten"] == [], seen
+    assert "LOG-REWRITTEN" not in capfd.readouterr().out
+
+
+def test_terminal_escapes_reach_the_log_inert(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    probe(tmp_path, """
+for fd in (1, 2):
+    os.write(fd, b'\\x1b]52;c;ZXZpbA==\\x07\\x1b]0;owned\\x07\\x1b[2J\\x1b[H ESCAPES-SENT\\n')
+seen = {}""")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ESCAPES-SENT" in logged  # the kernel's words are kept, for the instructor to read
+    assert "\\x1b]52" in logged and "\x1b" not in logged
+    captured = capfd.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+
+
+def test_the_runtime_folder_is_a_small_mount_of_its_own(tmp_path: Path) -> None:
+    # It was a bind of the host's /tmp: 5 x 60 MiB went through. The jail's root is read-only too.
+    seen = probe(tmp_path, """
+seen = {'written': 0}
+chunk = b'x' * (1 << 20)
+try:
+    for i in range(5):
+        with open(os.path.join(os.environ['JUPYTER_RUNTIME_DIR'], f'fill-{i}'), 'wb') as f:
+            for _ in range(60):
+                f.write(chunk); f.flush(); seen['written'] += len(chunk)
+except OSError as error:
+    seen['stopped'] = error.strerror
+try:
+    open('/fill', 'wb').write(chunk)
+    seen['root'] = 'written'
+except OSError as error:
+    seen['root'] = 'refused: ' + error.strerror""")
+    assert seen["written"] <= 2 * 1024**2 and seen.get("stopped"), seen
+    assert seen["root"].startswith("refused"), seen
+
+
+def test_an_output_flood_is_dropped_as_it_arrives(tmp_path: Path) -> None:
+    # 200 outputs of 1 MB each: each under the per-output cap, together far over the notebook's budget.
+    # Run in a child process so its peak memory can be read; unprotected it keeps all 200 MB (and a
+    # copy or two), which this machine survives.
+    script = f"""
+import json, resource, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_sandbox_execute import run
+from pathlib import Path
+nb, resources = run(Path({str(tmp_path)!r}), "for i in range(200):\\n    display({{'text/plain': 'x' * 1_000_000}}, raw=True)",
+                    notebook_output_bytes=8_000_000)
+kept = sum(len(str(o.get('data', {{}}).get('text/plain', ''))) for o in nb.cells[0].outputs)
+peak = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')][0] * 1024
+print(json.dumps({{'kept': kept, 'peak': peak, 'incidents': resources['medialit']['incidents']}}))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=170)
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["kept"] <= 8_000_000
+    assert [i["kind"] for i in seen["incidents"]] == ["output_dropped"]
+    assert seen["peak"] < 200 * 1024**2, seen["peak"]
+
+
+def test_a_notebook_has_a_wall_clock_budget(tmp_path: Path) -> None:
+    # Three cells of sleep(25) used to take 80 s with nothing recorded; here the budget is 6 s.
+    started = time.monotonic()
+    slow = "import time\ntime.sleep(4)"
+    nb, resources = run(tmp_path, slow, slow, slow, "print('late')", notebook_timeout=6)
+    assert time.monotonic() - started < 25
+    assert errors(nb.cells[2]) == ["NotRun"] and errors(nb.cells[3]) == ["NotRun"], [c.outputs for c in nb.cells]
+    assert [i["kind"] for i in resources["medialit"]["incidents"]] == ["notebook_timeout"]
+
+
+def test_a_kernel_that_cannot_start_says_why_in_the_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from medialit.grading import sandbox
+    from medialit.grading.status import read_status
+
+    monkeypatch.setattr(sandbox, "kernel_python", lambda: "/nonexistent/bin/python")
+    monkeypatch.chdir(tmp_path)
+    nb = new_notebook(cells=[new_code_cell("print(1)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    resources = {"metadata": {"path": str(tmp_path)},
+                 "nbgrader": {"student": "s1", "assignment": "a1", "notebook": "n1"}}
+    with pytest.raises(Exception):
+        SandboxedExecute(timeout=5, start_attempts=1).preprocess(nb, resources)
+    record = read_status(tmp_path, "a1", "s1")
+    assert record["status"] == "failed", record
+    assert "did not start" in record["reason"] and "/nonexistent/bin/python" in record["reason"], record
+    with pytest.raises(sandbox.SandboxUnavailable, match="/nonexistent/bin/python"):
+        sandbox.check_sandbox()
+
+
+def test_the_kernel_imports_the_graders_own_medialit_from_under_tmp(tmp_path: Path) -> None:
+    # A course folder with its own copy of medialit/, under /tmp, reached through a symlink: the kernel
+    # must import that copy (not the editable install's), and the jail's /tmp must not hide it.
+    import medialit
+
+    real = tmp_path / "real-course"
+    real.mkdir()
+    shutil.copytree(Path(medialit.__file__).parent, real / "medialit", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "course").symlink_to(real)
+    assert str(tmp_path).startswith("/tmp/")
+    script = f"""
+import sys
+sys.path.insert(0, {str(tmp_path / 'course')!r})
+import medialit
+from medialit.grading.sandbox import check_sandbox
+check_sandbox()
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_sandbox_execute import run, text
+from pathlib import Path
+nb, _ = run(Path({str(tmp_path)!r}), "import medialit; print(medialit.__file__)")
+print('KERNEL', text(nb.cells[0]).strip(), 'GRADER', medialit.__file__)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=170,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    line = result.stdout.strip().splitlines()[-1]
+    assert line == f"KERNEL {real / 'medialit' / '__init__.py'} GRADER {tmp_path / 'course' / 'medialit' / '__init__.py'}", line

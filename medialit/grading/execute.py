@@ -69,6 +69,7 @@ class SandboxedExecute(Execute):
         self._deadline = time.monotonic() + self.notebook_timeout if self.notebook_timeout > 0 else None
         self._out_of_time = False
         self._started = False
+        self._start_said = ""
         try:
             return super().preprocess(nb, resources, km)
         except (KernelStartError, RuntimeError) as error:
@@ -77,10 +78,16 @@ class SandboxedExecute(Execute):
             self._record_start_failure(resources, error)
             raise
 
+    async def _async_cleanup_kernel(self) -> None:
+        # nbclient drops its kernel manager here; a kernel that never started leaves its last words first.
+        if not self._started and isinstance(self.km, SandboxedKernelManager):
+            self._start_said = self.km.start_failure() or self._start_said
+        await super()._async_cleanup_kernel()
+
     def _record_start_failure(self, resources: Any, error: Exception) -> None:
         from .status import _course_root, record_failure
 
-        said = self.km.start_failure() if isinstance(self.km, SandboxedKernelManager) else ""
+        said = self._start_said
         reason = f"the sandboxed kernel did not start ({error})" + (f"; the sandbox said: {said[-1500:]}" if said else "")
         info = resources.get("nbgrader", {})
         self.log.error("medialit: %s/%s: %s", info.get("student"), info.get("notebook"), reason)

@@ -52,7 +52,7 @@ from traitlets import Bool, Int
 
 from .kernel_log import KernelOutput
 
-JAIL_SCRIPT = Path(__file__).with_name("kernel_jail.py")
+JAIL_SCRIPT = Path(__file__).resolve().with_name("kernel_jail.py")  # a real path: the jail binds real paths
 SECCOMP_SCRIPT = Path(__file__).with_name("seccomp_filter.py")
 HOME = "/home/student"
 WORK = HOME + "/work"
@@ -492,6 +492,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             # another's by now; the workspace holds no sockets, so this removes nothing.
             self.ip = str(self._workspace / "kernel")
         await super()._async_cleanup_resources(restart=restart)
+        if self.output is not None:
+            self.output.tail(wait=2)  # the kernel is gone: let its last words reach the log first
         if not restart and self._workspace is not None:
             shutil.rmtree(self._workspace, ignore_errors=True)
             self._workspace = None
