@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -77,64 +78,38 @@ def test_a_deep_temporary_folder_does_not_break_the_kernel(tmp_path: Path, monke
 
 
 # --- the jail's walls, each tried from inside the kernel (issue 23) ---------------------------------------
-# Each probe prints one JSON line; `probe` runs it in a sandboxed kernel and returns what it saw.
+# Each probe is one cell that leaves what it saw in `seen`; EXPECT says what the jail must have allowed.
+# tests/test_unprivileged_grader.py runs the same probes under a grader that is not root.
 
-def probe(tmp_path: Path, code: str, **settings: object) -> dict:
-    nb, _ = run(tmp_path, "import json, os, ctypes, errno\n" + code + "\nprint('PROBE ' + json.dumps(seen))",
-                **settings)
-    line = next((l for l in text(nb.cells[0]).splitlines() if l.startswith("PROBE ")), None)
-    assert line is not None, nb.cells[0].outputs
-    return json.loads(line[len("PROBE "):])
-
-
-LIBC = "libc = ctypes.CDLL(None, use_errno=True)\n"
-
-
-def test_the_sandbox_init_holds_none_of_the_graders_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # bubblewrap's own process is pid 1 in the jail; it used to keep the grader's environment, which an
-    # unprivileged grader's kernel could read (as root the kernel's other uid is refused anyway:
-    # tests/test_unprivileged_grader.py runs this as a plain user).
-    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "medialit-secret-token")
-    seen = probe(tmp_path, """
+SECRET = "medialit-secret-token"
+PROBES = {
+    # bubblewrap's own process is the jail's pid 1; it used to keep the grader's environment, which an
+    # unprivileged grader's kernel could read (as root the kernel's other uid is refused anyway).
+    "environ": """
 seen = {}
 for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
     try:
         seen[pid] = open(f'/proc/{pid}/environ', 'rb').read().decode(errors='replace')
     except OSError as error:
-        seen[pid] = 'refused: ' + error.strerror""")
-    assert "1" in seen
-    assert not any("medialit-secret-token" in environ for environ in seen.values()), seen
-
-
-def test_no_nested_user_namespace(tmp_path: Path) -> None:
-    seen = probe(tmp_path, LIBC + """
+        seen[pid] = 'refused: ' + error.strerror""",
+    "userns": """
 import subprocess
+libc = ctypes.CDLL(None, use_errno=True)
 result = libc.unshare(0x10000000)  # CLONE_NEWUSER
 seen = {'unshare': result, 'errno': ctypes.get_errno(),
-        'unshare_Ur': subprocess.run(['unshare', '-Ur', 'true'], capture_output=True).returncode}""")
-    assert seen["unshare"] == -1 and seen["errno"] == errno.EPERM, seen
-    assert seen["unshare_Ur"] != 0
-
-
-def test_seccomp_denies_what_a_notebook_never_needs(tmp_path: Path) -> None:
-    seen = probe(tmp_path, LIBC + """
+        'unshare_Ur': subprocess.run(['unshare', '-Ur', 'true'], capture_output=True).returncode}""",
+    "seccomp": """
 import threading
+libc = ctypes.CDLL(None, use_errno=True)
 seen = {}
 seen['ptrace'] = (libc.ptrace(0, 0, 0, 0), ctypes.get_errno())  # PTRACE_TRACEME
 seen['keyctl'] = (libc.syscall(250, 0, -3, 0), ctypes.get_errno())  # KEYCTL_GET_KEYRING_ID, session keyring
 seen['mode'] = [l.split()[1] for l in open('/proc/self/status') if l.startswith('Seccomp:')][0]
 thread = threading.Thread(target=lambda: None); thread.start(); thread.join()
-seen['threads_work'] = True""")
-    assert seen["ptrace"] == [-1, errno.EPERM], seen
-    assert seen["keyctl"] == [-1, errno.EPERM], seen
-    assert seen["mode"] == "2"  # a filter is loaded
-    assert seen["threads_work"] is True  # clone3 -> ENOSYS, glibc falls back to clone
-
-
-def test_the_kernel_holds_no_descriptor_of_the_graders(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+seen['threads_work'] = True""",
     # ipykernel keeps copies of its stdout and stderr; they were the grader's log file, which a cell
     # rewrote from the start. Now they are the grader's pipe, which cannot seek or shrink.
-    seen = probe(tmp_path, """
+    "descriptors": """
 import stat
 seen = {'files': [], 'rewritten': []}
 for fd in range(3, 256):
@@ -149,8 +124,85 @@ for fd in range(0, 256):
         os.lseek(fd, 0, 0); os.ftruncate(fd, 0); os.write(fd, b'LOG-REWRITTEN')
         seen['rewritten'].append(fd)
     except OSError:
-        pass""")
+        pass""",
+    # The runtime folder was a bind of the host's /tmp: 5 x 60 MiB went through. The jail's root is
+    # bubblewrap's tmpfs, which an unprivileged grader's kernel owns: it must be read-only.
+    "disk": """
+seen = {'written': 0}
+chunk = b'x' * (1 << 20)
+try:
+    for i in range(5):
+        with open(os.path.join(os.environ['JUPYTER_RUNTIME_DIR'], f'fill-{i}'), 'wb') as f:
+            for _ in range(60):
+                f.write(chunk); f.flush(); seen['written'] += len(chunk)
+except OSError as error:
+    seen['stopped'] = error.strerror
+try:
+    open('/fill', 'wb').write(chunk)
+    seen['root'] = 'written'
+except OSError as error:
+    seen['root'] = 'refused: ' + error.strerror""",
+}
+
+
+def expect_environ(seen: dict) -> None:
+    assert "1" in seen
+    assert not any(SECRET in environ for environ in seen.values()), seen
+
+
+def expect_userns(seen: dict) -> None:
+    assert seen["unshare"] == -1 and seen["errno"] == errno.EPERM, seen
+    assert seen["unshare_Ur"] != 0
+
+
+def expect_seccomp(seen: dict) -> None:
+    assert seen["ptrace"] == [-1, errno.EPERM], seen
+    assert seen["keyctl"] == [-1, errno.EPERM], seen
+    assert seen["mode"] == "2"  # a filter is loaded
+    assert seen["threads_work"] is True  # clone3 -> ENOSYS, glibc falls back to clone
+
+
+def expect_descriptors(seen: dict) -> None:
     assert seen["files"] == [] and seen["rewritten"] == [], seen
+
+
+def expect_disk(seen: dict) -> None:
+    assert seen["written"] <= 2 * 1024**2 and seen.get("stopped"), seen
+    assert seen["root"].startswith("refused"), seen
+
+
+EXPECT = {"environ": expect_environ, "userns": expect_userns, "seccomp": expect_seccomp,
+          "descriptors": expect_descriptors, "disk": expect_disk}
+PROBE_PRELUDE = "import json, os, ctypes, errno\n"
+PROBE_EPILOGUE = "\nprint('PROBE ' + json.dumps(seen))"
+
+
+def seen_in(cell: nbformat.NotebookNode) -> dict:
+    line = next((l for l in text(cell).splitlines() if l.startswith("PROBE ")), None)
+    assert line is not None, cell.outputs
+    return json.loads(line[len("PROBE "):])
+
+
+def probe(tmp_path: Path, code: str, **settings: object) -> dict:
+    nb, _ = run(tmp_path, PROBE_PRELUDE + code + PROBE_EPILOGUE, **settings)
+    return seen_in(nb.cells[0])
+
+
+def test_the_sandbox_init_holds_none_of_the_graders_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", SECRET)
+    expect_environ(probe(tmp_path, PROBES["environ"]))
+
+
+def test_no_nested_user_namespace(tmp_path: Path) -> None:
+    expect_userns(probe(tmp_path, PROBES["userns"]))
+
+
+def test_seccomp_denies_what_a_notebook_never_needs(tmp_path: Path) -> None:
+    expect_seccomp(probe(tmp_path, PROBES["seccomp"]))
+
+
+def test_the_kernel_holds_no_descriptor_of_the_graders(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    expect_descriptors(probe(tmp_path, PROBES["descriptors"]))
     assert "LOG-REWRITTEN" not in capfd.readouterr().out
 
 
@@ -168,24 +220,7 @@ seen = {}""")
 
 
 def test_the_runtime_folder_is_a_small_mount_of_its_own(tmp_path: Path) -> None:
-    # It was a bind of the host's /tmp: 5 x 60 MiB went through. The jail's root is read-only too.
-    seen = probe(tmp_path, """
-seen = {'written': 0}
-chunk = b'x' * (1 << 20)
-try:
-    for i in range(5):
-        with open(os.path.join(os.environ['JUPYTER_RUNTIME_DIR'], f'fill-{i}'), 'wb') as f:
-            for _ in range(60):
-                f.write(chunk); f.flush(); seen['written'] += len(chunk)
-except OSError as error:
-    seen['stopped'] = error.strerror
-try:
-    open('/fill', 'wb').write(chunk)
-    seen['root'] = 'written'
-except OSError as error:
-    seen['root'] = 'refused: ' + error.strerror""")
-    assert seen["written"] <= 2 * 1024**2 and seen.get("stopped"), seen
-    assert seen["root"].startswith("refused"), seen
+    expect_disk(probe(tmp_path, PROBES["disk"]))
 
 
 def test_an_output_flood_is_dropped_as_it_arrives(tmp_path: Path) -> None:
@@ -267,3 +302,17 @@ print('KERNEL', text(nb.cells[0]).strip(), 'GRADER', medialit.__file__)
     assert result.returncode == 0, result.stderr[-3000:]
     line = result.stdout.strip().splitlines()[-1]
     assert line == f"KERNEL {real / 'medialit' / '__init__.py'} GRADER {tmp_path / 'course' / 'medialit' / '__init__.py'}", line
+
+
+def test_a_killed_runs_kernel_folders_are_removed_by_the_next(tmp_path: Path) -> None:
+    from medialit.grading.sandbox import OWNER_FILE, WORKSPACE_PREFIX, _pid_start, clean_leftovers
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead, alive = tmp_path / f"{WORKSPACE_PREFIX}dead", tmp_path / f"{WORKSPACE_PREFIX}alive"
+    for folder, pid in ((dead, gone.pid), (alive, os.getpid())):
+        folder.mkdir()
+        (folder / "kernel.json").write_text("{}")
+        (folder / OWNER_FILE).write_text(json.dumps({"pid": pid, "start": _pid_start(pid) or "gone"}))
+    assert clean_leftovers(tmp_path) == [dead]
+    assert alive.is_dir() and not dead.exists()

@@ -53,7 +53,7 @@ from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 # (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
 import_jsonschema()
 
-from .status import record_failure, status_path  # noqa: E402
+from .status import read_status, record_failure, status_path  # noqa: E402
 
 SQLITE_PREFIX = "sqlite:///"
 DEFAULT_STRUCTURE = os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}")
@@ -590,6 +590,7 @@ def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: st
         finally:
             # End the read transaction at once: an open one would block the worker's next commit.
             source.db.rollback()
+    carried = status_path(job.root, assignment, student).is_file()  # the worker recorded this grading
     _carry_status(course, job, assignment, student)
     if produced.is_dir() and reason is None:
         # The earlier autograded copy goes only now that its replacement exists (nbgrader deletes it
@@ -607,6 +608,11 @@ def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: st
         folder = course.step_dir(course.submitted) / student / assignment
         notebooks = sorted(nb.name for nb in target.find_assignment(assignment).notebooks)
         found = diagnose(folder, notebooks)
+        # What the grading steps stored (a kernel that could not start, with the sandbox's words) says
+        # more than the last line of nbgrader's traceback.
+        stored = (read_status(course.root, assignment, student) or {}) if carried else {}
+        if stored.get("status") == "failed" and stored.get("reason") and not job.stopped_for:
+            reason = stored["reason"]
         reason = found or reason or "nbgrader could not grade it (see the logs)"
         record_failure(course.root, assignment, student, reason, str(log) if log else None)
         report.failed.append(pair)

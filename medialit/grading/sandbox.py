@@ -324,6 +324,8 @@ def clean_leftovers(*folders: Path) -> list[Path]:
             continue
         for path in candidates:
             try:
+                if path.is_symlink() or path.stat().st_uid != os.geteuid():
+                    continue  # another user's, or not a folder of ours
                 owner = json.loads((path / OWNER_FILE).read_text(encoding="utf-8"))
                 alive = _pid_start(int(owner["pid"])) == owner["start"]
             except (OSError, ValueError, KeyError, TypeError):
