@@ -233,7 +233,7 @@ sys.path.insert(0, {str(Path(__file__).parent)!r})
 from test_sandbox_execute import run
 from pathlib import Path
 nb, resources = run(Path({str(tmp_path)!r}), "for i in range(200):\\n    display({{'text/plain': 'x' * 1_000_000}}, raw=True)",
-                    notebook_output_bytes=8_000_000)
+                    notebook_output_chars=8_000_000)
 kept = sum(len(str(o.get('data', {{}}).get('text/plain', ''))) for o in nb.cells[0].outputs)
 peak = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')][0] * 1024
 print(json.dumps({{'kept': kept, 'peak': peak, 'incidents': resources['medialit']['incidents']}}))

@@ -9,8 +9,8 @@ without error are run again (quietly: their saved outputs stay as they were) so 
 their variables, the failed cell gets an error output that says what happened, and grading goes on
 with the next cell. Each such event is recorded in ``resources["medialit"]["incidents"]``.
 
-Budgets hold while the notebook runs, not after it: each output over ``output_bytes`` and everything
-past ``notebook_output_bytes`` is dropped as it arrives (errors are kept, shortened: nbgrader reads
+Budgets hold while the notebook runs, not after it: each output over ``output_chars`` and everything
+past ``notebook_output_chars`` is dropped as it arrives (errors are kept, shortened: nbgrader reads
 them), so a flood of display data never piles up in the grader's memory; each notebook has
 ``notebook_timeout`` seconds of wall-clock time, after which its remaining cells are not run. Both
 are recorded as incidents. Both are set in nbgrader_config.py (``c.SandboxedExecute.*``). A kernel
@@ -48,9 +48,9 @@ class SandboxedExecute(Execute):
     start_attempts = Int(3, help="Tries to start a kernel before the notebook fails.").tag(config=True)
     notebook_timeout = Int(300, help="Wall-clock seconds one notebook may run in all; its remaining cells are "
                                      "not run after that (0: no limit).").tag(config=True)
-    output_bytes = Int(2 * 1024**2, help="Largest single output kept (characters); larger ones are dropped "
+    output_chars = Int(2 * 1024**2, help="Largest single output kept (characters); larger ones are dropped "
                                          "as they arrive.").tag(config=True)
-    notebook_output_bytes = Int(16 * 1024**2, help="Outputs one notebook may keep in all (characters); "
+    notebook_output_chars = Int(16 * 1024**2, help="Outputs one notebook may keep in all (characters); "
                                                    "later ones are dropped as they arrive.").tag(config=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -108,16 +108,16 @@ class SandboxedExecute(Execute):
         if msg["msg_type"] == "error":
             _shorten_error(msg["content"])
             return super().process_message(msg, cell, cell_index)
-        if size > self.output_bytes or self._output_used + size > self.notebook_output_bytes:
+        if size > self.output_chars or self._output_used + size > self.notebook_output_chars:
             self._drop(msg, size, cell, cell_index)
             return None
         self._output_used += size
         return super().process_message(msg, cell, cell_index)
 
     def _drop(self, msg: dict[str, Any], size: int, cell: NotebookNode, cell_index: int) -> None:
-        whole = size > self.output_bytes
-        why = (f"an output of {size:,} characters is over the {self.output_bytes:,} limit of one output" if whole
-               else f"the notebook's outputs reached their {self.notebook_output_bytes:,}-character budget")
+        whole = size > self.output_chars
+        why = (f"an output of {size:,} characters is over the {self.output_chars:,} limit of one output" if whole
+               else f"the notebook's outputs reached their {self.notebook_output_chars:,}-character budget")
         if cell_index in self._dropped_in:
             return
         self._dropped_in.add(cell_index)
