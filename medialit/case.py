@@ -363,6 +363,9 @@ def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tu
         if raw["actor"] not in actor_ids:
             raise CaseDataError(path, label, f"actor {raw['actor']!r} is not listed under actors.",
                                 f"use one of: {', '.join(sorted(actor_ids))}.")
+        if raw["question"] not in data["questions"]:
+            raise CaseDataError(path, label, f"question {raw['question']!r} is not listed under questions.",
+                                f"use one of: {', '.join(data['questions'])}, or add it to questions.")
         number = raw.get("paragraph")
         if raw["verbatim"]:
             if number is None:
