@@ -27,7 +27,7 @@ import yaml
 from ..case import SEEDS_DIR, Case, load_case
 from .caseio import read_graded
 from .checks import check_case
-from .files import KitError, dump_yaml
+from .files import KitError, dump_yaml, readable
 
 REPO = SEEDS_DIR.parent
 ASSIGNMENTS = {"loaded_language": "loaded-language", "claims": "sourcing"}
@@ -265,7 +265,7 @@ def build_case(folder: Path, *, out: Path | None = None) -> list[str]:
     for name, text in files.items():
         if name.startswith(("pages/", "practice/", "_")) and "BEGIN HIDDEN TESTS" in text:
             raise KitError(f"{name}: would hold hidden tests outside solutions/; nothing was built.")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=_parent(out)))
+    staging = readable(Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=_parent(out))))
     try:
         for name, text in files.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
