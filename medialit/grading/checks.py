@@ -12,8 +12,8 @@ import json
 import math
 from typing import Any
 
-from .. import CASE, scoring
-from ..case import Case, load_case
+from .. import scoring
+from ..case import Case, current_case, load_case
 from ..techniques import find as find_technique
 
 ANSWER_MIME = "application/vnd.medialit.answer+json"
@@ -83,7 +83,7 @@ def plain(value: object, name: str = "answer", _depth: int = 0) -> Any:
 
 
 def _case() -> Case:
-    return load_case(CASE)
+    return load_case(current_case())
 
 
 def _region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[int, int, str]:
