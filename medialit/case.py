@@ -19,7 +19,6 @@ import yaml
 
 from ._imports import import_jsonschema
 from .article import Article, Paragraph, build_paragraphs
-from .scoring import phrases_to_spans
 from .records import (
     LOADED,
     NOT_LOADED,
@@ -37,6 +36,7 @@ from .records import (
     Reading,
     Statement,
 )
+from .scoring import phrases_to_spans
 from .techniques import techniques as all_techniques
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -236,6 +236,14 @@ def _parse_date(value: str | None, path: Path, label: str) -> date | None:
         raise CaseDataError(path, label, f"{value!r} is not a real date.", "write it as YYYY-MM-DD.") from None
 
 
+def _required_date(value: str, path: Path, label: str) -> date:
+    """A date the schema requires (so never None here)."""
+    parsed = _parse_date(value, path, label)
+    if parsed is None:
+        raise CaseDataError(path, label, "the date is missing.", "write it as YYYY-MM-DD.")
+    return parsed
+
+
 def _figure(raw: dict[str, Any] | None, path: Path, label: str) -> Figure | None:
     if raw is None:
         return None
@@ -254,7 +262,7 @@ def _load_article(folder: Path) -> Article:
     return Article(
         title=data["title"],
         author=data["author"],
-        date=_parse_date(data["date"], path, "field date"),
+        date=_required_date(data["date"], path, "field date"),
         outlet=data["outlet"],
         outlet_url=data.get("outlet_url"),
         paragraphs=build_paragraphs(data["paragraphs"]),
@@ -380,7 +388,7 @@ def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tu
             source_note=raw["source_note"], figure=_figure(raw["figure"], path, label), article_use=raw["article_use"],
         ))
     reports = tuple(
-        LaterReport(_parse_date(r["date"], path, f"later_reports[{i}]"), r["who"], r["what"], r["reported_by"],
+        LaterReport(_required_date(r["date"], path, f"later_reports[{i}]"), r["who"], r["what"], r["reported_by"],
                     _figure(r["figure"], path, f"later_reports[{i}]"))
         for i, r in enumerate(data["later_reports"])
     )

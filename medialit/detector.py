@@ -170,7 +170,7 @@ def load_lexicon() -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------
 
 def _check_threshold(threshold: object) -> float:
-    if type(threshold) not in (int, float) or isinstance(threshold, bool) or not math.isfinite(threshold):
+    if not (type(threshold) is int or type(threshold) is float) or isinstance(threshold, bool) or not math.isfinite(threshold):
         raise ValueError(f"threshold must be a number between 0 and 1 such as 0.5, not {threshold!r}")
     if not 0 < threshold <= 1:
         raise ValueError(

@@ -66,7 +66,7 @@ def _marks(item: PracticeItem, answer: object, name: str) -> list[str]:
     if type(answer) is str:
         raise AnswerError(f"`{name}` must be a list of phrases, such as [\"{item.phrases[0].text}\"], not one string: "
                           "put square brackets around it.")
-    if type(answer) not in (list, tuple):
+    if not (type(answer) is list or type(answer) is tuple):
         raise AnswerError(f"`{name}` must be a list of the phrases you mark (an empty list [] if none is loaded). "
                           f"The phrases are: {listed}.")
     marked: list[str] = []

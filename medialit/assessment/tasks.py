@@ -161,7 +161,8 @@ def analyse_phrases(assignment: str, task: str, spec: Mapping[str, Any], answers
     start, end, where = _region(case, paragraphs)
     key = scoring.merge_spans(scoring.phrases_to_spans([r["phrase"] for r in spec["key"]], case.text,
                                                        within=(start, end), where=where))
-    full, part = Counter(), Counter()
+    full: Counter[tuple[int, int]] = Counter()
+    part: Counter[tuple[int, int]] = Counter()
     unmatched: Counter[tuple[int, int]] = Counter()
     students = unreadable = 0
     for answer in answers:
@@ -251,7 +252,7 @@ def written_spread(course: Any, gradebook: Any) -> list[WrittenAnswer]:
                     raise ValueError(f"no rubric for the written answer {cell.name!r}: expected it in the answer "
                                      f"cell of {path} (the source notebook nbgrader generated the assignment from)")
                 levels = rubric_levels(rubrics[cell.name])
-                counts = Counter()
+                counts: Counter[Any] = Counter()
                 off, pending, blank = [], 0, 0
                 for submission in gradebook.notebook_submissions(notebook.name, assignment.name):
                     grade = next((g for g in submission.grades if g.name == cell.name), None)

@@ -35,7 +35,7 @@ class DiscernmentCheck(anywidget.AnyWidget):
     # {form: {item id: {"answer": option value, "confidence": 0.5-1.0}}}, written by the browser.
     responses = traitlets.Dict().tag(sync=True)
     # The forms the reader has handed in (their answers and reasons are then shown).
-    finished = traitlets.List().tag(sync=True)
+    finished: traitlets.List[str] = traitlets.List().tag(sync=True)
     _data = traitlets.Dict().tag(sync=True)
     # The traits the static site's runtime keeps in the browser's storage and lists on the My work page
     # (widget_runtime.js). The widget also keeps each form under its own key (discernment_check.js), which
