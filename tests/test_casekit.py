@@ -318,3 +318,10 @@ def test_the_graded_notebooks_set_their_own_case(course: Path) -> None:
     for notebook in (course / "solutions").glob("*/*.ipynb"):
         setup = nbformat.read(notebook, as_version=4).cells[1].source
         assert f'use_case("{INVENTED}")' in setup
+
+
+def test_building_twice_gives_the_same_bytes(course: Path, tmp_path: Path) -> None:
+    again = tmp_path / INVENTED
+    build_case(SEEDS_DIR / INVENTED, out=again)
+    assert {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()} == \
+        {p.relative_to(course): p.read_bytes() for p in course.rglob("*") if p.is_file()}
