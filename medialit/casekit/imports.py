@@ -27,7 +27,7 @@ from ..techniques import find as find_technique
 from ..techniques import techniques
 from .caseio import graded_path, paragraphs, read_graded, read_yaml, seed_text
 from .files import KitError, dump_yaml, write_all
-from .text import raw_offset_map
+from .text import Block, raw_offset_map
 
 FORMATS = ("ptc", "labelstudio", "doccano")
 EDGE_CHARACTERS = " \n\t.,:;"  # PTC's check_corpus_annotations.py: no span starts or ends on these
@@ -107,7 +107,7 @@ def read_doccano(path: Path) -> tuple[list[Span], str]:
         raise _format_error(path, "doccano", "file", "must hold exactly one line {\"text\": ..., \"label\": [...]} "
                             "for this article.")
     document = documents[0]
-    entries = document.get("label", document.get("labels", []))
+    entries = document.get("label", document.get("labels", [])) or []
     spans = []
     for number, entry in enumerate(entries, start=1):
         if not (isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, int) for x in entry[:2])):
@@ -192,7 +192,7 @@ def import_spans(folder: Path, fmt: str, path: Path, *, partial: bool = False) -
         # Raw offsets -> the paragraph and canonical offsets.
         paragraph = None
         for p, block in zip(numbered, blocks or numbered):
-            block_start = block.raw_start if blocks else p.start
+            block_start = block.raw_start if blocks and isinstance(block, Block) else p.start
             if block is not None and block_start <= span.start and span.end <= block_start + len(p.text):
                 paragraph, start = p, p.start + span.start - block_start
                 break
@@ -255,7 +255,7 @@ def import_spans(folder: Path, fmt: str, path: Path, *, partial: bool = False) -
 def _keep_header(path: Path) -> str:
     """The file's leading comment lines, kept when the kit rewrites it."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    return "".join(line for line in lines[:next((i for i, l in enumerate(lines) if not l.startswith("#")), 0)])
+    return "".join(line for line in lines[:next((i for i, line in enumerate(lines) if not line.startswith("#")), 0)])
 
 
 def _graded_header(folder: Path) -> str:

@@ -61,7 +61,7 @@ def new_case(folder: Path, text_file: Path, *, title: str | None = None, author:
         if not values[key]:
             raise KitError(f"{text_file}: no {key} was recognised in the text; give it with {option}.")
     try:
-        date.fromisoformat(values["date"])
+        date.fromisoformat(values["date"] or "")
     except ValueError:
         raise KitError(f"--date {values['date']!r} is not a date: write it as YYYY-MM-DD.") from None
     repairs = []
@@ -71,7 +71,7 @@ def new_case(folder: Path, text_file: Path, *, title: str | None = None, author:
             + ") become the title, author and date fields above, not paragraphs."})
     if layout.footer:
         repairs.append({"kind": "drop_footer", "what": f"The footer ({layout.footer!r}) is left out of the paragraphs."})
-    article = {"schema": "article/1", "seed": f"{name}/{SEED_NAME}", "title": values["title"],
+    article: dict[str, object] = {"schema": "article/1", "seed": f"{name}/{SEED_NAME}", "title": values["title"],
                "author": values["author"], "date": values["date"], "outlet": values["outlet"]}
     if url:
         article["outlet_url"] = url

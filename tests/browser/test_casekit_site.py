@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import AXE_SCRIPT, serve_directory, site_pages, wait_for_widgets
+from playwright.sync_api import Page, expect
+from test_site_accessibility import FAILING_IMPACTS, RUN_AXE, format_violations
+
 from medialit.case import SEEDS_DIR
 from medialit.casekit.build import build_case
-from test_site_accessibility import FAILING_IMPACTS, RUN_AXE, format_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1200)]
 
