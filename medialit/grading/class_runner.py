@@ -710,6 +710,7 @@ def _settle_ended_worker(course: Course, job: Job, target: Any, source: Any, rep
                          replace: Callable[[list[tuple[str, str]]], Job] | None, stopper: Stopper) -> Job | None:
     """A worker's process ended. The submission it was on fails (with why); the ones it never started go to
     a replacement worker (returned), so a slow or crashing submission costs no classmate anything."""
+    assert job.process is not None, "only started workers send events"
     job.process.wait()
     job.seconds = time.perf_counter() - job.started
     code = job.process.returncode
