@@ -12,7 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from submissions import ATTACKED, auto_points, find, right
 from test_grading_status import fast_course, put, run_module
 

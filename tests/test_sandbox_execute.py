@@ -178,7 +178,7 @@ PROBE_EPILOGUE = "\nprint('PROBE ' + json.dumps(seen))"
 
 
 def seen_in(cell: nbformat.NotebookNode) -> dict:
-    line = next((l for l in text(cell).splitlines() if l.startswith("PROBE ")), None)
+    line = next((ln for ln in text(cell).splitlines() if ln.startswith("PROBE ")), None)
     assert line is not None, cell.outputs
     return json.loads(line[len("PROBE "):])
 

@@ -22,7 +22,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from test_sandbox_execute import EXPECT, PROBE_EPILOGUE, PROBE_PRELUDE, PROBES, SECRET
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -95,7 +94,7 @@ def test_the_jail_holds_for_an_unprivileged_grader() -> None:
                "JUPYTERHUB_API_TOKEN": SECRET, "PGPASSWORD": SECRET}
         result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=240)
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-        found = json.loads(next(l for l in result.stdout.splitlines() if l.startswith("FOUND "))[6:])
+        found = json.loads(next(ln for ln in result.stdout.splitlines() if ln.startswith("FOUND "))[6:])
         assert found["medialit"] == str(work / "medialit" / "__init__.py")
         for name, expect in EXPECT.items():
             expect(found["probes"][name])

@@ -225,7 +225,8 @@ def _output_size(content: dict[str, Any]) -> int:
 
 def _shorten_error(content: dict[str, Any]) -> None:
     content["evalue"] = str(content.get("evalue", ""))[:MAX_ERROR_CHARS]
-    kept, total = [], 0
+    kept: list[str] = []
+    total = 0
     for line in reversed([str(line) for line in content.get("traceback") or ()]):
         if total + len(line) > MAX_ERROR_CHARS:
             break

@@ -49,7 +49,7 @@ def install_terminal_filter(logger: logging.Logger) -> None:
         for handler in node.handlers:
             if _FILTER not in handler.filters:
                 handler.addFilter(_FILTER)
-        node = node.parent if node.propagate else None  # type: ignore[assignment]
+        node = node.parent if node.propagate else None
 
 
 class KernelOutput:
