@@ -23,6 +23,11 @@ autograded notebooks into autograded/. Only that single process ever writes to t
 gradebook, so the result is the same as one sequential `nbgrader autograde` run
 (tests/test_parallel_grading.py compares the two, grade by grade).
 
+A slow or crashing submission costs only itself: `--timeout` bounds one submission (its worker
+says when it starts each one), and a worker stopped for it or killed fails just the submission it
+was on; the submissions it had not started go to a fresh worker. A regrade that fails keeps the
+earlier autograded notebook and its grades (nbgrader itself deletes them first).
+
 Do not grade by hand in formgrader while this runs: manual scores entered meanwhile are kept,
 but a regraded submission's `needs_manual_grade` flag is computed from the snapshot.
 """
