@@ -24,9 +24,11 @@ from .highlighter import TECHNIQUE_LABELS, _check_paragraphs, _speaker_name, tok
 
 HERE = Path(__file__).resolve().parent
 
-# A sentence of the article's paragraph 1 with its charged words taken out (the practice key's own neutral
-# wording for "unprovoked massacre"), for the student to spin one way or the other.
-DEFAULT_REWRITE = "US warplanes and artillery batteries carried out an attack that caused the deaths of up to 100 pro-government troops."
+# Paragraph 1's first clause with the practice key's neutral wording for "unprovoked massacre" (ll-01) read back
+# into it, for the student to spin one way or the other (tests/test_neutral_rewrites.py checks it is that wording).
+DEFAULT_REWRITE = ("US warplanes and artillery batteries carried out an attack, unprovoked in the writer's account, that "
+                   "caused the deaths of up to 100 pro-government troops in the northeastern province of Deir Ezzor "
+                   "Wednesday.")
 
 
 class DetectorLab(anywidget.AnyWidget):
