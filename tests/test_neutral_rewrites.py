@@ -156,9 +156,7 @@ def test_no_internal_words_in_what_students_read() -> None:
 
 def test_the_machine_labs_default_sentence_is_the_practice_keys_wording_read_back() -> None:
     """book/machine.md calls the lab's default sentence paragraph 1's first clause with ll-01's neutral wording."""
-    from medialit.widgets.detector_lab import DEFAULT_REWRITE
-
     phrase = next(p for p in PHRASES if p.id == "ll-01")
     before, inserted, after = read_back(CASE_DATA.text, phrase.start, phrase.end, phrase.neutral_alternative)
     clause = (before + inserted + after).split(",  signaling")[0].split(", signaling")[0]
-    assert DEFAULT_REWRITE == clause + ".", (DEFAULT_REWRITE, clause)
+    assert CASE_DATA.detector_rewrite == clause + ".", (CASE_DATA.detector_rewrite, clause)
