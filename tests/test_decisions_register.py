@@ -191,7 +191,13 @@ def _devices_for(key: Key, case) -> list:
     if key.skill == "verb":
         found = [d for d in case.decisions if d.signals and any(_has(key.text, w) for w in d.words)]
         colouring = [d for d in found if d.signals != ("neutral",)]
-        return colouring or found  # a colouring word decides the signal over the plain verb beside it
+        if colouring:
+            return colouring  # a colouring word decides the signal over the plain verb beside it
+        plain = {w for d in found for w in d.words}
+        rest = [w for w in re.findall(r"[\w'-]+", _norm(key.text)) if w not in plain]
+        # Words beyond the plain verb may colour it (the register lists public colouring words only): only a form
+        # that is nothing but a plain verb is known to send the plain verb's signal.
+        return [] if rest else found
     by_word = [d for d in case.decisions if d.skill == key.skill and key.text and any(_has(key.text, w) for w in d.words)]
     by_tag = []
     for tag in key.tags:
@@ -339,3 +345,14 @@ def test_a_rejected_reason_is_found(case) -> None:
     assert case.rejected_reasons, "decisions.yaml lists no rejected reasons"
     words = case.rejected_reasons[0][0]
     assert _has(f"It is {words} and could be checked.", words)
+
+
+def test_a_plain_verb_accepted_for_a_coloured_signal_is_found(case) -> None:
+    """Issue 24's case: the verb task accepting "raised" alone while the signal task accepts only "lends weight"."""
+    alone = Key("solutions/x.ipynb (hidden test of sourcing/verbs), claim-x accepted form 1", "verb", "raised",
+                graded=True, values={"signals": frozenset(["lends weight"])})
+    coloured = Key("solutions/x.ipynb (hidden test of sourcing/verbs), claim-x accepted form 2", "verb",
+                   "raised sharp questions", graded=True, values={"signals": frozenset(["lends weight"])})
+    found = conflicts(case, [alone, coloured])
+    assert any(m.startswith(alone.place) and "neutral-reporting-verb" in m for m in found), found
+    assert not any(m.startswith(coloured.place) for m in found), found
