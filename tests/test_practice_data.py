@@ -236,7 +236,7 @@ def test_hints_aim_at_the_mistakes_the_issue_names(case, item_id, answer, words)
 # --- the notebook calls -----------------------------------------------------------------------------------------
 
 def test_check_says_why_when_right(capsys):
-    assert practice.check("src-invented-anonymous", "An anonymous source") is True
+    assert practice.check("src-invented-anonymous", "Anonymous source") is True
     assert "Right" in capsys.readouterr().out
 
 
