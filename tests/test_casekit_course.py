@@ -9,13 +9,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from submissions import nbgrader, right, untouched
+from test_no_key_leak import PAGE_SUFFIXES, _spec_records, normalise, read_normalised, scan_text
 
 from medialit import load_case
 from medialit.case import SEEDS_DIR
 from medialit.casekit.build import build_case
 from medialit.grading import hidden_awards, split_hidden
-from submissions import nbgrader, right, untouched
-from test_no_key_leak import PAGE_SUFFIXES, _spec_records, normalise, read_normalised, scan_text
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 

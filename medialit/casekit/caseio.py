@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from ..article import build_paragraphs, Paragraph
+from ..article import Paragraph, build_paragraphs
 from .files import KitError
 
 GRADED_SCHEMA = "graded/1"
