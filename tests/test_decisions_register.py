@@ -74,6 +74,13 @@ def _accepted(value) -> frozenset[str]:
 
 # --- reading every key ------------------------------------------------------------------------------------
 
+def _speaker_in(passage: str, phrase: str) -> str:
+    """A practice phrase's speaker as the passage shows it: inside quotation marks "quoted", else the writer."""
+    before = passage[:passage.find(phrase)]
+    quoted = before.count("“") > before.count("”") or before.count('"') % 2 == 1
+    return "quoted" if quoted else "author"
+
+
 def public_keys(case) -> list[Key]:
     keys: list[Key] = []
     for p in case.loaded_language:
@@ -89,7 +96,8 @@ def public_keys(case) -> list[Key]:
             for phrase in item.phrases:
                 loaded = _loaded(phrase.accepted)
                 keys.append(Key(f"{where} ({phrase.text!r})", "loaded_language", phrase.text,
-                                values={"decision": loaded}, must_match="loaded" in loaded))
+                                _speaker_in(item.text, phrase.text), values={"decision": loaded},
+                                must_match="loaded" in loaded))
         elif item.skill == "loaded_language":  # a technique to choose for the phrase the question quotes
             phrase = re.search(r"“(.+?)”", item.question).group(1)
             keys.append(Key(f"{where} ({phrase!r})", "loaded_language", phrase,
@@ -325,6 +333,17 @@ def test_a_planted_conflict_is_found_with_both_places_named(case, keys) -> None:
     found = conflicts(case, keys + [planted])
     assert any(m.startswith(planted.place) and "intensifier" in m for m in found), found
     assert any("'intensifier' gets different decision" in m and "ll-08" in m and "planted" in m for m in found)
+
+
+def test_the_old_massive_fire_call_is_reported_as_differing_by_speaker(case, keys) -> None:
+    """Issue 24's case: Moscow's "massive fire" (quoted, in a practice set) keyed "either" beside Damascus's
+    "massive damage" keyed loaded."""
+    old = Key(f"{SEEDS}/practice.yaml ll-16-mark ('massive fire', as it was)", "loaded_language", "massive fire",
+              _speaker_in('"How ... to open massive fire for effect?" she continued.', "massive fire"),
+              values={"decision": frozenset(["loaded", "not_loaded"])})
+    assert old.speaker == "quoted"
+    found = conflicts(case, [k for k in keys if "ll-16-mark ('massive fire')" not in k.place] + [old])
+    assert any("'intensifier': the decision differs by speaker" in m for m in found), found
 
 
 def test_a_decision_that_differs_by_speaker_is_reported(case, keys) -> None:
