@@ -47,6 +47,8 @@ class FlagTampering(Preprocessor):
         from nbgrader.api import Gradebook
 
         info = resources["nbgrader"]
+        # Flags already found for this submission (intake.IntakeAutograde: refused files, a bad timestamp).
+        earlier: list[str] = list(resources.get("medialit", {}).get("flags", []))
         problems: list[str] = []
         with Gradebook(info["db_url"]) as gb:
             source_nb = gb.find_notebook(info["notebook"], info["assignment"])
@@ -73,14 +75,14 @@ class FlagTampering(Preprocessor):
                         problems.append(f"cell {grade_id!r} had its points changed")
             for grade_id in sorted((set(released) | graded_ids) - seen):
                 problems.append(f"cell {grade_id!r} was deleted or lost its nbgrader metadata")
-            if problems:
+            if problems or earlier:
                 submission = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
                 submission.flagged = True
                 gb.db.commit()
         for problem in problems:
             self.log.warning("medialit FLAG: student %s, %s/%s: %s (nbgrader restores it from the source).",
                              info["student"], info["assignment"], info["notebook"], problem)
-        resources.setdefault("medialit", {})["flags"] = problems
+        resources.setdefault("medialit", {})["flags"] = earlier + problems
         return nb, resources
 
 
@@ -235,6 +237,8 @@ def configure_nbgrader(c: Any) -> None:
     autograde[autograde.index(Execute)] = SandboxedExecute
     autograde.insert(autograde.index(SandboxedExecute), StashHiddenTests)
     autograde.insert(autograde.index(SandboxedExecute) + 1, ScoreAnswers)
+    # Before nbgrader touches a submission: ids, links, sizes, timestamps (intake.py); collect, zip_collect, feedback too.
+    from .intake import install as install_intake; install_intake(c)  # noqa: E702
     from .status import install; install(c, sanitize, autograde)  # noqa: E702  last step of each phase: flags, incidents, failures kept on disk (status.py)
     c.Autograde.sanitize_preprocessors = sanitize
     c.Autograde.autograde_preprocessors = autograde

@@ -33,6 +33,7 @@ from typing import Any, Iterator
 from .class_runner import Course, load_course, timestamp_of  # isort: skip
 from nbgrader.plugins import CsvExportPlugin  # noqa: E402
 
+from .intake import UnsafeId, check_id  # noqa: E402
 from .status import read_all  # noqa: E402
 
 GRADED = "graded"
@@ -131,19 +132,28 @@ def diagnose(folder: Path, notebooks: list[str]) -> str | None:
     """Why the notebooks in a submission folder cannot be graded, when the files themselves say so."""
     import nbformat
 
+    from .intake import IntakeRefused, load_notebook_json
+
     problems = []
     for name in notebooks:
         path = folder / f"{name}.ipynb"
-        if not path.is_file():
+        # Through intake: never a link followed, never a huge or deeply nested file parsed (RecursionError).
+        try:
+            data = load_notebook_json(folder, f"{name}.ipynb")
+        except FileNotFoundError:
             problems.append(f"{name}.ipynb is missing from {folder} (nbgrader scores a missing notebook 0)")
             continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+        except IntakeRefused as error:
+            problems.append(f"{name}.ipynb refused at intake: {error}")
+            continue
         except UnicodeDecodeError:
             problems.append(f"{name}.ipynb is not text (not a notebook file)")
             continue
         except ValueError as error:
             problems.append(f"{name}.ipynb is not valid JSON ({error}); ask the student for the notebook again")
+            continue
+        except OSError as error:
+            problems.append(f"{path} cannot be read ({error.strerror})")
             continue
         try:
             nbformat.validate(nbformat.reads(json.dumps(data), as_version=4))
@@ -181,6 +191,13 @@ def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = ()
             folder, done = submitted / student / assignment, autograded / student / assignment
             record = records.get((assignment, student)) or {}
             row = Row(assignment, student, PENDING)
+            try:
+                check_id(student, "student")
+            except UnsafeId as error:  # never graded under it (intake.py): say so, with the name to use
+                if folder.is_dir():
+                    row.status, row.reason = FAILED, str(error)
+                    yield row
+                    continue
             for notebook, entry in sorted((record.get("notebooks") or {}).items()):
                 row.flags += [f"{notebook}: {flag}" for flag in entry.get("flags", [])]
                 row.incidents += [f"{notebook}: {_incident_text(i)}" for i in entry.get("incidents", [])]
