@@ -286,3 +286,77 @@ def test_no_attack_runs_in_the_feedback_page(course: Course, browser) -> None:
     finally:
         context.close()
     assert left == [], f"requests left the machine: {left}"  # not even nbgrader's MathJax from a CDN
+
+
+# --- ids on every Formgrader page (issue 23): escaped, and every page under a nonce CSP ----------------------
+
+FORMGRADER_PAGES = ("/formgrader", "/formgrader/manage_assignments", "/formgrader/manage_students",
+                    "/formgrader/manage_students/{student}", "/formgrader/manage_students/{student}/{assignment}",
+                    "/formgrader/gradebook", "/formgrader/gradebook/{assignment}",
+                    "/formgrader/gradebook/{assignment}/{assignment}", "/formgrader/manage_submissions/{assignment}",
+                    "/formgrader/submissions/{submission}/")
+
+
+def _hostile_students(course: Course) -> dict[str, str]:
+    """Students whose ids a script or a <meta> refresh, as an old gradebook or `nbgrader db student add` could
+    hold them (intake refuses them at collect and autograde), each with a graded submission to open."""
+    import shutil
+
+    from nbgrader.api import Gradebook
+
+    from tests.submissions import META_ID, SCRIPT_ID
+
+    made = {}
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb:
+        for student in (SCRIPT_ID, META_ID):
+            try:
+                gb.find_student(student)
+            except Exception:
+                gb.add_student(student, first_name=student, last_name=student)
+                gb.add_submission(ATTACKED, student)
+            made[student] = gb.find_submission_notebook(ATTACKED, ATTACKED, student).id
+            folder = course.root / "autograded" / student / ATTACKED
+            if not folder.exists():
+                shutil.copytree(course.autograded.parent, folder)
+    return made
+
+
+def test_every_formgrader_page_has_a_nonce_csp(formgrader: Server, course: Course) -> None:
+    from urllib.parse import quote
+
+    from tests.submissions import SCRIPT_ID
+
+    submission = _hostile_students(course)[SCRIPT_ID]
+    for path in FORMGRADER_PAGES:
+        url = formgrader.base + path.format(student=quote(SCRIPT_ID, safe=""), assignment=ATTACKED,
+                                            submission=submission)
+        request = urllib.request.Request(url, headers={"Authorization": f"token {formgrader.token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            html, policy = response.read().decode(), response.headers.get("Content-Security-Policy", "")
+        assert "script-src 'nonce-" in policy, (path, policy)
+        assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0], path
+        assert SCRIPT_ID not in html, f"{path}: the id is printed unescaped"
+
+
+def test_a_hostile_id_runs_nothing_and_redirects_nowhere(formgrader: Server, browser, course: Course) -> None:
+    from urllib.parse import quote
+
+    from tests.submissions import META_ID, SCRIPT_ID
+
+    submissions = _hostile_students(course)
+    context, page, left, errors = _watched_page(browser, formgrader.token)
+    visited = []
+    try:
+        for student in (SCRIPT_ID, META_ID):
+            for path in FORMGRADER_PAGES:
+                url = formgrader.base + path.format(student=quote(student, safe=""), assignment=ATTACKED,
+                                                    submission=submissions[student])
+                page.goto(url, wait_until="networkidle")
+                page.wait_for_timeout(400)  # a meta refresh with content=0 would have fired by now
+                visited.append((url, page.url))
+                assert page.url.startswith(formgrader.base), (url, page.url)
+                assert page.evaluate("() => window.__pwned_id") is None, url
+    finally:
+        context.close()
+    assert left == [], f"requests left loopback: {left}"
+    assert not (course.root / "PWNED.txt").exists(), "the id's script wrote through the Contents API"

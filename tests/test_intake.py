@@ -197,3 +197,21 @@ def test_staging_carries_refusals_to_the_worker(tmp_path: Path, secret: Path) ->
     assert {r.path for r in found.refused} == {"key.txt", "inbound-link"}
     write_manifest(worker, "a1", "alice", [])
     assert read_manifest(worker, "a1", "alice") == []
+
+
+# --- CSV cells (csv_cells.py) ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["=1+2", "+1+2", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "\rx",
+                                  '=HYPERLINK("https:example.org","x")'])
+def test_formula_prefixes_are_neutralised(text: str) -> None:
+    from medialit.grading.csv_cells import safe_cell
+
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", [-2.5, 0, 14.0, "-2.5", "-3", "1e-3", "alice", "graded", "", "'quoted"])
+def test_numbers_and_plain_text_stay_as_they_are(value: object) -> None:
+    from medialit.grading.csv_cells import safe_cell
+
+    assert safe_cell(value) == value
+    assert safe_cell(None) == ""

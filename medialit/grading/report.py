@@ -33,6 +33,7 @@ from typing import Any, Iterator
 from .class_runner import Course, load_course, timestamp_of  # isort: skip
 from nbgrader.plugins import CsvExportPlugin  # noqa: E402
 
+from .csv_cells import safe_row  # noqa: E402
 from .intake import UnsafeId, check_id  # noqa: E402
 from .status import read_all  # noqa: E402
 
@@ -314,7 +315,7 @@ def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
     due = {a.name: a.duedate for a in gradebook.assignments}
     with open(dest, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        writer.writerow(safe_row(COLUMNS))
         for row in rows:
             try:
                 person = gradebook.find_student(row.student)
@@ -325,7 +326,7 @@ def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
             values = [row.assignment, due.get(row.assignment), row.timestamp, row.student, *names, raw,
                       row.late_penalty, max(0.0, raw - row.late_penalty), row.max_score, row.status,
                       row.manual_pending, row.reason, " | ".join(row.flags), " | ".join(row.incidents)]
-            writer.writerow(["" if v is None else v for v in values])
+            writer.writerow(safe_row(values))  # no formula from a student's id, name or file name (csv_cells.py)
 
 
 def export(course_dir: Path | str = ".", dest: Path | str = "grades.csv") -> tuple[list[Row], list[str]]:
@@ -436,7 +437,7 @@ def export_canvas(course_dir: Path | str = ".", dest: Path | str = "canvas-grade
         rows = list(_submission_rows(course, gradebook))
         table = canvas_table(rows, gradebook, per_task=per_task, id_column=id_column, section=section)
     with open(dest, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(table)
+        csv.writer(out).writerows(safe_row(row) for row in table)
     return rows, warnings_for(rows)
 
 
