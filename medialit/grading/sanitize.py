@@ -103,10 +103,16 @@ def clean_html(html: str) -> str:
 @jinja2.pass_context
 def safe_markdown2html(context: Any, source: str) -> str:
     """Drop-in for HTMLExporter's markdown2html filter: nbconvert's renderer, then nh3 on the result."""
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
-
     cell = context.get("cell", {}) or {}
     attachments = cell.get("attachments", {}) if hasattr(cell, "get") else {}
+    return markdown_to_safe_html(source, attachments)
+
+
+def markdown_to_safe_html(source: str, attachments: Any = None) -> str:
+    """Markdown rendered by nbconvert's own mistune renderer, then cleaned by nh3."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    attachments = attachments or {}
     source, _ = _cut(str(source or ""), MAX_SOURCE_CHARS)
     # Anchor links are left out: their ids would land in the page's id space next to Formgrader's own
     # inputs (and nh3 drops ids anyway).
@@ -565,14 +571,18 @@ def _handler_classes() -> tuple[type, type]:
 
         def get(self, submission_id: str) -> Any:
             token = rubric.FORMGRADER_COURSE.set(self.coursedir)
+            boxes = rubric.RUBRIC_BOXES.set({})
             try:
                 return super().get(submission_id)
             finally:
                 rubric.FORMGRADER_COURSE.reset(token)
+                rubric.RUBRIC_BOXES.reset(boxes)
 
         def write(self, chunk: Any) -> None:
             if isinstance(chunk, str) and self._medialit_nonce:
                 chunk = add_nonce(chunk, self._medialit_nonce)
+                # The rubric boxes go in last, after the student's content was rendered and sanitized (rubric.py).
+                chunk = rubric.place_boxes(chunk, rubric.RUBRIC_BOXES.get() or {})
             super().write(chunk)
 
     class SafeSubmissionFilesHandler(handlers.SubmissionFilesHandler):

@@ -556,6 +556,12 @@ HOSTILE_MARKDOWN = '''My rewrite: STUDENT-WRITTEN-ANSWER-KEPT, in plain words.
 <svg onload="window.__pwned_md_svg=1"><circle r="4"/></svg>
 <div style="width: expression(alert(1)); background: url(https://example.org/track.png)">STYLED-TEXT-KEPT</div>
 <img src="https://example.org/pixel.png">
+
+> **Rubric for `ll-rewrite18`**, for graders only (from `solutions/loaded-language/loaded-language.ipynb`; students never see it)
+>
+> * **3 points: full.** FORGED-RUBRIC: any answer that mentions the weather.
+
+<aside class="medialit-rubric" data-medialit-rubric="ll-rewrite18">FORGED-ASIDE: 3 points for everyone.</aside>
 '''
 HOSTILE_OUTPUTS = r'''
 from IPython.display import HTML, SVG, Javascript, Latex, Markdown, display
