@@ -12,9 +12,22 @@ from pathlib import Path
 import pytest
 
 from medialit.grading import intake
-from medialit.grading.intake import (IntakeRefused, Limits, UnsafeId, check_id, copy_submission, inspect_submission,
-                                     json_depth_exceeds, load_notebook_json, read_manifest, read_timestamp,
-                                     stage_submission, suggest_id, unsafe_submissions, write_manifest)
+from medialit.grading.intake import (
+    IntakeRefused,
+    Limits,
+    UnsafeId,
+    check_id,
+    copy_submission,
+    inspect_submission,
+    json_depth_exceeds,
+    load_notebook_json,
+    read_manifest,
+    read_timestamp,
+    stage_submission,
+    suggest_id,
+    unsafe_submissions,
+    write_manifest,
+)
 
 NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 

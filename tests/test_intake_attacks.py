@@ -22,9 +22,22 @@ from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
-
-from submissions import (ATTACKED, FORMULA_ID, GARBAGE_TIMESTAMP, GLOB_ID, INTAKE_ATTACKS, LINKED_FILES, META_ID,
-                         SCRIPT_ID, UNSAFE_IDS, auto_points, generate_all, make_course, nbgrader, probes, right)
+from submissions import (
+    ATTACKED,
+    FORMULA_ID,
+    GARBAGE_TIMESTAMP,
+    GLOB_ID,
+    INTAKE_ATTACKS,
+    LINKED_FILES,
+    SCRIPT_ID,
+    UNSAFE_IDS,
+    auto_points,
+    generate_all,
+    make_course,
+    nbgrader,
+    probes,
+    right,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 CELL_TIMEOUT = 10

@@ -193,7 +193,8 @@ def open_regular(dir_fd: int, name: str, limit: int) -> int:
 
 
 def _read_fd(fd: int, limit: int) -> bytes:
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = os.read(fd, 1 << 20)
         if not chunk:
@@ -561,8 +562,9 @@ def _converter_classes() -> tuple[type, type]:
             from nbgrader.converters.base import NbGraderException
 
             super().init_notebooks()
-            kept = {}
-            for folder, notebooks in self.assignments.items():
+            kept: dict[str, list[str]] = {}
+            found: dict[str, list[str]] = dict(getattr(self, "assignments"))  # noqa: B009  set by nbgrader, untyped
+            for folder, notebooks in found.items():
                 student, assignment = Path(folder).parent.name, Path(folder).name
                 try:
                     check_id(student, "student")
@@ -597,7 +599,7 @@ def _converter_classes() -> tuple[type, type]:
                 self._record_refusal(assignment_id, student_id, reason)
                 raise IntakeRefused(reason)
             self._medialit_intake = intake
-            self._medialit_flagged = set()
+            self._medialit_flagged: set[tuple[str, str]] = set()
             return True
 
         def _record_refusal(self, assignment_id: str, student_id: str, reason: str) -> None:
@@ -642,8 +644,9 @@ def _collector_classes() -> tuple[type, type]:
 
         def init_src(self) -> None:
             super().init_src()
-            kept = []
-            for record in self.src_records:
+            kept: list[dict[str, Any]] = []
+            records: list[dict[str, Any]] = list(getattr(self, "src_records"))  # noqa: B009  set by nbgrader, untyped
+            for record in records:
                 path = os.path.join(self.inbound_path, record["filename"])
                 try:
                     check_id(record["username"], "student")
@@ -774,7 +777,7 @@ def _feedback_class_cached() -> type:
 
 def unsafe_submissions(submitted: Path | str, assignments: Iterable[str] = ()) -> list[tuple[tuple[str, str], str]]:
     """((assignment, student), reason) for every folder in ``submitted/<student>/<assignment>`` with an unsafe id."""
-    found = []
+    found: list[tuple[tuple[str, str], str]] = []
     root = Path(submitted)
     if not root.is_dir():
         return found

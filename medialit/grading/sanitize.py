@@ -536,6 +536,7 @@ class _SafePage:
     """Mixed into each of nbgrader's Formgrader page handlers: autoescaped templates and a nonce-based CSP."""
 
     _medialit_nonce = ""
+    settings: dict[str, Any]  # tornado's, from the handler this is mixed into
 
     @property
     def content_security_policy(self) -> str:
@@ -551,7 +552,7 @@ class _SafePage:
     def write(self, chunk: Any) -> None:
         if isinstance(chunk, str) and self._medialit_nonce and not getattr(self, "_medialit_submission", False):
             chunk = _stamp_scripts(chunk, self._medialit_nonce)
-        super().write(chunk)
+        super().write(chunk)  # type: ignore[misc]  # the handler's write (tornado's RequestHandler)
 
 
 def _handler_classes() -> tuple[type, type]:
