@@ -52,7 +52,7 @@ from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 # (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
 import_jsonschema()
 
-from .intake import is_safe_id, stage_submission, unsafe_submissions  # noqa: E402
+from .intake import is_safe_id, shown, stage_submission, unsafe_submissions  # noqa: E402
 from .status import record_failure, status_path  # noqa: E402
 
 SQLITE_PREFIX = "sqlite:///"
@@ -139,7 +139,8 @@ class Report:
                          "the signal is in the gradebook.")
             lines += [f"  NOT GRADED {assignment} for {student}" for assignment, student in sorted(self.not_graded)]
         for pair in sorted(self.failed):
-            lines.append(f"  FAILED {pair[0]} for {pair[1]}: {self.reasons.get(pair, 'nbgrader could not grade it')}")
+            lines.append(f"  FAILED {shown(pair[0])} for {shown(pair[1])}: "
+                         f"{self.reasons.get(pair, 'nbgrader could not grade it')}")
         if self.log_dir is not None:
             lines.append(f"nbgrader logs: {self.log_dir}")
         return "\n".join(lines)

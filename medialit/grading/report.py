@@ -34,7 +34,7 @@ from .class_runner import Course, load_course, timestamp_of  # isort: skip
 from nbgrader.plugins import CsvExportPlugin  # noqa: E402
 
 from .csv_cells import safe_row  # noqa: E402
-from .intake import UnsafeId, check_id  # noqa: E402
+from .intake import UnsafeId, check_id, shown  # noqa: E402
 from .status import read_all  # noqa: E402
 
 GRADED = "graded"
@@ -273,7 +273,8 @@ def format_report(rows: list[Row]) -> list[str]:
     """The report's lines: one per student × assignment, its reasons indented below, then the counts."""
     lines = []
     for row in rows:
-        lines.append(f"{row.assignment:<16} {row.student:<24} {_score(row)}  {row.describe()}")
+        # shown(): an id is a folder name a student chose; no control character of it reaches the terminal.
+        lines.append(f"{shown(row.assignment):<16} {shown(row.student):<24} {_score(row)}  {row.describe()}")
         if row.reason:
             lines.append(f"    reason: {row.reason}")
         lines += [f"    FLAG {flag}" for flag in row.flags]
