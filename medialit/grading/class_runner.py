@@ -52,6 +52,7 @@ from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 # (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
 import_jsonschema()
 
+from .intake import is_safe_id, shown, stage_submission, unsafe_submissions  # noqa: E402
 from .status import record_failure, status_path  # noqa: E402
 
 SQLITE_PREFIX = "sqlite:///"
@@ -138,7 +139,8 @@ class Report:
                          "the signal is in the gradebook.")
             lines += [f"  NOT GRADED {assignment} for {student}" for assignment, student in sorted(self.not_graded)]
         for pair in sorted(self.failed):
-            lines.append(f"  FAILED {pair[0]} for {pair[1]}: {self.reasons.get(pair, 'nbgrader could not grade it')}")
+            lines.append(f"  FAILED {shown(pair[0])} for {shown(pair[1])}: "
+                         f"{self.reasons.get(pair, 'nbgrader could not grade it')}")
         if self.log_dir is not None:
             lines.append(f"nbgrader logs: {self.log_dir}")
         return "\n".join(lines)
@@ -197,13 +199,10 @@ def db_url_is_memory(db_url: str) -> bool:
 
 
 def timestamp_of(path: Path) -> Any:
-    from nbgrader.utils import parse_utc
+    """The submission time in `path`/timestamp.txt, or None (also when it does not parse: intake.read_timestamp)."""
+    from .intake import read_timestamp
 
-    stamp = path / "timestamp.txt"
-    if not stamp.is_file():
-        return None
-    text = stamp.read_text().strip()
-    return parse_utc(text) if text else None
+    return read_timestamp(path)[0]
 
 
 def find_pairs(course: Course, assignments: Iterable[str], force: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -228,6 +227,8 @@ def find_pairs(course: Course, assignments: Iterable[str], force: bool) -> tuple
         for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
             assignment, student = assignment_dir.name, student_dir.name
             if assignment not in known or (wanted and assignment not in wanted):
+                continue
+            if not is_safe_id(student):  # refused with its reason by unsafe_submissions (intake.check_id)
                 continue
             dest = course.step_dir(course.autograded) / student / assignment
             if dest.exists() and not force:
@@ -288,11 +289,9 @@ def prepare_worker(course: Course, job: Job) -> None:
     # The source is only read (locked cells, extra files), so a link is enough.
     (job.root / course.source).symlink_to(course.step_dir(course.source), target_is_directory=True)
     for assignment, student in job.pairs:
-        shutil.copytree(
-            course.step_dir(course.submitted) / student / assignment,
-            job.root / course.submitted / student / assignment,
-            symlinks=True,
-        )
+        # Only the regular files of each submission, never a link, a pipe or a hard link (intake.py); what is
+        # refused goes into the worker's manifest, and its autograde flags it.
+        stage_submission(course.root, job.root, course.submitted, assignment, student)
     if course.is_sqlite:
         copy_sqlite(course.db_path, job.root / "gradebook.db")
     else:
@@ -716,6 +715,9 @@ def grade_class(
     course = load_course(Path(course_dir))
     pairs, skipped = find_pairs(course, assignments, force)
     report = Report(skipped=skipped)
+    for pair, reason in unsafe_submissions(course.step_dir(course.submitted), assignments):
+        report.failed.append(pair)
+        report.reasons[pair] = reason
     if not pairs:
         report.seconds = time.perf_counter() - started
         return report
