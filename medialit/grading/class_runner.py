@@ -23,8 +23,9 @@ autograded notebooks into autograded/. Only that single process ever writes to t
 gradebook, so the result is the same as one sequential `nbgrader autograde` run
 (tests/test_parallel_grading.py compares the two, grade by grade).
 
-Do not grade by hand in formgrader while this runs: manual scores entered meanwhile are kept,
-but a regraded submission's `needs_manual_grade` flag is computed from the snapshot.
+Grading by hand in Formgrader while this runs loses nothing: the merge writes only automatic points
+and computes each grade's `needs_manual_grade` from the course gradebook as it is at merge time
+(medialit/grading/regrade.py), so a score saved meanwhile stays saved and settled.
 """
 from __future__ import annotations
 
@@ -337,6 +338,8 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    from .regrade import needs_manual_grade
+
     own = source is None
     if own:
         source = Gradebook(source_db_url, course_id)
@@ -366,8 +369,10 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
             target_notebook.flagged = notebook.flagged
             for grade in notebook.grades:
                 mine = target.find_grade(grade.cell.name, notebook.name, assignment, student)
+                # From the course gradebook's state, not the worker's snapshot: a grade a grader settled in
+                # Formgrader while the workers ran stays settled (regrade.py).
+                mine.needs_manual_grade = needs_manual_grade(mine, grade.auto_score)
                 mine.auto_score = grade.auto_score
-                mine.needs_manual_grade = grade.needs_manual_grade
             for comment in notebook.comments:
                 mine_comment = target.find_comment(comment.cell.name, notebook.name, assignment, student)
                 mine_comment.auto_comment = comment.auto_comment

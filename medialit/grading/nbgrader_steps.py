@@ -235,6 +235,7 @@ def configure_nbgrader(c: Any) -> None:
     autograde[autograde.index(Execute)] = SandboxedExecute
     autograde.insert(autograde.index(SandboxedExecute), StashHiddenTests)
     autograde.insert(autograde.index(SandboxedExecute) + 1, ScoreAnswers)
+    from .regrade import install as keep_hand_grading; keep_hand_grading(autograde)  # noqa: E702  a regrade changes only automatic points (regrade.py)
     from .status import install; install(c, sanitize, autograde)  # noqa: E702  last step of each phase: flags, incidents, failures kept on disk (status.py)
     c.Autograde.sanitize_preprocessors = sanitize
     c.Autograde.autograde_preprocessors = autograde

@@ -18,6 +18,15 @@ grades.csv columns plus the status, and a warning while grades are provisional.
 ``python -m medialit.grading export --canvas FILE`` writes a file for Canvas's gradebook import instead (or,
 with ``--to``, as well): one row per student, one column per assignment (``--per-task``: per graded cell),
 a "Points Possible" row and a status column marked read only (see ``canvas_table``; docs/grading.md).
+Only final grades get a number there; ``--include-provisional`` writes the others too.
+
+Every number written is ``points(x)``: rounded to hundredths, the precision scores have (the course's
+scoring rounds to 0.01), so no file says ``2.2600000000000002``. Report, grades.csv and the Canvas file
+show the same score for a submission: ``Row.final_score``, the score after nbgrader's late penalty.
+
+Every export command exits by one rule, ``exit_status`` (docs/grading.md, "Exit status of the exports"):
+0 written and nothing to say, 1 written with warnings (provisional or failed grades, submissions not graded
+yet, students left out), 2 refused (nothing written: no gradebook, a bad option).
 """
 from __future__ import annotations
 
@@ -42,6 +51,23 @@ NOT_SUBMITTED = "not submitted"
 PENDING = "submitted, not graded yet"
 STATUSES = (GRADED, MANUAL, FAILED, PENDING, NOT_SUBMITTED)
 
+# The exit-status rule of every export command (grading export, assessment.report --canvas, ...).
+EXIT_WRITTEN, EXIT_WARNINGS, EXIT_REFUSED = 0, 1, 2
+# Scores are in hundredths: scoring.phrase_credit and the share-of-items scores round to 0.01.
+PRECISION = 2
+
+
+def points(value: float | None) -> float | None:
+    """A score as every file writes it: rounded to the gradebook's hundredths (None stays None)."""
+    return None if value is None else round(float(value), PRECISION) + 0.0  # + 0.0: no -0.0 in a file
+
+
+def exit_status(warnings: list[str], *, refused: bool = False) -> int:
+    """The one exit-status rule of the export commands: 0 written, 1 written with warnings, 2 refused."""
+    if refused:
+        return EXIT_REFUSED
+    return EXIT_WARNINGS if warnings else EXIT_WRITTEN
+
 
 class GradebookMissing(ValueError):
     """The configured gradebook does not exist or holds no nbgrader tables; nothing was created."""
@@ -57,11 +83,26 @@ class Row:
     score: float | None = None
     max_score: float | None = None
     late_penalty: float = 0.0
+    seconds_late: float = 0.0
     timestamp: Any = None
     manual_pending: int = 0
     reason: str | None = None
+    log: str | None = None
     flags: list[str] = field(default_factory=list)
     incidents: list[str] = field(default_factory=list)
+
+    @property
+    def final_score(self) -> float | None:
+        """The score after the late penalty, as every file shows it (None: no score yet)."""
+        if self.score is None:
+            return None
+        return points(max(0.0, self.score - (self.late_penalty or 0.0)))
+
+    def late(self) -> str:
+        """"late by N h, penalty P" (the due date includes the student's extension), or "" when on time."""
+        if not self.seconds_late:
+            return ""
+        return f"late by {self.seconds_late / 3600:.1f} h, penalty {points(self.late_penalty):g}"
 
     def describe(self) -> str:
         text = self.status
@@ -69,6 +110,8 @@ class Row:
             text = f"{MANUAL} ({self.manual_pending} answer{'s' if self.manual_pending != 1 else ''})"
         elif self.status == FAILED:
             text = f"{FAILED} (NOT GRADED, counts 0)"
+        if self.late():
+            text += f"  {self.late()}"
         # The words an instructor greps for stay on the submission's own line; the reasons follow below it.
         if self.flags:
             text += f"  FLAGGED ({len(self.flags)})"
@@ -198,6 +241,7 @@ def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = ()
             if submission is not None:
                 row.score, row.max_score = submission.score, submission.max_score
                 row.late_penalty = submission.late_submission_penalty or 0.0
+                row.seconds_late = submission.total_seconds_late or 0.0
                 row.timestamp = submission.timestamp
                 if any(nb.flagged for nb in submission.notebooks) and not row.flags:
                     row.flags.append("flagged in the gradebook: locked cells edited or deleted "
@@ -221,9 +265,7 @@ def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = ()
                 continue
             found = diagnose(folder, notebooks) if folder.is_dir() else f"submitted/{student}/{assignment} is gone"
             if record.get("status") == "failed":
-                row.status, row.reason = FAILED, record.get("reason") or found
-                if record.get("log"):
-                    row.reason = f"{row.reason} (log: {record['log']})"
+                row.status, row.reason, row.log = FAILED, record.get("reason") or found, record.get("log")
             elif record.get("status") == "grading" or submission is not None:
                 # nbgrader created the submission (or started its notebooks) and left no autograded copy.
                 row.status = FAILED
@@ -247,7 +289,7 @@ def collect(course_dir: Path | str = ".", assignments: list[str] = (), students:
 def _score(row: Row) -> str:
     if row.score is None:
         return f"{'-':>6} / {row.max_score or 0:6.2f}"
-    return f"{row.score:6.2f} / {row.max_score or 0:6.2f}"
+    return f"{row.final_score:6.2f} / {row.max_score or 0:6.2f}"
 
 
 def format_report(rows: list[Row]) -> list[str]:
@@ -257,6 +299,8 @@ def format_report(rows: list[Row]) -> list[str]:
         lines.append(f"{row.assignment:<16} {row.student:<24} {_score(row)}  {row.describe()}")
         if row.reason:
             lines.append(f"    reason: {row.reason}")
+        if row.log:
+            lines.append(f"    log: {row.log}")
         lines += [f"    FLAG {flag}" for flag in row.flags]
         lines += [f"    incident {incident}" for incident in row.incidents]
     counts = Counter(row.status for row in rows)
@@ -287,7 +331,8 @@ def warnings_for(rows: list[Row]) -> list[str]:
 
 
 COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
-           "late_submission_penalty", "score", "max_score", "status", "manual_pending", "reason", "flags", "incidents"]
+           "late_submission_penalty", "score", "max_score", "status", "manual_pending", "reason", "flags", "incidents",
+           "late", "log"]
 
 
 def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
@@ -305,9 +350,11 @@ def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
             except MissingEntry:
                 names = (None, None, None)
             raw = row.score if row.score is not None else 0.0
-            values = [row.assignment, due.get(row.assignment), row.timestamp, row.student, *names, raw,
-                      row.late_penalty, max(0.0, raw - row.late_penalty), row.max_score, row.status,
-                      row.manual_pending, row.reason, " | ".join(row.flags), " | ".join(row.incidents)]
+            final = row.final_score if row.final_score is not None else 0.0
+            values = [row.assignment, due.get(row.assignment), row.timestamp, row.student, *names, points(raw),
+                      points(row.late_penalty), final, points(row.max_score), row.status,
+                      row.manual_pending, row.reason, " | ".join(row.flags), " | ".join(row.incidents),
+                      row.late(), row.log]
             writer.writerow(["" if v is None else v for v in values])
 
 
@@ -336,29 +383,35 @@ CANVAS_POINTS = "Points Possible"
 CANVAS_READ_ONLY = "(read only)"
 
 
-def _canvas_status(row: Row) -> str:
+def _canvas_status(row: Row, include_provisional: bool = False) -> str:
     """One assignment's status for the status column (a blank score is never a zero: say why it is blank)."""
     if row.status == MANUAL:
-        text = f"{MANUAL} ({row.manual_pending} answer{'s' if row.manual_pending != 1 else ''}; score provisional)"
+        answers = f"{row.manual_pending} answer{'s' if row.manual_pending != 1 else ''}"
+        text = (f"{MANUAL} ({answers}; score provisional)" if include_provisional else
+                f"{MANUAL} ({answers}): score left blank until final")
     elif row.status == GRADED:
         text = GRADED
     else:
         text = f"{row.status}: score left blank"
+    if row.late():
+        text += f", {row.late()}"
     return f"{row.assignment}: {text}" + (f" FLAGGED ({len(row.flags)})" if row.flags else "")
 
 
 def _canvas_number(value: float | None) -> str:
-    return "" if value is None else f"{round(value, 2):g}"
+    return "" if value is None else f"{points(value):g}"
 
 
 def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_column: str = "SIS Login ID",
-                 section: str = "") -> list[list[str]]:
+                 section: str = "", include_provisional: bool = False) -> list[list[str]]:
     """The Canvas import file's rows: header, Points Possible, then one row per student.
 
-    A score is written for a submission that is graded or needs manual grading (then it is provisional, and
-    the status column says so); failed, not graded yet or not submitted leave the cell blank, which Canvas
-    reads as "no change". With ``per_task`` there is one column per graded cell (task or written answer);
-    an answer still waiting for its manual grade is blank.
+    A score is written for a submission that is graded (final); one that needs manual grading is left blank
+    with the status column saying why, unless ``include_provisional`` (then its provisional score is written
+    and the status says provisional). Failed, not graded yet or not submitted leave the cell blank, which
+    Canvas reads as "no change". With ``per_task`` there is one column per graded cell (task or written
+    answer), each its own grade: an answer still waiting for its manual grade is blank, every other cell of
+    an autograded submission gets its points.
     """
     from nbgrader.api import MissingEntry
 
@@ -392,10 +445,12 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
         cells = []
         for assignment, cell, _ in columns:
             row = by_student[student].get(assignment)
-            if row is None or row.status not in (GRADED, MANUAL):
+            # Per task, each cell is its own grade: final unless it waits for its manual grade (below).
+            final = (GRADED, MANUAL) if include_provisional or cell is not None else (GRADED,)
+            if row is None or row.status not in final:
                 cells.append("")
             elif cell is None:
-                cells.append(_canvas_number(max(0.0, (row.score or 0.0) - row.late_penalty)))
+                cells.append(_canvas_number(row.final_score or 0.0))
             else:
                 try:
                     notebooks = gradebook.find_submission(assignment, student).notebooks
@@ -404,23 +459,31 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
                     grade = None
                 pending = grade is None or (grade.needs_manual_grade and grade.manual_score is None)
                 cells.append("" if pending else _canvas_number(grade.score))
-        status = "; ".join(_canvas_status(by_student[student][a]) for a in names if a in by_student[student])
+        status = "; ".join(_canvas_status(by_student[student][a], include_provisional)
+                           for a in names if a in by_student[student])
         table.append([shown, "", ids["SIS User ID"], ids["SIS Login ID"], section] + cells + [status])
     return table
 
 
 def export_canvas(course_dir: Path | str = ".", dest: Path | str = "canvas-grades.csv", *, per_task: bool = False,
-                  id_column: str = "SIS Login ID", section: str = "") -> tuple[list[Row], list[str]]:
+                  id_column: str = "SIS Login ID", section: str = "", include_provisional: bool = False
+                  ) -> tuple[list[Row], list[str]]:
     """Write the Canvas gradebook import file; returns the rows and the warnings to show."""
     from nbgrader.api import Gradebook
 
     course = open_course(course_dir)
     with Gradebook(course.db_url, course.course_id) as gradebook:
         rows = list(_submission_rows(course, gradebook))
-        table = canvas_table(rows, gradebook, per_task=per_task, id_column=id_column, section=section)
+        table = canvas_table(rows, gradebook, per_task=per_task, id_column=id_column, section=section,
+                             include_provisional=include_provisional)
     with open(dest, "w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows(table)
-    return rows, warnings_for(rows)
+    warnings = warnings_for(rows)
+    manual = sum(1 for row in rows if row.status == MANUAL)
+    if manual and not include_provisional:
+        warnings.append(f"{manual} score(s) left blank in {dest} until their manual grading is done "
+                        "(--include-provisional writes them)")
+    return rows, warnings
 
 
 class StatusExportPlugin(CsvExportPlugin):
@@ -447,7 +510,11 @@ class StatusExportPlugin(CsvExportPlugin):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`report [COURSE_DIR]` and `export [--to FILE] [--canvas FILE ...] [COURSE_DIR]` (medialit/grading/__main__.py)."""
+    """`report [COURSE_DIR]` and `export [--to FILE] [--canvas FILE ...] [COURSE_DIR]` (medialit/grading/__main__.py).
+
+    `report` exits 1 when a submission failed, else 0; `export` follows ``exit_status``: 0 written, 1 written
+    with warnings, 2 refused (nothing written).
+    """
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m medialit.grading")
@@ -463,25 +530,30 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--canvas-id", choices=["sis-login", "sis-user"], default="sis-login",
                      help="Canvas file: put the nbgrader student id in SIS Login ID (default) or SIS User ID")
     exp.add_argument("--section", default="", help="Canvas file: the Section to write on every row (default blank)")
+    exp.add_argument("--include-provisional", action="store_true",
+                     help="Canvas file: also write scores still waiting for manual grading (default: left blank)")
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
             rows = collect(args.course_dir)
             print("\n".join(format_report(rows)))
-        else:
-            if args.canvas:
-                id_column = "SIS Login ID" if args.canvas_id == "sis-login" else "SIS User ID"
-                rows, warnings = export_canvas(args.course_dir, args.canvas, per_task=args.per_task,
-                                               id_column=id_column, section=args.section)
-                print(f"wrote {len({r.student for r in rows})} students to {args.canvas} (Canvas gradebook import)")
-            if args.to or not args.canvas:
-                dest = Path(args.to) if args.to else Path(args.course_dir) / "grades.csv"
-                rows, warnings = export(args.course_dir, dest)
-                print(f"wrote {len(rows)} rows to {dest}")
-            for warning in warnings:
-                print(f"WARNING: {warning}", file=sys.stderr)
+            # A failed submission is something to act on: scripts see it in the exit status.
+            return 1 if any(row.status == FAILED for row in rows) else 0
+        warnings: list[str] = []
+        if args.canvas:
+            id_column = "SIS Login ID" if args.canvas_id == "sis-login" else "SIS User ID"
+            rows, warnings = export_canvas(args.course_dir, args.canvas, per_task=args.per_task,
+                                           id_column=id_column, section=args.section,
+                                           include_provisional=args.include_provisional)
+            print(f"wrote {len({r.student for r in rows})} students to {args.canvas} (Canvas gradebook import)")
+        if args.to or not args.canvas:
+            dest = Path(args.to) if args.to else Path(args.course_dir) / "grades.csv"
+            rows, csv_warnings = export(args.course_dir, dest)
+            warnings += [w for w in csv_warnings if w not in warnings]
+            print(f"wrote {len(rows)} rows to {dest}")
+        for warning in warnings:
+            print(f"WARNING: {warning}", file=sys.stderr)
+        return exit_status(warnings)
     except ValueError as error:
         print(f"python -m medialit.grading {args.command}: {error}", file=sys.stderr)
-        return 2
-    # A failed submission is something to act on: scripts see it in the exit status.
-    return 1 if any(row.status == FAILED for row in rows) else 0
+        return EXIT_REFUSED
