@@ -55,11 +55,11 @@ def dead_kernel(name: str, course: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def fast_course(root: Path) -> Path:
-    """A course whose cells may run 10 s (not 60), so a mistake cannot stall a test."""
+def fast_course(root: Path, extra_config: str = "") -> Path:
+    """A course whose cells may run 10 s (not 60), so a mistake cannot stall a test; `extra_config` is appended."""
     course = make_course(root)
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
-        config.write("\nc.ExecutePreprocessor.timeout = 10\n")
+        config.write("\nc.ExecutePreprocessor.timeout = 10\n" + extra_config)
     generate_all(course)
     return course
 

@@ -158,6 +158,11 @@ class StashHiddenTests(Preprocessor):
             if hidden is None:
                 continue
             awards = hidden_awards(hidden)
+            if not awards:
+                # An ordinary nbgrader test cell (assert statements, no award()): nbgrader's own semantics, its
+                # hidden tests run in the (sandboxed) kernel. docs/grading.md says what that guarantees less.
+                resources.setdefault("medialit", {}).setdefault("standard_cells", []).append(meta.get("grade_id"))
+                continue
             if len(awards) != 1:
                 raise ValueError(f"cell {_nbgrader_meta(cell).get('grade_id')!r}: hidden tests must hold exactly "
                                  f"one award() call, found {len(awards)}")
@@ -231,6 +236,7 @@ def configure_nbgrader(c: Any) -> None:
     sanitize.insert(0, RequireSandbox)
     sanitize.insert(sanitize.index(DeduplicateIds), SettleDuplicateCells)
     sanitize.insert(sanitize.index(OverwriteCells), FlagTampering)
+    from .missing_cells import install as restore_missing_cells; restore_missing_cells(sanitize)  # noqa: E702  nbgrader's own add_missing_grade_cells raises KeyError on some deletions (missing_cells.py)
     # Student code runs only in the sandbox, with kernel restarts instead of lost notebooks.
     autograde[autograde.index(Execute)] = SandboxedExecute
     autograde.insert(autograde.index(SandboxedExecute), StashHiddenTests)
