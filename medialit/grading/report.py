@@ -42,7 +42,11 @@ from typing import Any, Iterator
 from .class_runner import Course, load_course, timestamp_of  # isort: skip
 from nbgrader.plugins import CsvExportPlugin  # noqa: E402
 
+from .late import late_text  # noqa: E402
+from .lms import HELD_FILE  # noqa: E402
 from .status import read_all  # noqa: E402
+
+
 
 GRADED = "graded"
 MANUAL = "needs manual grading"
@@ -100,9 +104,7 @@ class Row:
 
     def late(self) -> str:
         """"late by N h, penalty P" (the due date includes the student's extension), or "" when on time."""
-        if not self.seconds_late:
-            return ""
-        return f"late by {self.seconds_late / 3600:.1f} h, penalty {points(self.late_penalty):g}"
+        return late_text(self.seconds_late, self.late_penalty)
 
     def describe(self) -> str:
         text = self.status
@@ -178,7 +180,9 @@ def diagnose(folder: Path, notebooks: list[str]) -> str | None:
     for name in notebooks:
         path = folder / f"{name}.ipynb"
         if not path.is_file():
-            problems.append(f"{name}.ipynb is missing from {folder} (nbgrader scores a missing notebook 0)")
+            others = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+            found = f"; the folder has {', '.join(others)}: rename it to {name}.ipynb" if others else ""
+            problems.append(f"{name}.ipynb is missing from {folder} (nbgrader scores a missing notebook 0){found}")
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -248,7 +252,7 @@ def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = ()
                                      "(reason not stored: graded before the status store existed; see the autograde log)")
             else:
                 row.max_score = known[assignment].max_score
-            if not folder.is_dir() and submission is None:
+            if not folder.is_dir() and (submission is None or _only_extension(submission)):
                 row.status = NOT_SUBMITTED
                 yield row
                 continue
@@ -266,7 +270,7 @@ def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = ()
             found = diagnose(folder, notebooks) if folder.is_dir() else f"submitted/{student}/{assignment} is gone"
             if record.get("status") == "failed":
                 row.status, row.reason, row.log = FAILED, record.get("reason") or found, record.get("log")
-            elif record.get("status") == "grading" or submission is not None:
+            elif record.get("status") == "grading" or (submission is not None and not _only_extension(submission)):
                 # nbgrader created the submission (or started its notebooks) and left no autograded copy.
                 row.status = FAILED
                 row.reason = found or record.get("reason") or "nbgrader could not grade it (see the autograde log)"
@@ -275,6 +279,12 @@ def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = ()
                 if found:
                     row.reason = f"will fail: {found}"
             yield row
+
+
+def _only_extension(submission: Any) -> bool:
+    """The submission row exists only to hold an extension (late.extend): nothing was ever autograded into it."""
+    return submission.extension is not None and submission.timestamp is None and all(
+        grade.auto_score is None for notebook in submission.notebooks for grade in notebook.grades)
 
 
 def collect(course_dir: Path | str = ".", assignments: list[str] = (), students: list[str] = ()) -> list[Row]:
@@ -292,8 +302,18 @@ def _score(row: Row) -> str:
     return f"{row.final_score:6.2f} / {row.max_score or 0:6.2f}"
 
 
-def format_report(rows: list[Row]) -> list[str]:
-    """The report's lines: one per student × assignment, its reasons indented below, then the counts."""
+def held_files(course_root: Path) -> list[str]:
+    """Files `nbgrader zip_collect` held back (someone not on the roster: lms.LmsCollector), one line each."""
+    out = []
+    for path in sorted(Path(course_root).glob(f"downloaded/*/{HELD_FILE}")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for entry in csv.DictReader(handle):
+                out.append(f"{path.parent.name}: {entry['file']} ({entry['reason']}; listed in {path})")
+    return out
+
+
+def format_report(rows: list[Row], course_root: Path | None = None) -> list[str]:
+    """The report's lines: one per student × assignment, its reasons indented below, held files, then the counts."""
     lines = []
     for row in rows:
         lines.append(f"{row.assignment:<16} {row.student:<24} {_score(row)}  {row.describe()}")
@@ -305,6 +325,7 @@ def format_report(rows: list[Row]) -> list[str]:
         lines += [f"    incident {incident}" for incident in row.incidents]
     counts = Counter(row.status for row in rows)
     manual = sum(row.manual_pending for row in rows)
+    lines += [f"HELD {held}" for held in held_files(course_root)] if course_root is not None else []
     lines.append("total: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
                  + (f" ({manual} answer(s) to grade by hand)" if manual else ""))
     return lines
@@ -312,7 +333,7 @@ def format_report(rows: list[Row]) -> list[str]:
 
 def report(course: str | Path = ".") -> list[str]:
     """One line per student × assignment with its status, score, flags, incidents and failures."""
-    return format_report(collect(course))
+    return format_report(collect(course), Path(course))
 
 
 def warnings_for(rows: list[Row]) -> list[str]:
@@ -437,8 +458,9 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
         try:
             person = gradebook.find_student(student)
             last, first = (person.last_name or "").strip(), (person.first_name or "").strip()
+            canvas_id = (person.lms_user_id or "").strip()  # Canvas's own number, from the roster import
         except MissingEntry:
-            last = first = ""
+            last = first = canvas_id = ""
         shown = f"{last}, {first}" if last and first else (last or first or student)
         ids = {"SIS User ID": "", "SIS Login ID": ""}
         ids[id_column] = student
@@ -461,7 +483,7 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
                 cells.append("" if pending else _canvas_number(grade.score))
         status = "; ".join(_canvas_status(by_student[student][a], include_provisional)
                            for a in names if a in by_student[student])
-        table.append([shown, "", ids["SIS User ID"], ids["SIS Login ID"], section] + cells + [status])
+        table.append([shown, canvas_id, ids["SIS User ID"], ids["SIS Login ID"], section] + cells + [status])
     return table
 
 
@@ -536,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "report":
             rows = collect(args.course_dir)
-            print("\n".join(format_report(rows)))
+            print("\n".join(format_report(rows, Path(args.course_dir))))
             # A failed submission is something to act on: scripts see it in the exit status.
             return 1 if any(row.status == FAILED for row in rows) else 0
         warnings: list[str] = []
