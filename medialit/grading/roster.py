@@ -20,7 +20,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-CANVAS_TEST_STUDENT = "Test Student"
+# Canvas adds its "Test Student" (Student View) to every course; its export writes the name "Student, Test".
+CANVAS_TEST_STUDENTS = {"Test Student", "Student, Test"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def read_canvas_roster(path: Path, id_column: str = "SIS Login ID") -> list[Pers
     people = []
     for number, row in enumerate(rows, start=2):
         name = (row.get("Student") or "").strip()
-        if not name or "Points Possible" in name or name == CANVAS_TEST_STUDENT:
+        if not name or "Points Possible" in name or name in CANVAS_TEST_STUDENTS:
             continue
         student, lms = (row.get(id_column) or "").strip(), (row.get("ID") or "").strip()
         if not student or not lms:
