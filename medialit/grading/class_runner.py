@@ -53,7 +53,7 @@ from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 # (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
 import_jsonschema()
 
-from .status import record_failure, status_path  # noqa: E402
+from .status import read_status, record_failure, write_status  # noqa: E402
 
 SQLITE_PREFIX = "sqlite:///"
 DEFAULT_STRUCTURE = os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}")
@@ -568,12 +568,10 @@ def failure_reasons(log: Path) -> dict[str, str]:
 
 
 def _carry_status(course: Course, job: Job, assignment: str, student: str) -> None:
-    """Move the worker's status record of one submission into the course's store."""
-    produced = status_path(job.root, assignment, student)
-    if produced.is_file():
-        dest = status_path(course.root, assignment, student)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), str(dest))
+    """Copy the worker's status record of one submission (in its gradebook copy) into the course's store."""
+    record = read_status(job.root, assignment, student, db_url=job.db_url, course_id=course.course_id)
+    if record is not None:
+        write_status(course.root, assignment, student, record, db_url=course.db_url, course_id=course.course_id)
 
 
 def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: str, student: str, report: Report,
@@ -604,7 +602,9 @@ def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: st
         notebooks = sorted(nb.name for nb in target.find_assignment(assignment).notebooks)
         found = diagnose(folder, notebooks)
         reason = found or reason or "nbgrader could not grade it (see the logs)"
-        record_failure(course.root, assignment, student, reason, str(log) if log else None)
+        target.db.rollback()  # end the read above: on SQLite an open reader would block the status store's write
+        record_failure(course.root, assignment, student, reason, str(log) if log else None,
+                       db_url=course.db_url, course_id=course.course_id)
         report.failed.append(pair)
         report.reasons[pair] = reason
     job.done.add(pair)
