@@ -16,7 +16,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from submissions import ATTACKED, nbgrader, right, untouched
 from test_canvas_export import canvas_parse
 from test_grading_status import fast_course, run_module
@@ -117,7 +116,7 @@ def test_collect_needs_the_roster_and_holds_a_stranger(course: dict) -> None:
     assert runs["no roster"].returncode != 0 and "import the roster first" in runs["no roster"].stderr
     assert "imported 4 students" in ok(runs["roster"])
     out = ok(runs["collect"])
-    assert f"HELD (not collected)" in out and f"LMS id {STRANGER} is not on the course roster" in out
+    assert "HELD (not collected)" in out and f"LMS id {STRANGER} is not on the course roster" in out
     assert sorted(p.name for p in (root / "submitted").iterdir()) == ["ada", "grace", "jose"]
     with (root / "downloaded" / ATTACKED / "held.csv").open(encoding="utf-8", newline="") as handle:
         assert [row["lms_id"] for row in csv.DictReader(handle)] == [STRANGER]

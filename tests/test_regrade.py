@@ -5,17 +5,14 @@ a grade (manual score, needs_manual_grade False, manual comment): the written an
 override of one automatic score. Then it is regraded with `nbgrader autograde --force` (all students, and one
 student), and with `grade-class --force`; after each, every hand grade is as the grader left it, the feedback
 page says nothing is pending, and the report calls the submission graded. A grade saved in Formgrader while
-grade-class's workers run (after their snapshot) is kept by the merge. Run on SQLite, and on PostgreSQL when
-MEDIALIT_TEST_POSTGRES_URL is set (scripts/postgres; see tests/postgres.py).
+grade-class's workers run (after their snapshot) is kept by the merge. Run on SQLite and on PostgreSQL
+(the server scripts/postgres starts; without MEDIALIT_TEST_POSTGRES_URL the PostgreSQL cases fail and say how).
 """
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
-
 from submissions import ATTACKED, nbgrader, right
 from test_grading_status import fast_course, put, run_module
 

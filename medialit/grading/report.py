@@ -46,8 +46,6 @@ from .late import late_text  # noqa: E402
 from .lms import HELD_FILE  # noqa: E402
 from .status import read_all  # noqa: E402
 
-
-
 GRADED = "graded"
 MANUAL = "needs manual grading"
 FAILED = "failed"

@@ -73,7 +73,7 @@ def _table() -> Any:
     return _TABLE
 
 
-_TABLE = None
+_TABLE: Any = None
 _ENGINES: dict[str, Any] = {}
 _COURSES: dict[tuple[str, float], tuple[str, str] | None] = {}
 
