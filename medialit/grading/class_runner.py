@@ -23,8 +23,9 @@ autograded notebooks into autograded/. Only that single process ever writes to t
 gradebook, so the result is the same as one sequential `nbgrader autograde` run
 (tests/test_parallel_grading.py compares the two, grade by grade).
 
-Do not grade by hand in formgrader while this runs: manual scores entered meanwhile are kept,
-but a regraded submission's `needs_manual_grade` flag is computed from the snapshot.
+Grading by hand in Formgrader while this runs loses nothing: the merge writes only automatic points
+and computes each grade's `needs_manual_grade` from the course gradebook as it is at merge time
+(medialit/grading/regrade.py), so a score saved meanwhile stays saved and settled.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 import_jsonschema()
 
 from .intake import is_safe_id, shown, stage_submission, unsafe_submissions  # noqa: E402
-from .status import read_status, record_failure, status_path  # noqa: E402
+from .status import read_status, record_failure, status_path, write_status  # noqa: E402
 
 SQLITE_PREFIX = "sqlite:///"
 DEFAULT_STRUCTURE = os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}")
@@ -339,6 +340,8 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    from .regrade import needs_manual_grade
+
     own = source is None
     if own:
         source = Gradebook(source_db_url, course_id)
@@ -368,8 +371,10 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
             target_notebook.flagged = notebook.flagged
             for grade in notebook.grades:
                 mine = target.find_grade(grade.cell.name, notebook.name, assignment, student)
+                # From the course gradebook's state, not the worker's snapshot: a grade a grader settled in
+                # Formgrader while the workers ran stays settled (regrade.py).
+                mine.needs_manual_grade = needs_manual_grade(mine, grade.auto_score)
                 mine.auto_score = grade.auto_score
-                mine.needs_manual_grade = grade.needs_manual_grade
             for comment in notebook.comments:
                 mine_comment = target.find_comment(comment.cell.name, notebook.name, assignment, student)
                 mine_comment.auto_comment = comment.auto_comment
@@ -565,12 +570,10 @@ def failure_reasons(log: Path) -> dict[str, str]:
 
 
 def _carry_status(course: Course, job: Job, assignment: str, student: str) -> None:
-    """Move the worker's status record of one submission into the course's store."""
-    produced = status_path(job.root, assignment, student)
-    if produced.is_file():
-        dest = status_path(course.root, assignment, student)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), str(dest))
+    """Copy the worker's status record of one submission (in its gradebook copy) into the course's store."""
+    record = read_status(job.root, assignment, student, db_url=job.db_url, course_id=course.course_id)
+    if record is not None:
+        write_status(course.root, assignment, student, record, db_url=course.db_url, course_id=course.course_id)
 
 
 def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: str, student: str, report: Report,
@@ -612,7 +615,9 @@ def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: st
         if stored.get("status") == "failed" and stored.get("reason") and not job.stopped_for:
             reason = stored["reason"]
         reason = found or reason or "nbgrader could not grade it (see the logs)"
-        record_failure(course.root, assignment, student, reason, str(log) if log else None)
+        target.db.rollback()  # end the read above: on SQLite an open reader would block the status store's write
+        record_failure(course.root, assignment, student, reason, str(log) if log else None,
+                       db_url=course.db_url, course_id=course.course_id)
         report.failed.append(pair)
         report.reasons[pair] = reason
     job.done.add(pair)
@@ -764,6 +769,9 @@ def grade_class(
         raise ValueError(f"workers must be a whole number of at least 1, got {workers!r}")
     started = time.perf_counter()
     course = load_course(Path(course_dir))
+    from .report import check_gradebook
+
+    check_gradebook(course)  # a server that is down or a wrong password: one line (password masked), not a traceback
     pairs, skipped = find_pairs(course, assignments, force)
     report = Report(skipped=skipped)
     for pair, reason in unsafe_submissions(course.step_dir(course.submitted), assignments):

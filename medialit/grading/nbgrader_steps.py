@@ -200,6 +200,11 @@ class StashHiddenTests(Preprocessor):
             if hidden is None:
                 continue
             awards = hidden_awards(hidden)
+            if not awards:
+                # An ordinary nbgrader test cell (assert statements, no award()): nbgrader's own semantics, its
+                # hidden tests run in the (sandboxed) kernel. docs/grading.md says what that guarantees less.
+                resources.setdefault("medialit", {}).setdefault("standard_cells", []).append(meta.get("grade_id"))
+                continue
             if len(awards) != 1:
                 raise ValueError(f"cell {_nbgrader_meta(cell).get('grade_id')!r}: hidden tests must hold exactly "
                                  f"one award() call, found {len(awards)}")
@@ -274,6 +279,10 @@ def configure_nbgrader(c: Any) -> None:
     sanitize.insert(sanitize.index(DeduplicateIds), SettleForeignCells)
     sanitize.insert(sanitize.index(DeduplicateIds), SettleDuplicateCells)
     sanitize.insert(sanitize.index(OverwriteCells), FlagTampering)
+    # nbgrader's own add_missing_grade_cells raises KeyError on some deletions (missing_cells.py).
+    from .missing_cells import install as restore_missing_cells
+
+    restore_missing_cells(sanitize)
     # Student code runs only in the sandbox, with kernel restarts instead of lost notebooks.
     autograde[autograde.index(Execute)] = SandboxedExecute
     autograde.insert(autograde.index(SandboxedExecute), StashHiddenTests)
@@ -282,7 +291,11 @@ def configure_nbgrader(c: Any) -> None:
     from .intake import install as install_intake
 
     install_intake(c)
-    # Last step of each phase: flags, incidents, failures kept on disk (status.py).
+    # A regrade changes only automatic points (regrade.py).
+    from .regrade import install as keep_hand_grading
+
+    keep_hand_grading(autograde)
+    # Last step of each phase: flags, incidents, failures kept in the gradebook's status table (status.py).
     from .status import install
 
     install(c, sanitize, autograde)

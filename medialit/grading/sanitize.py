@@ -413,6 +413,8 @@ class MarkPending(Preprocessor):
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         from nbgrader.api import Gradebook, MissingEntry
 
+        from .late import late_text
+
         info = resources["nbgrader"]
         pending: list[str] = []
         with Gradebook(info["db_url"]) as gb:
@@ -427,6 +429,11 @@ class MarkPending(Preprocessor):
                 if grade.needs_manual_grade:
                     meta["medialit_pending"] = True
                     pending.append(meta["grade_id"])
+            try:  # lateness in the course's one wording (late.late_text), as report and the exports show it
+                submission = gb.find_submission(info["assignment"], info["student"])
+                info["medialit_late"] = late_text(submission.total_seconds_late, info.get("late_penalty"))
+            except MissingEntry:
+                info["medialit_late"] = ""
         info["medialit_pending"] = pending
         if pending:
             self.log.warning("medialit: feedback for student %s, %s/%s is provisional: %d answer(s) not graded yet "
