@@ -53,6 +53,9 @@ BLANK = "s10"  # left the written answer as released
 UNREADABLE = "s10"  # submitted an answer that is not a list: it counts for nothing
 FAILED = "s11"  # submitted, autograding failed
 ABSENT = "s12"  # in the gradebook, never submitted
+# What the notebook shows for each label item (a visible dict, as the course's notebooks show theirs).
+ITEM_TEXTS = {"x": "The Pentagon said the strike was in self-defence.", "y": "Officials said the convoy fired first.",
+              "z": "Dozens were killed, the monitor reported."}
 NAMES = {"s00": ("Ada", "Lovelace"), "s01": ("José", "Núñez, Jr.")}
 
 
@@ -70,6 +73,7 @@ def source_notebook() -> nbformat.NotebookNode:
                                     "points": 3, "schema_version": 3}
     return nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Demo"),
+        nbformat.v4.new_code_cell(f"ITEMS = {ITEM_TEXTS!r}"),
         _code_cell(PHRASE_CELL, 2, PHRASE_TASK, PHRASE_SPEC),
         _code_cell(LABEL_CELL, 3, LABEL_TASK, LABEL_SPEC),
         written,

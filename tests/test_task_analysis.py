@@ -141,14 +141,21 @@ def test_html_fetches_nothing_and_every_picture_has_a_text_alternative(page: str
     assert not names & {"script", "link", "img", "iframe", "object", "embed", "image", "use"}, names
     for tag, attrs in parsed.tags:
         for key, value in attrs.items():
-            assert key not in ("src", "href", "srcset", "xlink:href"), (tag, key, value)
+            assert key not in ("src", "srcset", "xlink:href"), (tag, key, value)
+            assert key != "href" or (value or "").startswith("#"), (tag, key, value)  # links within the page only
             assert not key.startswith("on"), (tag, key)
             assert "url(" not in (value or ""), (tag, key, value)
     assert "@import" not in page and "url(" not in page
     svgs = [attrs for tag, attrs in parsed.tags if tag == "svg"]
-    assert len(svgs) == 2  # the phrase task's shares, the written answer's levels
+    # The items' scatter (a group: its points take focus, each an image with its item as its name) and the
+    # written answer's levels; the spreads are HTML bars whose shares are written beside them.
+    assert [a.get("role") for a in svgs] == ["group", "img"], svgs
+    points = [attrs for tag, attrs in parsed.tags if tag == "g" and "pt" in (attrs.get("class") or "").split()]
+    # Both key phrases and items x and z; item y (everyone right) has no spread to relate, so only its table row.
+    assert len(points) == 4 and all(p.get("tabindex") == "0" and p.get("role") == "img" for p in points)
+    assert any("proudly claimed" in (p.get("aria-label") or "") for p in points)
     for attrs, children in zip(svgs, parsed.svg_children):
-        assert attrs.get("role") == "img" and children[:2] == ["title", "desc"], (attrs, children)
+        assert children[:2] == ["title", "desc"], (attrs, children)
         for ident in (attrs.get("aria-labelledby") or "").split():
             assert parsed.text.get(ident, "").strip(), f"empty or missing #{ident}"
         assert len((attrs.get("aria-labelledby") or "").split()) == 2
@@ -160,8 +167,15 @@ def test_html_writes_each_share_beside_its_phrase_and_in_the_tables(page: str) -
     assert re.search(r"<mark [^>]*>massive damage</mark><sup[^>]*> \[K2: 20 %\]</sup>", page)
     assert "7 of 10 (70 %)" in page and "2 of 10 (20 %)" in page
     assert "“pro-government fighters”: 4 students" in page
-    assert re.search(r"<td [^>]*>x</td><td [^>]*>“named”</td><td [^>]*>3 of 10 \(30 %\)</td>"
-                     r"<td [^>]*>“unsourced” \(5 students\)</td>", page)
+    # Items with their text, answers by their readable names (answer_names.yaml), never the stored ids alone.
+    assert re.search(r"<td [^>]*>x</td><td [^>]*>The Pentagon said the strike was in self-defence.</td>"
+                     r"<td [^>]*>“Named source”</td><td [^>]*>3 of 10 \(30 %\)</td>"
+                     r"<td [^>]*>“No source given” \(5 students\)</td>", page)
+    # The full spread of item x beside its bar, the key first: 3 named (key), 2 anonymous, 5 unsourced.
+    legend = re.search(r"<strong>x</strong> The Pentagon said.*?<p class=\"legend\">(.*?)</p>", page).group(1)
+    assert re.sub(r"<[^>]+>", "", legend) == ("✓ Named source (key): 3 (30 %)Anonymous source: 2 (20 %)"
+                                             "No source given: 5 (50 %)")
+    assert "found in full: 6 (60 %)" in page and "found in part: 1 (10 %)" in page and "missed: 3 (30 %)" in page
     assert "full (3 points)" in page and "4 (44 %)" in page and "1 more still needs a manual grade" in page
     assert "1 left the answer cell as released (nbgrader scored it 0; not counted above)" in page
     # The rest of paragraph 3 is there, unshaded and verbatim.

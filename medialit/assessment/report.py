@@ -28,20 +28,22 @@ from __future__ import annotations
 
 import argparse
 import csv
-import html
 import math
 import random
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
+from .htmlparts import FigureIds, esc, fmt
+from .item_stats import correlation
+from .htmlparts import svg as _figure
+from .records import FormStatus, ReportDataError, Student
 
-if TYPE_CHECKING:
-    from .gradebook import FormStatus
+__all__ = ["ALL", "Gain", "Student", "ReportDataError", "read_responses", "bootstrap_mean", "SkillSummary",
+           "summarise", "ItemStat", "item_analysis", "roster_section", "render_html", "main"]
 
 ALL = "all students"
 
@@ -57,17 +59,6 @@ class Gain:
 
     def excludes_zero(self) -> bool:
         return self.low > 0 or self.high < 0
-
-
-@dataclass
-class Student:
-    id: str
-    group: str
-    responses: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)  # form -> item -> response
-
-
-class ReportDataError(ValueError):
-    """The responses file cannot be read; the message names the row and the fix."""
 
 
 def read_responses(path: Path | str, check: Check) -> dict[str, Student]:
@@ -165,16 +156,6 @@ class ItemStat:
     flag: str  # "" when nothing looks wrong
 
 
-def _correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None  # everyone right, or everyone wrong, or no spread in the rest: nothing to correlate
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / math.sqrt(sxx * syy)
-
-
 def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
     """Per item: difficulty, and the correlation of being right on it with d' on the rest of its skill and form.
 
@@ -212,7 +193,7 @@ def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
             if not right:
                 continue
             difficulty = sum(right) / len(right)
-            discrimination = _correlation(right, rest) if len(right) >= 3 else None
+            discrimination = correlation(right, rest) if len(right) >= 3 else None
             # Below -2/sqrt(n): clearly negative, beyond what chance gives a sound item about half the time.
             if discrimination is not None and discrimination < -2 / math.sqrt(len(right)):
                 flag = "negative discrimination: check the key and the wording"
@@ -230,37 +211,18 @@ def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
 # HTML
 # ---------------------------------------------------------------------------------------------------------------
 
-def _fmt(value: float) -> str:
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text.replace("-", "\u2212")
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-_counter = 0
-
-
-def _svg(title: str, description: str, width: int, height: int, body: str) -> str:
-    global _counter
-    _counter += 1
-    tid, did = f"fig{_counter}-t", f"fig{_counter}-d"
-    return (f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{tid} {did}" '
-            f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{_esc(title)}</title>'
-            f'<desc id="{did}">{_esc(description)}</desc>{body}</svg>')
-
-
-def _strip_plot(summary: SkillSummary, field_name: str, label: str, low: float, high: float) -> str:
+def _strip_plot(ids: FigureIds, summary: SkillSummary, field_name: str, label: str, low: float, high: float) -> str:
     """One row of dots per form (each dot a student), with the mean marked."""
     width, left, right, row = 560, 90, 20, 34
     forms = [f for f in FORMS if summary.scores[f]]
     height = 30 + row * len(forms) + 24
     x = lambda v: left + (min(max(v, low), high) - low) / (high - low) * (width - left - right)  # noqa: E731
-    parts = [f'<text x="4" y="14">{_esc(label)}: each dot a student, the red bar the mean</text>']
+    parts = [f'<text x="4" y="14">{esc(label)}: each dot a student, the red bar the mean</text>']
     for tick in range(int(low), int(high) + 1):
         parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="20" y2="{height - 22}" class="{"zero" if tick == 0 else "grid"}"/>'
-                     f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{_fmt(tick)[:-3]}</text>')
+                     f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{fmt(tick)[:-3]}</text>')
     rng = random.Random(field_name + summary.skill + summary.group)  # fixed jitter: the same file every run
     lines = []
     for i, form in enumerate(forms):
@@ -272,14 +234,14 @@ def _strip_plot(summary: SkillSummary, field_name: str, label: str, low: float, 
             parts.append(f'<circle cx="{x(v):.1f}" cy="{y + rng.uniform(-9, 9):.1f}" r="2.2" class="dot {form}"/>')
         parts.append(f'<line x1="{x(mean):.1f}" x2="{x(mean):.1f}" y1="{y - 13:.1f}" y2="{y + 13:.1f}" class="mean"/>')
         ordered = sorted(values)
-        lines.append(f"{form}: {len(values)} students, mean {_fmt(mean)}, middle half from "
-                     f"{_fmt(ordered[len(ordered) // 4])} to {_fmt(ordered[(3 * len(ordered)) // 4])}")
+        lines.append(f"{form}: {len(values)} students, mean {fmt(mean)}, middle half from "
+                     f"{fmt(ordered[len(ordered) // 4])} to {fmt(ordered[(3 * len(ordered)) // 4])}")
     description = f"{label} of each student ({summary.group}), one row of dots per form; the bar is the mean. " + \
         "; ".join(lines) + "."
-    return _svg(f"{label}: {summary.skill.replace('_', ' ')}, {summary.group}", description, width, height, "".join(parts))
+    return _figure(ids, f"{label}: {summary.skill.replace('_', ' ')}, {summary.group}", description, width, height, "".join(parts))
 
 
-def _gain_plot(summaries: list[SkillSummary], check: Check, field_name: str, label: str) -> str:
+def _gain_plot(ids: FigureIds, summaries: list[SkillSummary], check: Check, field_name: str, label: str) -> str:
     """Each group and skill's mean gain (after minus before) as a point with its 95 % interval."""
     rows = [(s, s.gains["after"][field_name]) for s in summaries if "after" in s.gains]
     if not rows:
@@ -293,18 +255,18 @@ def _gain_plot(summaries: list[SkillSummary], check: Check, field_name: str, lab
     for tick in range(int(low) - 1, int(high) + 2):
         if low <= tick <= high:
             parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="20" y2="{height - 22}" class="{"zero" if tick == 0 else "grid"}"/>'
-                         f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{_fmt(tick)[:-3]}</text>')
+                         f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{fmt(tick)[:-3]}</text>')
     lines = []
     for i, (summary, gain) in enumerate(rows):
         y = 30 + row * i + row / 2
         name = f"{check.questions[summary.skill].title}, {summary.group}"
-        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{_esc(name)}</text>'
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{esc(name)}</text>'
                      f'<line x1="{x(gain.low):.1f}" x2="{x(gain.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" class="ci"/>'
                      f'<circle cx="{x(gain.mean):.1f}" cy="{y:.1f}" r="4" class="gain"/>')
-        lines.append(f"{name}: {_fmt(gain.mean)} (95 % interval {_fmt(gain.low)} to {_fmt(gain.high)}, "
+        lines.append(f"{name}: {fmt(gain.mean)} (95 % interval {fmt(gain.low)} to {fmt(gain.high)}, "
                      f"{gain.n} students)")
     description = f"Mean gain in {label}, after minus before, with bootstrap 95 % intervals. " + "; ".join(lines) + "."
-    return _svg(f"Mean gain in {label}, after minus before", description, width, height, "".join(parts))
+    return _figure(ids, f"Mean gain in {label}, after minus before", description, width, height, "".join(parts))
 
 
 _STYLE = """
@@ -351,12 +313,12 @@ def roster_section(check: Check, students: dict[str, Student], statuses: Sequenc
            "<div class='wrap' tabindex='0' role='region' aria-label='Students and forms as a table'><table>"
            "<caption>Every student and form</caption><thead><tr><th scope='col'>Student</th><th scope='col'>Form</th>"
            "<th scope='col'>Status</th><th scope='col'>Items answered</th>"]
-    out += [f"<th scope='col'>{_esc(check.questions[skill].title)}: hits, false alarms</th>" for skill in check.skills]
+    out += [f"<th scope='col'>{esc(check.questions[skill].title)}: hits, false alarms</th>" for skill in check.skills]
     out.append("</tr></thead><tbody>")
     for status in statuses:
-        cells = [f"<td>{_esc(status.student)}</td><td>{status.form}</td><td>{_esc(status.status)}</td>",
+        cells = [f"<td>{esc(status.student)}</td><td>{status.form}</td><td>{esc(status.status)}</td>",
                  f"<td class='num'>{status.answered} of {status.total}</td>"]
-        attributes = (f"data-student='{_esc(status.student)}' data-form='{status.form}' "
+        attributes = (f"data-student='{esc(status.student)}' data-form='{status.form}' "
                       f"data-taken='{'yes' if status.status == 'taken' else 'no'}' data-answered='{status.answered}'")
         if status.status == "taken":
             counts = skill_counts(check, status.form, students[status.student].responses[status.form])
@@ -381,11 +343,12 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
     ``<h2>`` (the course's roster; analyses of the graded tasks made by other modules). They must be
     self-contained like the rest: no script, no outside resource, a text alternative for every picture.
     """
+    ids = FigureIds("check")
     out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>Discernment check: class report</title><style>{_STYLE}</style></head><body>",
            "<h1>Discernment check: class report</h1>",
-           f"<p>Case {_esc(check.case)}, item edition {_esc(check.edition)}. d′ (sensitivity) measures how well "
+           f"<p>Case {esc(check.case)}, item edition {esc(check.edition)}. d′ (sensitivity) measures how well "
            "students tell 'yes' items (loaded; anonymous or unsourced; conflicting) from true controls; c (bias) is "
            "their lean: below 0 they say 'yes' more readily, above 0 more sparingly. A course that teaches suspicion "
            "instead of reading moves c down without moving d′.</p>",
@@ -397,10 +360,10 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
            "uses short invented texts: it shows three skills in their simplest form, not how students read a real "
            "article.</p>"]
     out.append("<h2>Mean gains</h2>")
-    out.append("<figure>" + _gain_plot(summaries, check, "d_prime", "d′") + "<figcaption>Sensitivity d′: mean gain, "
+    out.append("<figure>" + _gain_plot(ids, summaries, check, "d_prime", "d′") + "<figcaption>Sensitivity d′: mean gain, "
                "after minus before, with its 95 % interval (right of 0: students tell the items apart better)."
                "</figcaption></figure>")
-    out.append("<figure>" + _gain_plot(summaries, check, "c", "c") + "<figcaption>Bias c: mean change, after minus "
+    out.append("<figure>" + _gain_plot(ids, summaries, check, "c", "c") + "<figcaption>Bias c: mean change, after minus "
                "before, with its 95 % interval (left of 0: students say 'yes' more readily than before)."
                "</figcaption></figure>")
     # The table scrolls on its own on a narrow screen (focusable, so a keyboard can scroll it), not the page.
@@ -411,19 +374,19 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
     for s in summaries:
         for later, gain in s.gains.items():
             d, c = gain["d_prime"], gain["c"]
-            out.append(f"<tr data-group='{_esc(s.group)}' data-skill='{s.skill}' data-form='{later}'>"
-                       f"<td>{_esc(s.group)}</td><td>{_esc(check.questions[s.skill].title)}</td><td>{later}</td>"
-                       f"<td class='num'>{d.n}</td><td class='num d'>{_fmt(d.mean)}</td>"
-                       f"<td class='num'>{_fmt(d.low)} to {_fmt(d.high)}</td><td class='num c'>{_fmt(c.mean)}</td>"
-                       f"<td class='num'>{_fmt(c.low)} to {_fmt(c.high)}</td></tr>")
+            out.append(f"<tr data-group='{esc(s.group)}' data-skill='{s.skill}' data-form='{later}'>"
+                       f"<td>{esc(s.group)}</td><td>{esc(check.questions[s.skill].title)}</td><td>{later}</td>"
+                       f"<td class='num'>{d.n}</td><td class='num d'>{fmt(d.mean)}</td>"
+                       f"<td class='num'>{fmt(d.low)} to {fmt(d.high)}</td><td class='num c'>{fmt(c.mean)}</td>"
+                       f"<td class='num'>{fmt(c.low)} to {fmt(c.high)}</td></tr>")
     out.append("</tbody></table></div>")
     out.append("<h2>Each student's d′ and c, per skill</h2>")
     for s in summaries:
         if not any(s.scores.values()):
             continue
-        out.append(f"<h3>{_esc(check.questions[s.skill].title)}: {_esc(s.group)}</h3>")
-        out.append(_strip_plot(s, "d_prime", "d′", -3, 3))
-        out.append(_strip_plot(s, "c", "c", -2, 2))
+        out.append(f"<h3>{esc(check.questions[s.skill].title)}: {esc(s.group)}</h3>")
+        out.append(_strip_plot(ids, s, "d_prime", "d′", -3, 3))
+        out.append(_strip_plot(ids, s, "c", "c", -2, 2))
     if items:
         out.append("<h2>Items</h2><p>Difficulty is the share of students who gave the keyed answer; discrimination is "
                    "the correlation between being right on the item and the student's d′ on the rest of its skill in "
@@ -433,11 +396,11 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
                    "<th scope='col'>Skill</th><th scope='col'>Students</th><th scope='col'>Difficulty</th>"
                    "<th scope='col'>Discrimination</th><th scope='col'>Flag</th></tr></thead><tbody>")
         for stat in items:
-            disc = "–" if stat.discrimination is None else _fmt(stat.discrimination)
-            out.append(f"<tr data-item='{_esc(stat.item)}'><td>{stat.form}</td><td>{_esc(stat.item)}</td>"
-                       f"<td>{_esc(check.questions[stat.skill].title)}</td><td class='num'>{stat.n}</td>"
-                       f"<td class='num'>{_fmt(stat.difficulty)}</td><td class='num'>{disc}</td>"
-                       f"<td class='flag'>{_esc(stat.flag)}</td></tr>")
+            disc = "–" if stat.discrimination is None else fmt(stat.discrimination)
+            out.append(f"<tr data-item='{esc(stat.item)}'><td>{stat.form}</td><td>{esc(stat.item)}</td>"
+                       f"<td>{esc(check.questions[stat.skill].title)}</td><td class='num'>{stat.n}</td>"
+                       f"<td class='num'>{fmt(stat.difficulty)}</td><td class='num'>{disc}</td>"
+                       f"<td class='flag'>{esc(stat.flag)}</td></tr>")
         out.append("</tbody></table></div>")
     out.extend(extra_sections)
     out.append("</body></html>")
