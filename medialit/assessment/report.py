@@ -35,12 +35,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import CASE
+from ..case import load_case
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
+from .gradebook import read_course, read_groups
 from .htmlparts import FigureIds, esc, fmt
-from .item_stats import correlation
 from .htmlparts import svg as _figure
+from .item_stats import correlation
+from .overview import OVERVIEW_STYLE, class_overview, overview_sections, summary_lines
 from .records import FormStatus, ReportDataError, Student
+from .task_analysis import analyse_course
+from .tasks import TASK_STYLE, item_flag, refuse_public, render_sections
 
 __all__ = ["ALL", "Gain", "Student", "ReportDataError", "read_responses", "bootstrap_mean", "SkillSummary",
            "summarise", "ItemStat", "item_analysis", "roster_section", "render_html", "main"]
@@ -343,12 +349,21 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
     ``<h2>`` (the course's roster; analyses of the graded tasks made by other modules). They must be
     self-contained like the rest: no script, no outside resource, a text alternative for every picture.
     """
-    ids = FigureIds("check")
-    out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Discernment check: class report</title><style>{_STYLE}</style></head><body>",
-           "<h1>Discernment check: class report</h1>",
-           f"<p>Case {esc(check.case)}, item edition {esc(check.edition)}. d′ (sensitivity) measures how well "
+    return _page("Discernment check: class report",
+                 check_sections(check, summaries, items, FigureIds("check")) + list(extra_sections))
+
+
+def _page(title: str, parts: Sequence[str]) -> str:
+    """One self-contained page: the styles of every part inline, nothing fetched, no script."""
+    return "\n".join(['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{esc(title)}</title><style>{_STYLE}{OVERVIEW_STYLE}{TASK_STYLE}</style></head><body>",
+                      f"<main><h1>{esc(title)}</h1>", *parts, "</main></body></html>"])
+
+
+def check_sections(check: Check, summaries: list[SkillSummary], items: Sequence[ItemStat], ids: FigureIds) -> list[str]:
+    """The discernment check's part of a page: how to read it, the mean gains, each student's scores, the items."""
+    out = [f"<p>Case {esc(check.case)}, item edition {esc(check.edition)}. d′ (sensitivity) measures how well "
            "students tell 'yes' items (loaded; anonymous or unsourced; conflicting) from true controls; c (bias) is "
            "their lean: below 0 they say 'yes' more readily, above 0 more sparingly. A course that teaches suspicion "
            "instead of reading moves c down without moving d′.</p>",
@@ -402,9 +417,49 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
                        f"<td class='num'>{fmt(stat.difficulty)}</td><td class='num'>{disc}</td>"
                        f"<td class='flag'>{esc(stat.flag)}</td></tr>")
         out.append("</tbody></table></div>")
-    out.extend(extra_sections)
-    out.append("</body></html>")
-    return "\n".join(out)
+    return out
+
+
+def class_page(course_dir: Path, check: Check, *, groups: dict[str, str] | None = None, rounds: int = 2000,
+               seed: int = 0, verbose: bool = False) -> tuple[str, list[str]]:
+    """The class report of a course: the page, and the summary lines for the terminal.
+
+    The page: every student × assignment, the scores per assignment, every graded task in course order, then
+    the discernment check (when the class has taken it) and its roster. It shows the answer keys.
+    """
+    ids = FigureIds("class")
+    overview = class_overview(course_dir)
+    case = load_case(CASE)
+    analysis = analyse_course(course_dir, case=case)
+    parts = ["<p><strong>Instructors only: this page shows the answer keys.</strong> Keep it away from students.</p>",
+             "<nav aria-label='Contents'><ul><li><a href='#overview'>Students and assignments</a></li>"
+             "<li><a href='#scores'>Scores per assignment</a></li><li><a href='#graded-tasks'>Graded tasks</a></li>"
+             "<li><a href='#items-scatter'>Items: share right and discrimination</a></li>"
+             "<li><a href='#check'>Discernment check</a></li></ul></nav>"]
+    parts += overview_sections(overview, ids)
+    parts += render_sections(analysis, case, ids)
+    parts.append("<h2 id='check'>Discernment check</h2>")
+    try:
+        students, statuses = read_course(course_dir, check, groups)
+    except ReportDataError as error:
+        students, statuses = {}, []
+        parts.append(f"<p>Not shown: {esc(error)}</p>")
+    taken = {sid: s for sid, s in students.items() if s.responses}
+    check_line = "check: not taken yet"
+    if taken:
+        summaries = summarise(check, taken.values(), rounds=rounds, seed=seed)
+        parts += check_sections(check, summaries, item_analysis(check, taken.values()), ids)
+        parts.append(roster_section(check, students, statuses))
+        gains = [f"{check.questions[s.skill].title} {fmt(s.gains['after']['d_prime'].mean)}"
+                 for s in summaries if s.group == ALL and "after" in s.gains]
+        check_line = (f"check: {len(taken)} students took it; mean d' gain after minus before: "
+                      + (", ".join(gains) if gains else "no one has both forms yet"))
+    elif statuses:
+        parts.append(roster_section(check, students, statuses))
+    flagged = [f"{p.task} {p.item}" + (f" “{p.text[:40]}”" if p.text else "") for p in analysis.points
+               if item_flag(p).startswith("negative")]
+    lines = summary_lines(overview, flagged_items=flagged, verbose=verbose) + [check_line]
+    return _page("Class report", parts), lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -412,53 +467,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("responses", type=Path, nargs="?", help="CSV: student, form, item, answer, confidence[, group]")
     source.add_argument("--course", type=Path, metavar="DIR",
-                        help="a course folder: read its nbgrader gradebook and the check assignments' answers")
+                        help="a course folder: the class report (every student and assignment, the graded tasks with "
+                             "their keys, the check) from its nbgrader gradebook")
     parser.add_argument("--groups", type=Path, help="with --course: a CSV of student, group (optional)")
     parser.add_argument("--canvas", type=Path, metavar="FILE",
                         help="with --course: also write the per-task grades for Canvas's gradebook import, with a status "
                              "column (the same file as `python -m medialit.grading export --canvas FILE --per-task`)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="with --course: also print one line per failed, pending or missing submission")
     parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
     parser.add_argument("--case", default="deir-ezzor-2018")
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed, so a report can be reproduced")
     args = parser.parse_args(argv)
-    if args.groups and not args.course:
-        parser.error("--groups goes with --course (a CSV of answers has its own group column)")
-    if args.canvas and not args.course:
-        parser.error("--canvas goes with --course (the grades come from the course's gradebook)")
+    for option in ("groups", "canvas", "verbose"):
+        if getattr(args, option) and not args.course:
+            parser.error(f"--{option} goes with --course")
     check = load_check(args.case)
-    extra: list[str] = []
     try:
         if args.course:
             from ..grading.report import GradebookMissing
-            from .gradebook import read_course, read_groups
 
+            # The page shows the answer keys: never written where students can read it.
+            refuse_public(args.output, args.course)
             try:
                 groups = read_groups(args.groups) if args.groups else None
-                students, statuses = read_course(args.course, check, groups)
+                page, lines = class_page(args.course, check, groups=groups, rounds=args.rounds, seed=args.seed,
+                                         verbose=args.verbose)
             except GradebookMissing as error:
                 raise ReportDataError(str(error)) from None
-            from .tasks import refuse_public, task_sections
-
-            # The graded-task sections show the answer keys: never written where students can read it.
-            refuse_public(args.output, args.course)
-            extra.append(roster_section(check, students, statuses))
-            extra.extend(task_sections(args.course))
-            students = {sid: s for sid, s in students.items() if s.responses}
-            source_name = str(args.course)
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(page, encoding="utf-8")
+            print(f"wrote {args.output} (class report; instructors only: it shows the answer keys)")
+            print("\n".join(lines))
         else:
             students = read_responses(args.responses, check)
-            source_name = str(args.responses)
+            if not students:
+                print(f"error: {args.responses} has no answers to the check yet.", file=sys.stderr)
+                return 2
+            summaries = summarise(check, students.values(), rounds=args.rounds, seed=args.seed)
+            args.output.write_text(render_html(check, summaries, item_analysis(check, students.values())),
+                                   encoding="utf-8")
+            print(f"wrote {args.output} ({len(students)} students)")
     except (OSError, ValueError) as error:  # ReportDataError is a ValueError, as is refuse_public's refusal
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if not students:
-        print(f"error: {source_name} has no answers to the check yet.", file=sys.stderr)
-        return 2
-    summaries = summarise(check, students.values(), rounds=args.rounds, seed=args.seed)
-    args.output.write_text(render_html(check, summaries, item_analysis(check, students.values()), extra),
-                           encoding="utf-8")
-    print(f"wrote {args.output} ({len(students)} students)")
     if args.canvas:
         from ..grading.report import export_canvas
 

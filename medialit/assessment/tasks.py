@@ -39,7 +39,7 @@ from .task_analysis import (OTHER, AnswerCount, ItemPoint, ItemSummary, KeyPhras
                             analyse_phrases, hidden_specs, item_points, written_spread)
 
 __all__ = ["TASK_STYLE", "phrase_section", "label_section", "written_section", "scatter_section", "render_sections",
-           "task_sections", "render_page", "refuse_public", "main",
+           "item_flag", "task_sections", "render_page", "refuse_public", "main",
            # the analysis, re-exported for callers of the old single module
            "AnswerCount", "ItemPoint", "ItemSummary", "KeyPhraseShare", "LabelTask", "PhraseTask", "TaskAnalysis",
            "WrittenAnswer", "analyse_course", "analyse_labels", "analyse_numbers", "analyse_phrases", "hidden_specs",
@@ -267,7 +267,7 @@ def written_section(answer: WrittenAnswer, ids: FigureIds, *, level: int = 4) ->
             + "</section>")
 
 
-def _flagged(point: ItemPoint) -> str:
+def item_flag(point: ItemPoint) -> str:
     if point.discrimination is not None and point.n >= 4 and point.discrimination < -2 / point.n ** 0.5:
         return "negative discrimination: check the key and the wording"
     if point.difficulty < 0.25:
@@ -302,7 +302,7 @@ def scatter_section(points: Sequence[ItemPoint], ids: FigureIds) -> str:
                  f'transform="rotate(-90 14 {(top + height - bottom) / 2:.1f})">discrimination</text>')
     parts.append('<text class="hint" x="8" y="22">Hover over a point, or move to it with Tab, to read its item.</text>')
     for point in shown:
-        flag = _flagged(point)
+        flag = item_flag(point)
         label = (f"{point.task} {point.item}: {point.text or 'no text shown'}; {pct(point.difficulty)} right, "
                  f"discrimination {fmt(point.discrimination or 0)}, {_students(point.n)}" + (f"; {flag}" if flag else ""))
         first = shorten(f"{point.task} {point.item}: {point.text}" if point.text else f"{point.task} {point.item}", 82)
@@ -323,7 +323,7 @@ def scatter_section(points: Sequence[ItemPoint], ids: FigureIds) -> str:
     rows = "".join(f"<tr><td {CELL}>{esc(p.task)}</td><td {CELL}>{esc(p.item)}</td><td {CELL}>{esc(p.text)}</td>"
                    f"<td {NUM}>{p.n}</td><td {NUM}>{pct(p.difficulty)}</td>"
                    f"<td {NUM}>{'–' if p.discrimination is None else fmt(p.discrimination)}</td>"
-                   f"<td {CELL}>{esc(_flagged(p))}</td></tr>" for p in points)
+                   f"<td {CELL}>{esc(item_flag(p))}</td></tr>" for p in points)
     table = scrolls(f"<table {TABLE}><caption>Every graded item: share right and discrimination</caption><thead><tr>"
                     f"<th {CELL} scope=\"col\">Task</th><th {CELL} scope=\"col\">Item</th><th {CELL} scope=\"col\">Text"
                     f"</th><th {CELL} scope=\"col\">Students</th><th {CELL} scope=\"col\">Right</th>"
