@@ -77,8 +77,11 @@ def svg(ids: FigureIds, title: str, description: str, width: float, height: floa
 
 
 def scrolls(table: str, label: str = "table (scrolls sideways on a narrow screen)") -> str:
-    """A table in a box that scrolls sideways on a narrow screen (focusable, so a keyboard can scroll it)."""
-    return f'<div style="overflow-x:auto" tabindex="0" role="region" aria-label="{esc(label)}">{table}</div>'
+    """A table in a box that scrolls sideways on a narrow screen (focusable, so a keyboard can scroll it).
+
+    Positioned, so text hidden for screen readers (absolutely positioned) scrolls with the table instead of
+    widening the page."""
+    return f'<div style="overflow-x:auto;position:relative" tabindex="0" role="region" aria-label="{esc(label)}">{table}</div>'
 
 
 # Inline styles of the graded-task tables: the sections are embedded in other pages, so they carry their own.

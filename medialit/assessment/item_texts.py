@@ -91,10 +91,17 @@ def item_texts(notebook: Path | str, ids: Iterable[str], case: Case) -> dict[str
         source = _visible_code(cell)
         if source is None:
             if cell.cell_type == "markdown":
+                current = None  # a bullet's text goes on over its indented continuation lines
                 for line in cell.source.splitlines():
                     match = _BULLET.match(line)
-                    if match and match["name"] in wanted:
-                        found.setdefault(match["name"], match["text"].strip())
+                    if match:
+                        current = match["name"] if match["name"] in wanted and match["name"] not in found else None
+                        if current:
+                            found[current] = match["text"].strip()
+                    elif current and line.startswith((" ", "\t")) and line.strip():
+                        found[current] += " " + line.strip()
+                    else:
+                        current = None
             continue
         try:
             tree = ast.parse(source)

@@ -290,7 +290,8 @@ def scatter_section(points: Sequence[ItemPoint], ids: FigureIds) -> str:
     parts = []
     for tick in (0, 0.25, 0.5, 0.75, 1):
         parts.append(f'<line class="grid" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{height - bottom}"/>'
-                     f'<text class="tick" x="{x(tick):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
+                     f'<text class="tick" x="{x(tick):.1f}" y="{height - bottom + 18}" '
+                     f'text-anchor="{"start" if tick == 0 else "end" if tick == 1 else "middle"}">'  # clear of the y ticks
                      f"{round(tick * 100)} %</text>")
     for tick in (-1, -0.5, 0, 0.5, 1):
         parts.append(f'<line class="{"axis" if tick == 0 else "grid"}" x1="{left}" x2="{width - right}" '
