@@ -21,7 +21,11 @@ from typing import Any
 
 from .award import TaskResult, award, hidden_awards, score_task, split_hidden
 from .checks import (ANSWER_MIME, AnswerError, check_choice, check_labels, check_numbers, check_phrases, check_words,
-                     plain, submit)
+                     install_friendly_errors, plain, submit)
+
+# In a notebook, a check run before its answer says "answer the cell above first" instead of a NameError
+# (checks._friendly_errors); outside IPython this does nothing.
+install_friendly_errors()
 
 __all__ = ["ANSWER_MIME", "AnswerError", "TaskResult", "award", "check_choice", "check_labels", "check_numbers",
            "check_phrases", "check_words", "configure_nbgrader", "hidden_awards", "plain", "score_task", "split_hidden",
