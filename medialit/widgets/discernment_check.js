@@ -660,8 +660,16 @@ export function summarize({ model }) {
       return r && r.answer && typeof r.confidence === "number";
     }).length;
     if (!answered && !finished.includes(form)) continue;
-    lines.push(`${FORM_NAMES[form]}: ${answered} of ${items.length} answered` +
-      (finished.includes(form) ? ", finished (results shown on the page)." : "."));
+    lines.push(`${FORM_NAMES[form]}: ${answered} of ${items.length} answered` + (finished.includes(form) ? ", finished." : "."));
+    if (!finished.includes(form) || !data.questions) continue;
+    // The results themselves, so My work and its exports carry them, not just "finished".
+    const scores = scoreForm(data, form, responses[form] || {});
+    for (const skill of Object.keys(data.questions)) {
+      const sc = scores[skill];
+      if (!sc) continue;
+      lines.push(skillSentence(data.questions[skill].title, data.questions[skill], [{ form, ...sc }]) +
+        (sc.brier === null ? "" : ` Brier score of your confidence: ${fmt(sc.brier)}.`));
+    }
   }
   if (!lines.length) lines.push("No answers.");
   return { title: "Discernment check", lines };
