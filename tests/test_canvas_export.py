@@ -15,9 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import planted_class as planted
 import pytest
 
-import planted_class as planted
 from medialit.grading import report
 
 NON_ASSIGNMENT = re.compile("Current Score|Current Points|Current Grade|Final Score|Final Points|Final Grade|"

@@ -26,8 +26,16 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 
-from tests.submissions import (ATTACKED, HUGE_PRINT_CHARS, PWNED_GLOBALS, attack_html, generate_all, make_course,
-                               nbgrader, source_nb)
+from tests.submissions import (
+    ATTACKED,
+    HUGE_PRINT_CHARS,
+    PWNED_GLOBALS,
+    attack_html,
+    generate_all,
+    make_course,
+    nbgrader,
+    source_nb,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 

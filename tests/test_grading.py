@@ -10,11 +10,22 @@ import json
 import nbformat
 import pytest
 
-from medialit import CASE, load_case
-from medialit import grading
-from medialit.grading import (ANSWER_MIME, STASHED_NOTE, AnswerError, ScoreAnswers, StashHiddenTests,
-                              check_labels, check_numbers, check_phrases, check_words, hidden_awards, plain,
-                              score_task, split_hidden)
+from medialit import CASE, grading, load_case
+from medialit.grading import (
+    ANSWER_MIME,
+    STASHED_NOTE,
+    AnswerError,
+    ScoreAnswers,
+    StashHiddenTests,
+    check_labels,
+    check_numbers,
+    check_phrases,
+    check_words,
+    hidden_awards,
+    plain,
+    score_task,
+    split_hidden,
+)
 
 
 @pytest.fixture(scope="module")

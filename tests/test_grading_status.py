@@ -22,9 +22,17 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-
-from submissions import (ATTACKED, NOT_JSON, attack_edit_locked, find, generate_all, make_course, nbgrader, right,
-                         untouched)
+from submissions import (
+    ATTACKED,
+    NOT_JSON,
+    attack_edit_locked,
+    find,
+    generate_all,
+    make_course,
+    nbgrader,
+    right,
+    untouched,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow]

@@ -12,7 +12,7 @@ import pytest
 from traitlets.config import Config
 
 from medialit.grading import rubric, sanitize
-from tests.submissions import REPO, ASSIGNMENTS, meta
+from tests.submissions import ASSIGNMENTS, REPO, meta
 
 pytestmark = pytest.mark.timeout(60)
 

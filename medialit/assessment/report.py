@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..case import current_case
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
 
@@ -196,7 +197,7 @@ def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
                 # controls, students' different leans make right answers on the two kinds anti-correlated, so a
                 # count would flag sound items (seen on a simulated class); d' is free of the lean.
                 counts = {"hits": 0, "misses": 0, "false_alarms": 0, "correct_rejections": 0}
-                signal_of = {o.value: o.signal for o in check.questions[item.skill].options}
+                signal_of: dict[object, bool] = {o.value: o.signal for o in check.questions[item.skill].options}
                 for other in rest_items:
                     said = answers.get(other.id, {}).get("answer")
                     if said is None:
@@ -455,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="with --course: also write the per-task grades for Canvas's gradebook import, with a status "
                              "column (the same file as `python -m medialit.grading export --canvas FILE --per-task`)")
     parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
-    parser.add_argument("--case", default="deir-ezzor-2018")
+    parser.add_argument("--case", default=current_case())
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed, so a report can be reproduced")
     args = parser.parse_args(argv)

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import CASE, scoring
-from ..case import Case, load_case
+from .. import scoring
+from ..case import Case, current_case, load_case
 
 _BAD_ANSWER = "answers that no longer pass the task's check (scored 0)"
 
@@ -161,7 +161,8 @@ def analyse_phrases(assignment: str, task: str, spec: Mapping[str, Any], answers
     start, end, where = _region(case, paragraphs)
     key = scoring.merge_spans(scoring.phrases_to_spans([r["phrase"] for r in spec["key"]], case.text,
                                                        within=(start, end), where=where))
-    full, part = Counter(), Counter()
+    full: Counter[tuple[int, int]] = Counter()
+    part: Counter[tuple[int, int]] = Counter()
     unmatched: Counter[tuple[int, int]] = Counter()
     students = unreadable = 0
     for answer in answers:
@@ -251,7 +252,7 @@ def written_spread(course: Any, gradebook: Any) -> list[WrittenAnswer]:
                     raise ValueError(f"no rubric for the written answer {cell.name!r}: expected it in the answer "
                                      f"cell of {path} (the source notebook nbgrader generated the assignment from)")
                 levels = rubric_levels(rubrics[cell.name])
-                counts = Counter()
+                counts: Counter[Any] = Counter()
                 off, pending, blank = [], 0, 0
                 for submission in gradebook.notebook_submissions(notebook.name, assignment.name):
                     grade = next((g for g in submission.grades if g.name == cell.name), None)
@@ -282,7 +283,7 @@ def analyse_course(course_dir: Path | str = ".", *, case: Case | None = None) ->
     from ..grading.status import read_answers
 
     course = open_course(course_dir)
-    case = case or load_case(CASE)
+    case = case or load_case(current_case())
     specs = hidden_specs(course.step_dir(course.source))
     answers = read_answers(course.root)
     by_task: dict[tuple[str, str], list[object]] = {}
@@ -489,7 +490,7 @@ def render_sections(analysis: TaskAnalysis, case: Case) -> list[str]:
 
 def task_sections(course_dir: Path | str = ".") -> list[str]:
     """The class report's graded-task sections for one course (keys included: instructors only)."""
-    case = load_case(CASE)
+    case = load_case(current_case())
     return render_sections(analyse_course(course_dir, case=case), case)
 
 

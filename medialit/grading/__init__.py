@@ -20,8 +20,18 @@ from __future__ import annotations
 from typing import Any
 
 from .award import TaskResult, award, hidden_awards, score_task, split_hidden
-from .checks import (ANSWER_MIME, AnswerError, check_choice, check_labels, check_numbers, check_phrases, check_words,
-                     install_friendly_errors, plain, submit)
+from .checks import (
+    ANSWER_MIME,
+    AnswerError,
+    check_choice,
+    check_labels,
+    check_numbers,
+    check_phrases,
+    check_words,
+    install_friendly_errors,
+    plain,
+    submit,
+)
 
 # In a notebook, a check run before its answer says "answer the cell above first" instead of a NameError
 # (checks._friendly_errors); outside IPython this does nothing.

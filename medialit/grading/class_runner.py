@@ -32,6 +32,7 @@ import argparse
 import contextlib
 import json
 import os
+import queue
 import shutil
 import signal
 import sqlite3
@@ -40,7 +41,6 @@ import sys
 import tempfile
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -630,7 +630,6 @@ def run_and_merge(course: Course, jobs: list[Job], report: Report, timeout: floa
                 try:
                     index, event = events.get(timeout=0.2)
                 except queue.Empty:
-                    index, event = None, None
                     for job in (by_index[i] for i in list(running)):
                         if timeout is not None and time.perf_counter() - job.started > timeout:
                             stop_worker(job)
@@ -640,6 +639,7 @@ def run_and_merge(course: Course, jobs: list[Job], report: Report, timeout: floa
                     continue
                 job = by_index[index]
                 if event is None:  # the worker's pipe closed: it has exited
+                    assert job.process is not None, "only started workers send events"
                     job.process.wait()
                     job.seconds = time.perf_counter() - job.started
                     code = job.process.returncode

@@ -235,7 +235,10 @@ def configure_nbgrader(c: Any) -> None:
     autograde[autograde.index(Execute)] = SandboxedExecute
     autograde.insert(autograde.index(SandboxedExecute), StashHiddenTests)
     autograde.insert(autograde.index(SandboxedExecute) + 1, ScoreAnswers)
-    from .status import install; install(c, sanitize, autograde)  # noqa: E702  last step of each phase: flags, incidents, failures kept on disk (status.py)
+    # Last step of each phase: flags, incidents, failures kept on disk (status.py).
+    from .status import install
+
+    install(c, sanitize, autograde)
     c.Autograde.sanitize_preprocessors = sanitize
     c.Autograde.autograde_preprocessors = autograde
     # A deleted test cell comes back (and scores from its answer) instead of silently vanishing.
@@ -243,11 +246,15 @@ def configure_nbgrader(c: Any) -> None:
     # Released notebooks say in each code cell, and in each answer cell, whether it is the student's (cell_roles.py).
     from nbgrader.converters.generate_assignment import GenerateAssignment
     from nbgrader.preprocessors import ClearSolutions
+
     from .cell_roles import MarkCellRoles
     release = list(GenerateAssignment.class_traits()["preprocessors"].default())
     if ClearSolutions not in release:
         raise RuntimeError("nbgrader's generate_assignment steps changed; update medialit.grading.configure_nbgrader")
     release.insert(release.index(ClearSolutions) + 1, MarkCellRoles)
     c.GenerateAssignment.preprocessors = release
-    from .sanitize import configure_html; configure_html(c)  # noqa: E702  after the lines above: Formgrader/feedback pages sanitized, outputs capped, CSP (sanitize.py)
+    # After the lines above: Formgrader/feedback pages sanitized, outputs capped, CSP (sanitize.py).
+    from .sanitize import configure_html
+
+    configure_html(c)
 

@@ -27,7 +27,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 # class_runner first: it imports jsonschema the fast way before anything imports nbformat.
 from .class_runner import Course, load_course, timestamp_of  # isort: skip
@@ -159,7 +159,8 @@ def _incident_text(incident: dict[str, Any]) -> str:
     return f"{kind}{f' in {where}' if where else ''}: {incident.get('message') or ''}".rstrip(": ")
 
 
-def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = (), students: list[str] = ()) -> Iterator[Row]:
+def _submission_rows(course: Course, gradebook: Any, assignments: Sequence[str] = (),
+                     students: Sequence[str] = ()) -> Iterator[Row]:
     from nbgrader.api import MissingEntry
 
     submitted, autograded = course.step_dir(course.submitted), course.step_dir(course.autograded)
@@ -235,7 +236,7 @@ def _submission_rows(course: Course, gradebook: Any, assignments: list[str] = ()
             yield row
 
 
-def collect(course_dir: Path | str = ".", assignments: list[str] = (), students: list[str] = ()) -> list[Row]:
+def collect(course_dir: Path | str = ".", assignments: Sequence[str] = (), students: Sequence[str] = ()) -> list[Row]:
     """Every student × assignment of the course with its status (GradebookMissing if there is no gradebook)."""
     from nbgrader.api import Gradebook
 
@@ -369,9 +370,9 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
     columns: list[tuple[str, str | None, float]] = []  # (assignment, grade cell or None, max score)
     for name in names:
         if per_task:
-            cells = sorted(((nb.name, cell) for nb in assignments[name].notebooks for cell in nb.grade_cells),
-                           key=lambda pair: (pair[0], pair[1].name))
-            columns += [(name, cell.name, float(cell.max_score)) for _, cell in cells]
+            grade_cells = sorted(((nb.name, cell) for nb in assignments[name].notebooks for cell in nb.grade_cells),
+                                 key=lambda pair: (pair[0], pair[1].name))
+            columns += [(name, cell.name, float(cell.max_score)) for _, cell in grade_cells]
         else:
             columns.append((name, None, float(assignments[name].max_score)))
     header = CANVAS_IDENTITY + [a if cell is None else f"{a}: {cell}" for a, cell, _ in columns] + [CANVAS_STATUS]
@@ -391,11 +392,11 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
         ids[id_column] = student
         cells = []
         for assignment, cell, _ in columns:
-            row = by_student[student].get(assignment)
-            if row is None or row.status not in (GRADED, MANUAL):
+            graded = by_student[student].get(assignment)
+            if graded is None or graded.status not in (GRADED, MANUAL):
                 cells.append("")
             elif cell is None:
-                cells.append(_canvas_number(max(0.0, (row.score or 0.0) - row.late_penalty)))
+                cells.append(_canvas_number(max(0.0, (graded.score or 0.0) - graded.late_penalty)))
             else:
                 try:
                     notebooks = gradebook.find_submission(assignment, student).notebooks

@@ -309,4 +309,4 @@ class SandboxedKernelManager(AsyncKernelManager):
             shutil.rmtree(self._workspace, ignore_errors=True)
             self._workspace = None
 
-    cleanup_resources = _async_cleanup_resources  # type: ignore[assignment]
+    cleanup_resources = _async_cleanup_resources

@@ -90,7 +90,7 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 def _valid_data_image(url: str) -> bool:
     match = _DATA_IMAGE.fullmatch(url.strip())
-    return bool(match) and _valid_image(match.group(1), match.group(2))
+    return match is not None and _valid_image(match.group(1), match.group(2))
 
 
 def clean_html(html: str) -> str:
@@ -570,7 +570,7 @@ def configure_html(c: Any) -> None:
     feedback_steps.insert(feedback_steps.index(GetGrades) + 1, MarkPending)
     c.GenerateFeedback.preprocessors = feedback_steps
     c.GenerateFeedback.exporter_class = FeedbackHTMLExporter
-    nbgrader_templates = Path(sys.modules["nbgrader"].__file__).parent / "server_extensions" / "formgrader" / "templates"
+    nbgrader_templates = Path(str(sys.modules["nbgrader"].__file__)).parent / "server_extensions" / "formgrader" / "templates"
     c.FeedbackHTMLExporter.template_name = "medialit_feedback"
     c.FeedbackHTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
     # Roots for {% extends 'feedback/index.html.j2' %}, plus the Bootstrap CSS folder that GenerateFeedback
