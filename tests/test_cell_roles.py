@@ -12,8 +12,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.grading.cell_roles import (ANNOUNCE_MARKER, ANSWER_CODE, ANSWER_MARKDOWN, HAND_IN_MARKER, LOCKED_CODE,
-                                        MarkCellRoles, role_line)
+from medialit.grading.cell_roles import (
+    ANNOUNCE_MARKER,
+    ANSWER_CODE,
+    ANSWER_MARKDOWN,
+    HAND_IN_MARKER,
+    LOCKED_CODE,
+    MarkCellRoles,
+    role_line,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = sorted((ROOT / "exercises").glob("*/*.ipynb"))

@@ -67,8 +67,9 @@ def _friendly_errors(shell: Any, etype: type, value: BaseException, tb: Any, tb_
     course's notebooks make (a check cell run before its answer, an answer cell still holding nbgrader's stub);
     any other error keeps its usual traceback. The cell still fails, so Run All and the grader stop as before."""
     source = _current_cell(shell)
-    if etype is NameError and "grading." in source and getattr(value, "name", None):
-        message, title = answer_first(value.name), " Answer the cell above first "
+    missing = value.name if isinstance(value, NameError) else None
+    if missing and "grading." in source:
+        message, title = answer_first(missing), " Answer the cell above first "
     elif etype is NotImplementedError and "YOUR CODE HERE" in source:
         message, title = NOT_ANSWERED, " This task has no answer yet "
     else:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from test_saved_work import NOTE, do_some_work, new_context, open_page
 
 from medialit import CASE
 from medialit.assessment.check import load_check
-from test_saved_work import NOTE, do_some_work, new_context, open_page
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,6 @@ from playwright.sync_api import Locator, Page, expect
 from medialit import CASE, load_case
 from medialit.scoring import span_prf
 from medialit.widgets import ClaimSorter, Highlighter
-from medialit.widgets.highlighter import tokenize
 
 pytestmark = pytest.mark.browser
 
