@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+
 from submissions import (
     ATTACKED,
     NOT_JSON,

@@ -43,6 +43,7 @@ def test_recall_words_use_the_printed_number(case) -> None:
     assert "Recall 0.47 means that, on average, you covered about 47% of each key phrase." in score.summary()
 
 
+@pytest.mark.slow  # two Sphinx builds
 def test_notes_directive_builds_a_labelled_box_and_refuses_a_repeated_id(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()

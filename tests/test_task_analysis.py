@@ -1,4 +1,4 @@
-"""The class report's graded-task sections recover what was planted in a synthetic class (tests/planted_class.py).
+"""The class report's graded-task sections recover what was planted in a synthetic class (tests/support/planted_class.py).
 
 Phrase task: 7 of 10 students find key phrase A (6 in full, 1 in part), 2 find B, 4 mark the same phrase that
 matches nothing. Label task: item x's most common wrong label is "unsourced" (5), y has none, the contested
@@ -13,13 +13,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import planted_class as planted
 import pytest
 
 from medialit import CASE
 from medialit.assessment import tasks
 from medialit.case import load_case
 from medialit.grading.rubric import rubric_levels, written_answer_rubrics
+
+from support import planted_class as planted
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import site_pages
 from playwright.sync_api import Browser
 
 from medialit.tooling.page_weight import measure_load
+
+from support.site import site_pages
 
 pytestmark = pytest.mark.browser
 
