@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..case import SEEDS_DIR, CaseDataError, _read, _validate_schema
+from ..case import SEEDS_DIR, CaseDataError, read_case_file, validate_schema
 
 FORMS = ("before", "after", "delayed")
 
@@ -95,8 +95,8 @@ def check_path(case: str = "deir-ezzor-2018", *, root: Path | str | None = None)
 def load_check(case: str = "deir-ezzor-2018", *, root: Path | str | None = None) -> Check:
     """Load and validate seeds/<case>/check.yaml (or <root>/<case>/check.yaml)."""
     path = check_path(case, root=root)
-    data = _read(path)
-    _validate_schema(path, data, "check")
+    data = read_case_file(path)
+    validate_schema(path, data, "check")
     if data["case"] != case:
         raise CaseDataError(path, "field case", f"says {data['case']!r} but the file is in the folder {case!r}.",
                             f"set `case: {case}`.")

@@ -154,11 +154,11 @@ def hidden_specs(source_dir: Path | str) -> dict[tuple[str, str], dict[str, Any]
 def analyse_phrases(assignment: str, task: str, spec: Mapping[str, Any], answers: Iterable[object],
                     case: Case) -> PhraseTask:
     """Who found which key phrase, and the marks that overlap no key phrase (the scorer's own overlap rule)."""
-    from ..grading.checks import AnswerError, _region, check_phrases
+    from ..grading.checks import AnswerError, check_phrases, paragraph_region
 
     paragraphs = spec["paragraphs"]
     paragraphs = [paragraphs] if type(paragraphs) is int else list(paragraphs)
-    start, end, where = _region(case, paragraphs)
+    start, end, where = paragraph_region(case, paragraphs)
     key = scoring.merge_spans(scoring.phrases_to_spans([r["phrase"] for r in spec["key"]], case.text,
                                                        within=(start, end), where=where))
     full: Counter[tuple[int, int]] = Counter()
@@ -190,7 +190,7 @@ def analyse_phrases(assignment: str, task: str, spec: Mapping[str, Any], answers
 def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any], answers: Iterable[object],
                    case: Case) -> LabelTask:
     """Per item: how many answered it right and the most common wrong answers (labels or words tasks)."""
-    from ..grading.checks import AnswerError, _norm, check_labels, check_words
+    from ..grading.checks import AnswerError, check_labels, check_words, normalise_answer
 
     kind = spec["kind"]
     key = spec["key"]
@@ -212,7 +212,7 @@ def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any], answers:
             else:
                 clean = check_words(answer, list(key), spec["paragraphs"], name="answer", case=case)
                 marks = [((item, None), " ".join(clean[item].split()),
-                          _norm(clean[item]) in {_norm(f) for f in forms}, tuple(forms))
+                          normalise_answer(clean[item]) in {normalise_answer(f) for f in forms}, tuple(forms))
                          for item, forms in key.items()]
         except (AnswerError, ValueError):
             unreadable += 1
@@ -226,7 +226,7 @@ def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any], answers:
                 right[where] += 1
             else:
                 # Words are compared loosely (case, quotes, spaces): count their loose form together.
-                shown = given if kind == "labels" else _norm(given)
+                shown = given if kind == "labels" else normalise_answer(given)
                 wrong.setdefault(where, Counter())[shown] += 1
     items = []
     for where in expected:

@@ -34,16 +34,16 @@ from typing import Any
 from .. import scoring
 from ..case import Case
 from .checks import (
-    _SUBMITTED,
+    SUBMITTED,
     AnswerError,
-    _case,
-    _norm,
-    _region,
     check_choice,
     check_labels,
     check_numbers,
     check_phrases,
     check_words,
+    course_case,
+    normalise_answer,
+    paragraph_region,
 )
 
 # nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
@@ -67,7 +67,7 @@ def _spec_error(problem: str) -> ValueError:
 
 def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = None) -> TaskResult:
     """Score one answer (plain JSON values) against one hidden-test spec."""
-    case = case or _case()
+    case = case or course_case()
     kind, points = spec.get("kind"), spec.get("points")
     # A participation task may weigh nothing (the instructor's choice); a task with a key must be worth something.
     lowest_ok = (lambda p: p >= 0) if kind == "participation" else (lambda p: p > 0)
@@ -98,7 +98,7 @@ def _score_phrases(spec: Mapping[str, Any], answer: object, case: Case) -> tuple
         raise _spec_error("'min_f1' is no longer a setting: every phrase task uses "
                           "medialit.scoring.phrase_credit; remove it")
     paragraphs = spec["paragraphs"]
-    start, end, where = _region(case, paragraphs)
+    start, end, where = paragraph_region(case, paragraphs)
     phrases = check_phrases(answer, paragraphs, name="your phrases", case=case)
     student = scoring.phrases_to_spans(phrases, case.text, within=(start, end), where=where)
     key_phrases = [record["phrase"] for record in spec["key"]]
@@ -132,7 +132,7 @@ def _score_labels(spec: Mapping[str, Any], answer: object) -> tuple[float, str]:
 def _score_words(spec: Mapping[str, Any], answer: object, case: Case) -> tuple[float, str]:
     key, paragraphs = spec["key"], spec["paragraphs"]
     clean = check_words(answer, list(key), paragraphs, name="your answer", case=case)
-    right = {item: _norm(clean[item]) in {_norm(form) for form in forms} for item, forms in key.items()}
+    right = {item: normalise_answer(clean[item]) in {normalise_answer(form) for form in forms} for item, forms in key.items()}
     lines = [f"You got {sum(right.values())} of {len(right)} right."]
     lines += [f"  {item}: {'right' if ok else 'not right'}" for item, ok in right.items()]
     return sum(right.values()) / len(right), "\n".join(lines)
@@ -192,9 +192,9 @@ def award(task: str, spec: Mapping[str, Any]) -> float:
         raise RuntimeError("medialit's grading preprocessors are not configured: add "
                            "`from medialit.grading import configure_nbgrader; configure_nbgrader(c)` "
                            "to nbgrader_config.py and autograde again.")
-    if task not in _SUBMITTED:
+    if task not in SUBMITTED:
         raise AnswerError(f"No answer was recorded for task {task}: run the checks above first.")
-    result = score_task(spec, json.loads(_SUBMITTED[task])["answer"])
+    result = score_task(spec, json.loads(SUBMITTED[task])["answer"])
     print(result.feedback)
     return result.points
 
