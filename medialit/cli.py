@@ -5,7 +5,8 @@
 
 Each command is a module with ``main(argv) -> int``; the old ``python -m`` forms keep working, and this
 dispatcher only imports the module of the command it runs (so `medialit --help` is quick). To add a command,
-add one ``Command`` to ``COMMANDS``: its name, the module, and a line of help.
+add one ``Command`` to ``COMMANDS``: its name, the module, and a line of help. A group with sub-commands of its
+own (``medialit case new|import|check|build``, medialit/casekit/cli.py) is one Command whose module parses them.
 """
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ COMMANDS: list[Command] = [
     Command("detector", "medialit.detector", "the loaded-language detector: export its lexicon, or score it",
             group="authoring"),
     Command("build-book", "medialit.tooling.build_book", "run jupyter-book with the course's faster start-up",
+            group="authoring"),
+    Command("case", "medialit.casekit.cli", "make a case: case new|import|check|build (docs/case-kit.md)",
             group="authoring"),
 ]
 

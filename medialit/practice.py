@@ -19,8 +19,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from . import CASE
-from .case import Case, load_case
+from .case import Case, current_case, load_case
 from .grading.checks import AnswerError, plain
 from .records import LOADED, NOT_LOADED, PracticeItem, PracticeMistake
 from .scoring import LabelScore, score_labels
@@ -33,7 +32,7 @@ Answer = str | list[str]
 
 
 def _case(case: Case | None) -> Case:
-    return case or load_case(CASE)
+    return case or load_case(current_case())
 
 
 def _item(item_id: str, case: Case | None = None) -> PracticeItem:

@@ -31,7 +31,7 @@ def test_help_lists_every_command() -> None:
         assert f"    {command.name} " in result.stdout, f"{command.name} is not listed in `medialit --help`"
     # The nine `python -m` commands the course had, each reachable under one name.
     modules = {(c.module, c.prefix) for c in COMMANDS}
-    for module, prefix in [("medialit.grading.report", ("report",)), ("medialit.grading.report", ("export",)),
+    for module, prefix in [("medialit.casekit.cli", ()), ("medialit.grading.report", ("report",)), ("medialit.grading.report", ("export",)),
                            ("medialit.grading.class_runner", ()), ("medialit.assessment.report", ()),
                            ("medialit.assessment.tasks", ()), ("medialit.assessment.forms", ()),
                            ("medialit.tooling.locate", ()), ("medialit.detector", ()),

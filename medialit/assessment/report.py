@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..case import current_case
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
 
@@ -455,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="with --course: also write the per-task grades for Canvas's gradebook import, with a status "
                              "column (the same file as `python -m medialit.grading export --canvas FILE --per-task`)")
     parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
-    parser.add_argument("--case", default="deir-ezzor-2018")
+    parser.add_argument("--case", default=current_case())
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed, so a report can be reproduced")
     args = parser.parse_args(argv)

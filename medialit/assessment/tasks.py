@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import CASE, scoring
-from ..case import Case, load_case
+from .. import scoring
+from ..case import Case, current_case, load_case
 
 _BAD_ANSWER = "answers that no longer pass the task's check (scored 0)"
 
@@ -283,7 +283,7 @@ def analyse_course(course_dir: Path | str = ".", *, case: Case | None = None) ->
     from ..grading.status import read_answers
 
     course = open_course(course_dir)
-    case = case or load_case(CASE)
+    case = case or load_case(current_case())
     specs = hidden_specs(course.step_dir(course.source))
     answers = read_answers(course.root)
     by_task: dict[tuple[str, str], list[object]] = {}
@@ -490,7 +490,7 @@ def render_sections(analysis: TaskAnalysis, case: Case) -> list[str]:
 
 def task_sections(course_dir: Path | str = ".") -> list[str]:
     """The class report's graded-task sections for one course (keys included: instructors only)."""
-    case = load_case(CASE)
+    case = load_case(current_case())
     return render_sections(analyse_course(course_dir, case=case), case)
 
 

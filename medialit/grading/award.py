@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import scoring
-from ..case import Case
+from ..case import Case, load_case
 from .checks import (
     SUBMITTED,
     AnswerError,
@@ -67,7 +67,8 @@ def _spec_error(problem: str) -> ValueError:
 
 def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = None) -> TaskResult:
     """Score one answer (plain JSON values) against one hidden-test spec."""
-    case = case or course_case()
+    # A generated notebook's spec names its case (the grader may score several cases in one process).
+    case = case or (load_case(spec["case"]) if type(spec.get("case")) is str else course_case())
     kind, points = spec.get("kind"), spec.get("points")
     # A participation task may weigh nothing (the instructor's choice); a task with a key must be worth something.
     lowest_ok = (lambda p: p >= 0) if kind == "participation" else (lambda p: p > 0)

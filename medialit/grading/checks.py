@@ -12,8 +12,8 @@ import json
 import math
 from typing import Any
 
-from .. import CASE, scoring
-from ..case import Case, load_case
+from .. import scoring
+from ..case import Case, current_case, load_case
 from ..techniques import find as find_technique
 
 ANSWER_MIME = "application/vnd.medialit.answer+json"
@@ -83,8 +83,8 @@ def plain(value: object, name: str = "answer", _depth: int = 0) -> Any:
 
 
 def course_case() -> Case:
-    """The course's case, as the checks and the hidden tests load it."""
-    return load_case(CASE)
+    """The case of the assignment being answered (use_case), as the checks and the hidden tests load it."""
+    return load_case(current_case())
 
 
 def paragraph_region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[int, int, str]:

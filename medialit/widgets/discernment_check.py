@@ -42,8 +42,8 @@ class DiscernmentCheck(anywidget.AnyWidget):
     # JupyterLab uses too; on the site both hold the same answers, and "Start over" clears both (work.js).
     _keep = traitlets.List(["responses", "finished"]).tag(sync=True)
 
-    def __init__(self, case: Check | str = "deir-ezzor-2018", form: str = "before", **kwargs: Any) -> None:
-        check = load_check(case) if isinstance(case, str) else case
+    def __init__(self, case: Check | str | None = None, form: str = "before", **kwargs: Any) -> None:
+        check = load_check(case) if case is None or isinstance(case, str) else case
         if not isinstance(check, Check):
             raise ValueError(f"DiscernmentCheck needs a case name such as 'deir-ezzor-2018' or a Check, "
                              f"not {type(case).__name__}.")
