@@ -8,7 +8,7 @@ tests.
 
 Scoring policy (stated to students in each notebook):
 
-* phrases: points x ``medialit.scoring.phrase_credit(F1)`` (span F1 of DESIGN.md section 3, via
+* phrases: points x ``medialit.scoring.phrase_credit(F1)`` (span F1 of docs/DESIGN.md section 3, via
   ``medialit.scoring.span_prf``), rounded down to 0.01: full points from an F1 of 0.6 (the book's "good
   work"), none at 0.3 or below (marking whole paragraphs scores less), evenly in between. One mapping
   for every phrase task: a spec may not set its own (``min_f1`` is refused).

@@ -80,7 +80,7 @@ export function detect(text, words, threshold, offset = 0) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Span scoring: a port of medialit.scoring.span_prf (DESIGN.md section 3), as in highlighter.js
+// Span scoring: a port of medialit.scoring.span_prf (docs/DESIGN.md section 3), as in highlighter.js
 // (each widget module is self-contained). tests/test_detector.py compares it with Python on
 // tests/fixtures/span_cases.json.
 // ---------------------------------------------------------------------------------------------
