@@ -26,6 +26,7 @@ from __future__ import annotations
 import pytest
 
 from medialit import CASE, load_case
+from medialit.detector import load_lexicon
 
 from support.key_scan import (
     PAGE_SUFFIXES,
@@ -62,11 +63,17 @@ def test_every_assignment_has_key_records_to_scan_for() -> None:
 
 def test_a_lexicon_entry_is_not_a_leak_but_the_same_word_elsewhere_is() -> None:
     article = article_sentences()
-    phrase = next(r for found in key_records().values() for r in found if r.bare_phrase and " " not in r.needle)
-    entry = f'<script>{{"words": {{"{phrase.needle}": {{"vader": -2.0}}, "next": {{"textblob": 0.5}}}}}}</script>'
+    words = load_lexicon()["words"]
+    # A single-word key phrase that the lexicon rates (there are such words: the scan of the site relies on it).
+    phrase = next(r for found in key_records().values() for r in found
+                  if r.bare_phrase and " " not in r.needle and r.needle in words["vader"])
+    value = words["vader"][phrase.needle]
+    entry = f'<script>{{"words": {{"vader": {{"abandon": -1.9, "{phrase.needle}": {value}}}, "textblob": {{}}}}}}</script>'
     assert not scan_text(entry, [phrase], page=True, article=article)
     assert scan_text(entry + f"<p>Mark {phrase.needle} here.</p>", [phrase], page=True, article=article)
     assert scan_text(f'<p>"{phrase.needle}": is the answer</p>', [phrase], page=True, article=article)
+    # The word as a key with any other number (a count, a score) is not the lexicon's entry, and is checked.
+    assert scan_text(f'<script>{{"{phrase.needle}": {value + 0.25}}}</script>', [phrase], page=True, article=article)
 
 
 def test_the_scanner_finds_a_planted_key() -> None:
@@ -120,5 +127,7 @@ def test_no_key_record_is_released() -> None:
 
 @pytest.mark.parametrize("marker", ["BEGIN HIDDEN TESTS", "grading.award(", "Rubric (instructors only"])
 def test_exercises_carry_no_hidden_tests_or_rubrics(marker: str) -> None:
-    for path in sorted((REPO / "exercises").rglob("*.ipynb")):
+    looped = list(sorted((REPO / "exercises").rglob("*.ipynb")))
+    assert looped, "nothing to check: sorted((REPO / 'exercises').rglob('*.ipynb')) is empty"
+    for path in looped:
         assert marker not in path.read_text(encoding="utf-8"), f"{path.relative_to(REPO)} contains {marker!r}"

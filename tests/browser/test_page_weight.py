@@ -1,4 +1,4 @@
-"""Every chapter with widgets stays at most 800 KB transferred (issue 13, *Light pages*).
+"""Every chapter with widgets stays at most 683 KB transferred (issues 13 and 22, *Light pages*).
 
 Counted as the slow-phone benchmark counts it (medialit.tooling.page_weight.measure_load: Chromium's
 encodedDataLength over every request until the load event, the first usable widget and network quiet),
@@ -18,7 +18,9 @@ from support.site import site_pages
 
 pytestmark = pytest.mark.browser
 
-BUDGET_BYTES = 800_000
+# What the heaviest widget chapter weighs plus 10 % (issue 22): machine.html, 620,881 B once the detector's word
+# list is keyed by source (it was 712,075 B). A chapter that grows past it must say why, or be trimmed.
+BUDGET_BYTES = 683_000
 VIEW_TAG = 'type="application/vnd.jupyter.widget-view+json"'
 
 
@@ -31,7 +33,7 @@ def test_the_site_has_widget_chapters_to_weigh(built_site: Path) -> None:
     assert "book/loaded-language.html" in chapters and "book/machine.html" in chapters, chapters
 
 
-def test_each_widget_chapter_weighs_at_most_800_kb(browser: Browser, built_site: Path, site_url: str) -> None:
+def test_each_widget_chapter_weighs_at_most_its_budget(browser: Browser, built_site: Path, site_url: str) -> None:
     heavy = {}
     for chapter in widget_chapters(built_site):
         load = measure_load(browser, site_url + chapter, timeout_ms=30_000)

@@ -8,11 +8,13 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
 from medialit import CASE, load_case
+from medialit.detector import load_lexicon
 from medialit.grading import hidden_awards, split_hidden
 from medialit.scoring import phrases_to_spans
 
@@ -162,17 +164,35 @@ def scan_text(text: str, records: list[Record], *, page: bool, article: str) -> 
     return hits
 
 
-# An entry of the detector's public word list (medialit/lexicons/detector_lexicon.json), as the detector lab's saved
-# widget state holds it on its page: "hypocritical": {"vader": -2.0}. The list is VADER's and TextBlob's, thousands
-# of words rated with no reference to this course, so a key word that happens to be one of its entries reveals
-# nothing about the key; any other occurrence of the word on the same page is still checked.
-_LEXICON_ENTRY = re.compile(r'"\s*:\s*\{\s*"(?:vader|textblob)"\s*:')
+# An entry of the detector's public word list (medialit/lexicons/detector_lexicon.json, keyed by source), as the
+# detector lab's saved widget state holds it on its page: {"vader": {..., "hypocritical": -2.0, ...}}. The list is
+# VADER's and TextBlob's, thousands of words rated with no reference to this course, so a key word that happens to
+# be one of its entries reveals nothing about the key. Only the word followed by the very number the list gives it
+# counts as an entry; any other occurrence of the word on the same page (another number included) is still checked.
+_LEXICON_VALUE = re.compile(r'"\s*:\s*(-?\d+(?:\.\d+)?)(?![\d.])')
+
+
+@lru_cache(maxsize=1)
+def lexicon_values() -> dict[str, set[float]]:
+    """Each word of the detector's lexicon with the values its sources give it."""
+    values: dict[str, set[float]] = {}
+    for entries in load_lexicon()["words"].values():
+        for word, value in entries.items():
+            values.setdefault(word, set()).add(value)
+    return values
+
+
+def _is_lexicon_entry(text: str, start: int, end: int, phrase: str) -> bool:
+    if text[start - 1: start] != '"':
+        return False
+    value = _LEXICON_VALUE.match(text, end)
+    return value is not None and float(value.group(1)) in lexicon_values().get(phrase.lower(), set())
 
 
 def _outside_quotation(text: str, phrase: str, article: str) -> bool:
     pattern = re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])")
     for match in pattern.finditer(text):
-        if text[match.start() - 1: match.start()] == '"' and _LEXICON_ENTRY.match(text, match.end()):
+        if _is_lexicon_entry(text, match.start(), match.end(), phrase):
             continue
         before = " ".join(text[: match.start()].split()[-3:])
         after = " ".join(text[match.end():].split()[:3])
