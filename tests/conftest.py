@@ -122,3 +122,11 @@ def pytest_terminal_summary(terminalreporter) -> None:
         if _lane_tests.get(lane):
             terminalreporter.write_line(f"{lane:>9}: {_lane_tests[lane]:5d} tests, {_lane_seconds[lane]:7.1f} s")
 
+@pytest.fixture(scope="session")
+def planted_class_200(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """A course of every assignment for 200 students with planted answers and statuses (tests/support/planted_class.py),
+    built once per session: (its folder, what was planted)."""
+    from support import planted_class
+
+    root = tmp_path_factory.mktemp("class200") / "course"
+    return root, planted_class.build_class(root)

@@ -318,3 +318,32 @@ def test_the_graded_notebooks_set_their_own_case(course: Path) -> None:
     for notebook in (course / "solutions").glob("*/*.ipynb"):
         setup = nbformat.read(notebook, as_version=4).cells[1].source
         assert f'use_case("{INVENTED}")' in setup
+
+
+def test_building_twice_gives_the_same_bytes(course: Path, tmp_path: Path) -> None:
+    again = tmp_path / INVENTED
+    build_case(SEEDS_DIR / INVENTED, out=again)
+    assert {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()} == \
+        {p.relative_to(course): p.read_bytes() for p in course.rglob("*") if p.is_file()}
+
+
+def test_new_asks_on_a_terminal_for_what_it_did_not_recognise(tmp_path: Path) -> None:
+    from medialit.casekit.new import new_case
+
+    asked: list[str] = []
+    new_case(tmp_path / "seeds" / "asked-case", EXAMPLE / "article.txt",
+             ask=lambda prompt: asked.append(prompt) or "The Asked Outlet")
+    assert asked == ["The article's outlet: "]
+    assert yaml.safe_load((tmp_path / "seeds" / "asked-case" / "article.yaml").read_text())["outlet"] == "The Asked Outlet"
+
+
+def test_the_private_graded_file_is_outside_everything_published_and_the_graded_kernels_view() -> None:
+    from medialit.grading.sandbox import readonly_paths
+    from medialit.tooling.downloads import student_files
+
+    private = (REPO / "graded" / f"{INVENTED}.yaml").resolve()
+    assert private.is_file()
+    assert not [p for p in readonly_paths() if private.is_relative_to(p)], "the graded kernel could read the keys"
+    assert not [name for name in student_files(REPO) if name.startswith("graded/")], "the exercises zip holds keys"
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    assert "graded" in config["exclude_patterns"] and "courses" in config["exclude_patterns"]

@@ -12,8 +12,7 @@ import pytest
 
 from medialit import scoring
 from medialit.grading import hidden_awards, score_task, split_hidden
-from medialit.grading.award import paragraph_region
-from medialit.grading.checks import course_case
+from medialit.grading.checks import course_case, paragraph_region
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -139,6 +139,9 @@ def practice_notebook(case: Case, skill: str) -> nbformat.NotebookNode:
 
 
 def _notebook(cells: list[Any]) -> nbformat.NotebookNode:
+    # Fixed cell ids (nbformat draws random ones), so that building the same case twice gives the same bytes.
+    for index, cell in enumerate(cells):
+        cell.id = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell-{index}"
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                    "language_info": {"name": "python"}}

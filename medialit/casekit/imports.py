@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..article import Paragraph
 from ..techniques import find as find_technique
 from ..techniques import techniques
 from .caseio import graded_path, paragraphs, read_graded, read_yaml, seed_text
@@ -107,7 +108,7 @@ def read_doccano(path: Path) -> tuple[list[Span], str]:
         raise _format_error(path, "doccano", "file", "must hold exactly one line {\"text\": ..., \"label\": [...]} "
                             "for this article.")
     document = documents[0]
-    entries = document.get("label", document.get("labels", [])) or []
+    entries = document.get("label", document.get("labels")) or []
     spans = []
     for number, entry in enumerate(entries, start=1):
         if not (isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, int) for x in entry[:2])):
@@ -189,17 +190,12 @@ def import_spans(folder: Path, fmt: str, path: Path, *, partial: bool = False) -
             refused.append(f"{name}: is a duplicate of an earlier span in the file. Delete one of them.")
             continue
         seen.add(key)
-        # Raw offsets -> the paragraph and canonical offsets.
-        paragraph = None
-        for p, block in zip(numbered, blocks or numbered):
-            block_start = block.raw_start if blocks and isinstance(block, Block) else p.start
-            if block is not None and block_start <= span.start and span.end <= block_start + len(p.text):
-                paragraph, start = p, p.start + span.start - block_start
-                break
-        if paragraph is None:
+        located = _locate(numbered, blocks, span.start, span.end)
+        if located is None:
             refused.append(f"{name}: is not inside one paragraph of the article (in the headline, byline or footer, "
                            "across two paragraphs, or in a paragraph edited since). Mark it within one paragraph.")
             continue
+        paragraph, start = located
         end = start + span.end - span.start
         number = paragraph.number
         if number in graded:
@@ -252,10 +248,27 @@ def import_spans(folder: Path, fmt: str, path: Path, *, partial: bool = False) -
     return header + imported, refused
 
 
+def _locate(numbered: tuple[Paragraph, ...], blocks: list[Block | None] | None, start: int,
+            end: int) -> tuple[Paragraph, int] | None:
+    """The paragraph holding [start, end) of the tool's text, and `start` as an offset into the canonical text.
+    `blocks` gives each paragraph's place in the raw text (None: the tool was given the canonical text)."""
+    for index, paragraph in enumerate(numbered):
+        if blocks is None:
+            origin = paragraph.start
+        elif (block := blocks[index]) is not None:
+            origin = block.raw_start
+        else:
+            continue  # a paragraph edited since the raw text: its offsets cannot be mapped
+        if origin <= start and end <= origin + len(paragraph.text):
+            return paragraph, paragraph.start + start - origin
+    return None
+
+
 def _keep_header(path: Path) -> str:
     """The file's leading comment lines, kept when the kit rewrites it."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    return "".join(line for line in lines[:next((i for i, line in enumerate(lines) if not line.startswith("#")), 0)])
+    first_data = next((i for i, line in enumerate(lines) if not line.startswith("#")), 0)
+    return "".join(lines[:first_data])
 
 
 def _graded_header(folder: Path) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from ..case import CASE_ID_PATTERN
 from .files import KitError, create_folder, dump_yaml
@@ -53,15 +54,16 @@ def new_case(folder: Path, text_file: Path, *, title: str | None = None, author:
     if not layout.body:
         raise KitError(f"{text_file}: holds no paragraphs. Paragraphs are separated by a blank line.")
     byline = re.sub(r"^(by|von|par)\s+", "", layout.byline or "", flags=re.IGNORECASE) or None
-    values = {"title": title or layout.headline, "author": author or byline, "outlet": outlet,
+    values: dict[str, str | None] = {"title": title or layout.headline, "author": author or byline, "outlet": outlet,
               "date": published or _parse_date(layout.date_line)}
     for key, option in (("title", "--title"), ("author", "--author"), ("outlet", "--outlet"), ("date", "--date")):
         if not values[key] and ask is not None:
             values[key] = ask(f"The article's {key}{' (YYYY-MM-DD)' if key == 'date' else ''}: ").strip() or None
         if not values[key]:
             raise KitError(f"{text_file}: no {key} was recognised in the text; give it with {option}.")
+    filled = {key: value for key, value in values.items() if value}
     try:
-        date.fromisoformat(values["date"] or "")
+        date.fromisoformat(filled["date"])
     except ValueError:
         raise KitError(f"--date {values['date']!r} is not a date: write it as YYYY-MM-DD.") from None
     repairs = []
@@ -71,16 +73,15 @@ def new_case(folder: Path, text_file: Path, *, title: str | None = None, author:
             + ") become the title, author and date fields above, not paragraphs."})
     if layout.footer:
         repairs.append({"kind": "drop_footer", "what": f"The footer ({layout.footer!r}) is left out of the paragraphs."})
-    article: dict[str, object] = {"schema": "article/1", "seed": f"{name}/{SEED_NAME}", "title": values["title"],
-               "author": values["author"], "date": values["date"], "outlet": values["outlet"]}
+    article: dict[str, Any] = {"schema": "article/1", "seed": f"{name}/{SEED_NAME}", "title": filled["title"],
+                               "author": filled["author"], "date": filled["date"], "outlet": filled["outlet"]}
     if url:
         article["outlet_url"] = url
     article |= {"repairs": repairs, "paragraphs": [b.text for b in layout.body]}
-    body = dump_yaml(article)
-    numbered = re.sub(r"^paragraphs:\n", "paragraphs:\n", body, flags=re.MULTILINE)
+    # The paragraphs are numbered in comments, as in the other cases' article.yaml.
     lines, number = [], 0
     in_paragraphs = False
-    for line in numbered.splitlines():
+    for line in dump_yaml(article).splitlines():
         if line == "paragraphs:":
             in_paragraphs = True
         elif in_paragraphs and line.startswith("- "):
@@ -92,13 +93,14 @@ def new_case(folder: Path, text_file: Path, *, title: str | None = None, author:
               f"# It is {SEED_NAME} (the text as received, kept for annotation tools' offsets) with the repairs listed\n"
               "# under `repairs`. Paragraph numbers are 1-based and stable: annotations and exercises refer to them.\n"
               "# Edit a paragraph only with care: run `medialit case check` afterwards, it finds offsets that drifted.\n")
-    provenance = {"schema": "provenance/1", "case": name, "seed_file": SEED_NAME, "outlet": values["outlet"],
-                  "author": values["author"], "published": values["date"], "original_address": url,
-                  "publisher_note": "TODO: who publishes the outlet, and what a reader should know about it before "
-                                    "weighing its words (from sources you cite, not from memory)."}
+    provenance: dict[str, Any] = {
+        "schema": "provenance/1", "case": name, "seed_file": SEED_NAME, "outlet": filled["outlet"],
+        "author": filled["author"], "published": filled["date"], "original_address": url,
+        "publisher_note": "TODO: who publishes the outlet, and what a reader should know about it before weighing its "
+                          "words (from sources you cite, not from memory)."}
     if layout.footer:
         provenance["footer_as_received"] = layout.footer
-    substitutions = {"case": name, "case_dir": str(folder), "author": values["author"], "outlet": values["outlet"]}
+    substitutions = {"case": name, "case_dir": str(folder), "author": filled["author"], "outlet": filled["outlet"]}
     files = {SEED_NAME: raw, "article.yaml": header + "\n".join(lines) + "\n",
              "provenance.yaml": "# Where the article comes from and what a reader should find out about its outlet.\n"
                                 + dump_yaml(provenance)}

@@ -97,10 +97,7 @@ def db_url_is_memory(db_url: str) -> bool:
 
 
 def timestamp_of(path: Path) -> Any:
-    from nbgrader.utils import parse_utc
+    """The submission time in `path`/timestamp.txt, or None (also when it does not parse: intake.read_timestamp)."""
+    from .intake import read_timestamp
 
-    stamp = path / "timestamp.txt"
-    if not stamp.is_file():
-        return None
-    text = stamp.read_text().strip()
-    return parse_utc(text) if text else None
+    return read_timestamp(path)[0]

@@ -1,6 +1,6 @@
 """The invented case's site, built by `medialit case build` into a temporary folder, works without a kernel: every
-page loads only from the site, its widgets render and answer, axe finds nothing moderate or worse, and each page
-says the article is invented (one Chromium pass over the case's six pages)."""
+page loads only from the site, its widgets render and answer, axe finds nothing moderate or worse, each page says
+the article is invented, and each page with widgets stays within the course's page-weight budget."""
 from __future__ import annotations
 
 import subprocess
@@ -9,12 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import AXE_SCRIPT, serve_directory, site_pages, wait_for_widgets
-from playwright.sync_api import Page, expect
-from test_site_accessibility import FAILING_IMPACTS, RUN_AXE, format_violations
+from playwright.sync_api import Browser, Page, expect
 
 from medialit.case import SEEDS_DIR
 from medialit.casekit.build import build_case
+from medialit.tooling.page_weight import measure_load
+
+from support.axe import FAILING_IMPACTS, RUN_AXE, format_violations
+from support.page_weight import BUDGET_BYTES, widget_chapters
+from support.site import AXE_SCRIPT, serve_directory, site_pages, wait_for_widgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -63,3 +66,11 @@ def test_a_practice_item_answers_in_the_browser(invented_site: tuple[Path, str],
     card.get_by_role("button", name="Check").click()
     expect(card.locator(".ml-ps-feedback")).to_contain_text("asked not to be named")
     page_watch.assert_clean()
+
+
+def test_each_widget_page_stays_within_the_page_weight_budget(invented_site: tuple[Path, str], browser: Browser) -> None:
+    site, url = invented_site
+    chapters = widget_chapters(site)
+    assert len(chapters) == 4, chapters
+    weights = {chapter: measure_load(browser, url + chapter, timeout_ms=30_000)["bytes"] for chapter in chapters}
+    assert all(0 < weight <= BUDGET_BYTES for weight in weights.values()), weights

@@ -14,19 +14,9 @@ from playwright.sync_api import Browser
 
 from medialit.tooling.page_weight import measure_load
 
-from support.site import site_pages
+from support.page_weight import BUDGET_BYTES, widget_chapters
 
 pytestmark = pytest.mark.browser
-
-# What the heaviest widget chapter weighs plus 10 % (issue 22): machine.html, 620,881 B once the detector's word
-# list is keyed by source (it was 712,075 B). A chapter that grows past it must say why, or be trimmed.
-BUDGET_BYTES = 683_000
-VIEW_TAG = 'type="application/vnd.jupyter.widget-view+json"'
-
-
-def widget_chapters(site: Path) -> list[str]:
-    return [page for page in site_pages(site) if VIEW_TAG in (site / page).read_text(encoding="utf-8")]
-
 
 def test_the_site_has_widget_chapters_to_weigh(built_site: Path) -> None:
     chapters = widget_chapters(built_site)

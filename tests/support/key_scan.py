@@ -73,7 +73,7 @@ def key_records() -> dict[str, list[Record]]:
             if hidden is None:
                 continue
             for task, spec in hidden_awards(hidden):
-                records += _spec_records(task, spec, case)
+                records += spec_records(task, spec, case)
         found[path.parent.name] = records
     return found
 
@@ -96,7 +96,7 @@ def _reading_records(task: str, item: str, field: str | None, label: str, why: s
     return out
 
 
-def _spec_records(task: str, spec: dict, case) -> list[Record]:
+def spec_records(task: str, spec: dict, case) -> list[Record]:
     out: list[Record] = []
     for item, why in (spec.get("why") or {}).items():
         out.append(Record(f"{task}: explanation of {item}", normalise(why), False))
