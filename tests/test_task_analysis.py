@@ -253,7 +253,7 @@ def test_items_show_their_text_and_answers_their_readable_names(class_analysis: 
 
 def test_the_planted_item_against_the_rest_is_the_one_with_negative_discrimination(
         class_analysis: tasks.TaskAnalysis) -> None:
-    import planted_class
+    from support import planted_class
 
     points = {(p.task, p.item): p for p in class_analysis.points if p.discrimination is not None}
     task, item = planted_class.REVERSED_ITEM
