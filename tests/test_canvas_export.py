@@ -1,6 +1,6 @@
 """The Canvas export: Canvas's gradebook import columns, one row per student, a status column, read as Canvas reads it.
 
-The planted class (tests/planted_class.py) has graded students, one whose written answer still needs a
+The planted class (tests/support/planted_class.py) has graded students, one whose written answer still needs a
 manual grade, one whose autograding failed and one who never submitted. The file is parsed the way
 canvas-lms's GradebookImporter (app/models/gradebook_importer.rb) parses an upload: delimiter sniffing,
 the student-header rule ("Student", "ID", optional "SIS User ID"/"SIS Login ID", then "Section"), the
@@ -15,10 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import planted_class as planted
 import pytest
 
 from medialit.grading import report
+
+from support import planted_class as planted
 
 NON_ASSIGNMENT = re.compile("Current Score|Current Points|Current Grade|Final Score|Final Points|Final Grade|"
                             "Override Score|Override Grade|Override Status")

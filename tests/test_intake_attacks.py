@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
+
 from submissions import (
     ATTACKED,
     FORMULA_ID,

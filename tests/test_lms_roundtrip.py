@@ -16,9 +16,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from submissions import ATTACKED, nbgrader, right, untouched
 from test_canvas_export import canvas_parse
-from test_grading_status import fast_course, run_module
+
+from submissions import ATTACKED, nbgrader, right, untouched
+from support.grading import fast_course, run_module
 
 pytestmark = [pytest.mark.slow]
 

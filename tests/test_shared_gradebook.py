@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from submissions import ATTACKED, NOT_JSON, attack_edit_locked, make_course, right
-from test_grading_status import fast_course, put, run_module
+from support.grading import fast_course, put, run_module
 
 pytestmark = [pytest.mark.slow]
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from submissions import ATTACKED, find, make_course, meta, nbgrader, right
-from test_grading_status import put
+from support.grading import put
 
 pytestmark = [pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""The class report's graded-task sections recover what was planted in a synthetic class (tests/planted_class.py).
+"""The class report's graded-task sections recover what was planted in a synthetic class (tests/support/planted_class.py).
 
 Phrase task: 7 of 10 students find key phrase A (6 in full, 1 in part), 2 find B, 4 mark the same phrase that
 matches nothing. Label task: item x's most common wrong label is "unsourced" (5), y has none, the contested
@@ -13,13 +13,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import planted_class as planted
 import pytest
 
 from medialit import CASE
 from medialit.assessment import tasks
 from medialit.case import load_case
 from medialit.grading.rubric import rubric_levels, written_answer_rubrics
+
+from support import planted_class as planted
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -252,7 +253,7 @@ def test_items_show_their_text_and_answers_their_readable_names(class_analysis: 
 
 def test_the_planted_item_against_the_rest_is_the_one_with_negative_discrimination(
         class_analysis: tasks.TaskAnalysis) -> None:
-    import planted_class
+    from support import planted_class
 
     points = {(p.task, p.item): p for p in class_analysis.points if p.discrimination is not None}
     task, item = planted_class.REVERSED_ITEM
@@ -277,7 +278,7 @@ def test_the_report_and_the_grade_take_a_phrase_task_s_spans_from_one_function(m
     import importlib
 
     from medialit.assessment.phrase_spans import phrase_spans
-    from medialit.grading.checks import _region
+    from medialit.grading.checks import paragraph_region
 
     award = importlib.import_module("medialit.grading.award")
 
@@ -286,7 +287,7 @@ def test_the_report_and_the_grade_take_a_phrase_task_s_spans_from_one_function(m
     assert len(specs) >= 3
     for spec in specs:
         spans = phrase_spans(spec, case)
-        assert (spans.start, spans.end, spans.where) == _region(case, spec["paragraphs"])
+        assert (spans.start, spans.end, spans.where) == paragraph_region(case, spec["paragraphs"])
         assert len(spans.key) == len(spec["key"])
     # The grade's key spans are phrase_spans' own: change them there and the grade follows.
     spec = specs[0]

@@ -182,7 +182,7 @@ def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
                 # controls, students' different leans make right answers on the two kinds anti-correlated, so a
                 # count would flag sound items (seen on a simulated class); d' is free of the lean.
                 counts = {"hits": 0, "misses": 0, "false_alarms": 0, "correct_rejections": 0}
-                signal_of = {o.value: o.signal for o in check.questions[item.skill].options}
+                signal_of: dict[object, bool] = {o.value: o.signal for o in check.questions[item.skill].options}
                 for other in rest_items:
                     said = answers.get(other.id, {}).get("answer")
                     if said is None:

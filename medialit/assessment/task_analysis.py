@@ -303,7 +303,7 @@ def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any],
                    answers: Mapping[str, object] | Iterable[object], case: Case,
                    texts: Mapping[str, str] | None = None) -> LabelTask:
     """Per item: the spread of answers, how many got it right and the most common wrong answers (labels or words)."""
-    from ..grading.checks import AnswerError, _norm, check_labels, check_words
+    from ..grading.checks import AnswerError, check_labels, check_words, normalise_answer
 
     kind = spec["kind"]
     key = spec["key"]
@@ -315,7 +315,7 @@ def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any],
     if kind == "labels":
         expected = {(i.item, i.field): i.accepted for i in scoring.score_labels({}, key, allowed=spec["allowed"]).items}
     else:
-        expected = {(item, None): tuple(dict.fromkeys(_norm(f) for f in forms)) for item, forms in key.items()}
+        expected = {(item, None): tuple(dict.fromkeys(normalise_answer(f) for f in forms)) for item, forms in key.items()}
     students = unreadable = 0
     for student, answer in _by_student(answers):
         try:
@@ -326,7 +326,7 @@ def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any],
             else:
                 clean = check_words(answer, list(key), spec["paragraphs"], name="answer", case=case)
                 # Words are compared loosely (case, quotes, spaces), as the scorer does: counted in that loose form.
-                marks = [((item, None), _norm(clean[item]), _norm(clean[item]) in {_norm(f) for f in forms})
+                marks = [((item, None), normalise_answer(clean[item]), normalise_answer(clean[item]) in {normalise_answer(f) for f in forms})
                          for item, forms in key.items()]
         except (AnswerError, ValueError):
             unreadable += 1
@@ -365,7 +365,7 @@ def analyse_numbers(assignment: str, task: str, spec: Mapping[str, Any],
     from ..grading.checks import AnswerError, check_numbers
 
     key = spec["key"]
-    expected = {(name, None): (_number_text(want["value"]) + (f" ± {want['tolerance']:g}" if want.get("tolerance") else ""),)
+    expected: dict[tuple[str, str | None], tuple[str, ...]] = {(name, None): (_number_text(want["value"]) + (f" ± {want['tolerance']:g}" if want.get("tolerance") else ""),)
                 for name, want in key.items()}
     right: Counter[tuple[str, str | None]] = Counter()
     answered: Counter[tuple[str, str | None]] = Counter()
@@ -453,11 +453,11 @@ def item_points(tasks: Iterable[PhraseTask | LabelTask]) -> list[ItemPoint]:
         titles = {} if isinstance(task, PhraseTask) else {i.name: i.title for i in task.items}
         for name, text in rows:
             right, rest = [], []
-            for marks in students.values():
-                if (task.task, name) not in marks:
+            for student_marks in students.values():
+                if (task.task, name) not in student_marks:
                     continue
-                others = [ok for where, ok in marks.items() if where != (task.task, name)]
-                right.append(1.0 if marks[(task.task, name)] else 0.0)
+                others = [ok for where, ok in student_marks.items() if where != (task.task, name)]
+                right.append(1.0 if student_marks[(task.task, name)] else 0.0)
                 rest.append(sum(others) / len(others) if others else 0.0)
             if not right:
                 continue

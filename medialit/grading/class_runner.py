@@ -46,44 +46,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from medialit._imports import import_jsonschema
 from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 
-# nbgrader imports nbformat, which imports jsonschema: the fast way first saves ~2 s per run
-# (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
-import_jsonschema()
-
-from .intake import is_safe_id, shown, stage_submission, unsafe_submissions  # noqa: E402
-from .status import read_status, record_failure, status_path, write_status  # noqa: E402
-
-SQLITE_PREFIX = "sqlite:///"
-DEFAULT_STRUCTURE = os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}")
-CONFIG_FILE = "nbgrader_config.py"
-
-
-@dataclass(frozen=True)
-class Course:
-    """Where a course keeps its steps, read from its nbgrader_config.py the way nbgrader does."""
-
-    root: Path
-    db_url: str
-    course_id: str
-    source: str
-    submitted: str
-    autograded: str
-    # False only when the course's config turns the sandbox off (for measuring: see sandbox.py).
-    sandboxed: bool = True
-
-    @property
-    def db_path(self) -> Path:
-        return sqlite_path(self.db_url, self.root)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.db_url.startswith(SQLITE_PREFIX)
-
-    def step_dir(self, step: str) -> Path:
-        return self.root / step
+from .course import (  # the course-directory code (course.py), re-exported under the names callers know
+    CONFIG_FILE,
+    SQLITE_PREFIX,
+    Course,
+    load_course,
+    timestamp_of,
+)
+from .intake import is_safe_id, shown, stage_submission, unsafe_submissions
+from .status import read_status, record_failure, status_path, write_status
 
 
 @dataclass
@@ -148,65 +121,6 @@ class Report:
         if self.log_dir is not None:
             lines.append(f"nbgrader logs: {self.log_dir}")
         return "\n".join(lines)
-
-
-def sqlite_path(db_url: str, root: Path) -> Path:
-    if not db_url.startswith(SQLITE_PREFIX) or db_url == SQLITE_PREFIX:
-        raise ValueError(f"expected a SQLite gradebook file (db_url 'sqlite:///path/gradebook.db'), got {db_url!r}")
-    path = Path(db_url[len(SQLITE_PREFIX):])
-    return path if path.is_absolute() else root / path
-
-
-def load_course(course_dir: Path) -> Course:
-    """Read the course's nbgrader_config.py (if any) and return its directories and gradebook."""
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    root = course_dir.resolve()
-    if not root.is_dir():
-        raise ValueError(f"course directory {course_dir} does not exist")
-    config = Config()
-    if (root / CONFIG_FILE).is_file():
-        config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
-    coursedir = CourseDirectory(config=config)
-    coursedir.root = str(root)
-    if os.path.normpath(coursedir.directory_structure) != os.path.normpath(DEFAULT_STRUCTURE):
-        raise ValueError(
-            f"grade_class supports nbgrader's default directory_structure {DEFAULT_STRUCTURE!r}, "
-            f"this course uses {coursedir.directory_structure!r}"
-        )
-    for step in (coursedir.source_directory, coursedir.submitted_directory, coursedir.autograded_directory):
-        if os.path.isabs(step) or os.sep in os.path.normpath(step):
-            raise ValueError(f"step directory {step!r} must be a plain folder name inside the course directory")
-    course = Course(
-        root=root,
-        db_url=coursedir.db_url,
-        course_id=coursedir.course_id or "default_course",
-        source=coursedir.source_directory,
-        submitted=coursedir.submitted_directory,
-        autograded=coursedir.autograded_directory,
-        sandboxed=bool(config.get("SandboxedKernelManager", {}).get("sandbox", True)),
-    )
-    if db_url_is_memory(course.db_url):
-        raise ValueError(f"the gradebook {course.db_url!r} lives in memory; give nbgrader a file or a server (db_url)")
-    if course.is_sqlite and not course.db_path.is_file():
-        raise ValueError(
-            f"no gradebook at {course.db_path}: run `nbgrader generate_assignment <assignment>` first, "
-            "which records the assignment's cells in the gradebook"
-        )
-    return course
-
-
-def db_url_is_memory(db_url: str) -> bool:
-    return db_url in ("sqlite://", SQLITE_PREFIX) or db_url.endswith(":memory:")
-
-
-def timestamp_of(path: Path) -> Any:
-    """The submission time in `path`/timestamp.txt, or None (also when it does not parse: intake.read_timestamp)."""
-    from .intake import read_timestamp
-
-    return read_timestamp(path)[0]
 
 
 def find_pairs(course: Course, assignments: Iterable[str], force: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

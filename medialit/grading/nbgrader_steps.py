@@ -18,17 +18,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .._imports import import_jsonschema
-
 # nbconvert imports nbformat, which imports jsonschema: import it the fast way first (see _imports.py).
-import_jsonschema()
-from nbconvert.preprocessors import Preprocessor  # noqa: E402
-from traitlets import Bool  # noqa: E402
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
-from .award import hidden_awards, score_task, split_hidden  # noqa: E402
-from .checks import ANSWER_MIME, _case  # noqa: E402
-from .execute import SandboxedExecute  # noqa: E402
-from .sandbox import SandboxUnavailable, check_sandbox  # noqa: E402
+from .award import hidden_awards, score_task, split_hidden
+from .checks import ANSWER_MIME, course_case
+from .execute import SandboxedExecute
+from .sandbox import SandboxUnavailable, check_sandbox
 
 STASHED_NOTE = "# (hidden tests were scored by medialit.grading outside this notebook's kernel)"
 
@@ -215,7 +212,7 @@ class StashHiddenTests(Preprocessor):
                                  f"{spec.get('points')!r} differ from the cell's nbgrader points {points!r}")
             stash[index] = (task, spec)
             cell.source = visible.rstrip("\n") + "\n" + STASHED_NOTE
-        _case()  # load the case now, before any student code runs
+        course_case()  # load the case now, before any student code runs
         resources.setdefault("medialit", {})["stash"] = stash
         return nb, resources
 

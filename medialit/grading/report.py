@@ -2,7 +2,7 @@
 
 Each student × assignment gets one status, from three sources compared with each other: the
 folders (``submitted/``, ``autograded/``), the gradebook the course's nbgrader_config.py names
-(SQLite or PostgreSQL, read through ``class_runner.load_course``), and the status store
+(SQLite or PostgreSQL, read through ``course.load_course``), and the status store
 (``grading-status/``, see status.py) with the reasons for flags, incidents and failures:
 
 * ``graded``: autograded, nothing left to grade by hand;
@@ -38,15 +38,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-# class_runner first: it imports jsonschema the fast way before anything imports nbformat.
-from .class_runner import Course, load_course, timestamp_of  # isort: skip
-from nbgrader.plugins import CsvExportPlugin  # noqa: E402
+from nbgrader.plugins import CsvExportPlugin
 
-from .csv_cells import safe_row  # noqa: E402
-from .intake import UnsafeId, check_id, shown  # noqa: E402
-from .late import late_text  # noqa: E402
-from .lms import HELD_FILE  # noqa: E402
-from .status import read_all  # noqa: E402
+from .course import Course, GradebookMissing, load_course, timestamp_of
+from .csv_cells import safe_row
+from .intake import UnsafeId, check_id, shown
+from .late import late_text
+from .lms import HELD_FILE
+from .status import read_all
 
 GRADED = "graded"
 MANUAL = "needs manual grading"
@@ -71,10 +70,6 @@ def exit_status(warnings: list[str], *, refused: bool = False) -> int:
     if refused:
         return EXIT_REFUSED
     return EXIT_WARNINGS if warnings else EXIT_WRITTEN
-
-
-class GradebookMissing(ValueError):
-    """The configured gradebook does not exist or holds no nbgrader tables; nothing was created."""
 
 
 @dataclass
@@ -162,12 +157,7 @@ def check_gradebook(course: Course) -> None:
 
 def open_course(course_dir: Path | str = ".") -> Course:
     """The course and its configured gradebook, checked to exist (ValueError says what to fix)."""
-    try:
-        course = load_course(Path(course_dir))
-    except ValueError as error:
-        if "no gradebook" in str(error):
-            raise GradebookMissing(str(error)) from None
-        raise
+    course = load_course(Path(course_dir))  # GradebookMissing when a SQLite gradebook file is missing
     check_gradebook(course)
     return course
 

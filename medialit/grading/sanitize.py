@@ -34,17 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import nbformat
 import nh3
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
-from .._imports import import_jsonschema
-
-import_jsonschema()  # nbconvert imports nbformat, which imports jsonschema: the fast way first
-import nbformat  # noqa: E402
-from nbconvert.exporters import HTMLExporter  # noqa: E402
-from nbconvert.preprocessors import Preprocessor  # noqa: E402
-from traitlets import Bool  # noqa: E402
-
-from . import rubric  # noqa: E402
+from . import rubric
 
 # --- limits -------------------------------------------------------------------------------------------
 

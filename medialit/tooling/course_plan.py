@@ -44,7 +44,10 @@ def chapter_times(root: Path = ROOT) -> list[ChapterTime]:
     rows = []
     for file in course_chapters(root):
         text = (root / f"{file}.md").read_text(encoding="utf-8")
-        title = re.search(r"^# (.+)$", text, re.M).group(1).strip()
+        heading = re.search(r"^# (.+)$", text, re.M)
+        if heading is None:
+            raise ValueError(f"{file}.md has no '# Title' line: every course chapter starts with its title.")
+        title = heading.group(1).strip()
         match = _TIME.search(text)
         if match is None:
             raise ValueError(f"{file}.md has no line '**Time:** about N minutes[, plus M minutes for the graded ...].': "

@@ -16,16 +16,18 @@ const WORD_PATTERN = /[A-Za-z]+(?:['\u2019][A-Za-z]+)*/g;
 const JOIN_PATTERN = /^[ \-]+$/;
 
 /** Every lexicon entry for one word, each with its strength on the 0-1 scale. */
+// `words` is keyed by source, as the lexicon file is: {vader: {word: valence}, textblob: {word: subjectivity}}.
 export function wordHits(word, words) {
   const key = word.toLowerCase().replace(/\u2019/g, "'");
-  const entries = Object.prototype.hasOwnProperty.call(words, key) ? words[key] : {};
+  const entry = (source) => {
+    const list = words[source] || {};
+    return Object.prototype.hasOwnProperty.call(list, key) && typeof list[key] === "number" ? list[key] : null;
+  };
   const hits = [];
-  if (typeof entries.vader === "number") {
-    hits.push({ source: "vader", entry: key, value: entries.vader, strength: Math.abs(entries.vader) / 4 });
-  }
-  if (typeof entries.textblob === "number") {
-    hits.push({ source: "textblob", entry: key, value: entries.textblob, strength: entries.textblob });
-  }
+  const vader = entry("vader");
+  if (vader !== null) hits.push({ source: "vader", entry: key, value: vader, strength: Math.abs(vader) / 4 });
+  const textblob = entry("textblob");
+  if (textblob !== null) hits.push({ source: "textblob", entry: key, value: textblob, strength: textblob });
   return hits;
 }
 
@@ -80,7 +82,7 @@ export function detect(text, words, threshold, offset = 0) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Span scoring: a port of medialit.scoring.span_prf (DESIGN.md section 3), as in highlighter.js
+// Span scoring: a port of medialit.scoring.span_prf (docs/DESIGN.md section 3), as in highlighter.js
 // (each widget module is self-contained). tests/test_detector.py compares it with Python on
 // tests/fixtures/span_cases.json.
 // ---------------------------------------------------------------------------------------------

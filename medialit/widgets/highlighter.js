@@ -6,7 +6,7 @@
 // case text. Data is always inserted with textContent / createTextNode, never parsed as HTML.
 
 // ---------------------------------------------------------------------------------------------
-// Span scoring: a port of medialit.scoring.span_prf (DESIGN.md section 3). The browser test runs
+// Span scoring: a port of medialit.scoring.span_prf (docs/DESIGN.md section 3). The browser test runs
 // it on tests/fixtures/span_cases.json and compares with Python to 1e-9.
 // ---------------------------------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ class Highlighter(anywidget.AnyWidget):
         if isinstance(case, str):
             case = load_case(case)
         self._case = case
-        self._numbers = _check_paragraphs(case, paragraphs)
+        self._numbers = checked_paragraphs(case, paragraphs)
         self._tokens: list[tuple[int, int, int]] = []  # (start, end, paragraph number), in text order
         for number in self._numbers:
             p = case.paragraph(number)
@@ -139,7 +139,7 @@ class Highlighter(anywidget.AnyWidget):
             "id": phrase.id, "paragraph": phrase.paragraph, "start": phrase.start, "end": phrase.end,
             "text": phrase.text, "technique": phrase.technique,
             "technique_label": TECHNIQUE_LABELS.get(phrase.technique, phrase.technique.replace("_", " ")),
-            "speaker": _speaker_name(case, phrase.speaker),
+            "speaker": speaker_name(case, phrase.speaker),
             "neutral_alternative": phrase.neutral_alternative, "reason": phrase.reason,
             # Contested technique: each other defensible reading, with its case (public practice data).
             "also_accepted": [{
@@ -202,7 +202,8 @@ class Highlighter(anywidget.AnyWidget):
         return runs
 
 
-def _speaker_name(case: Case, speaker: str) -> str:
+def speaker_name(case: Case, speaker: str) -> str:
+    """How a widget names a phrase's speaker (the author, or the actor's name)."""
     if speaker == "author":
         return "the writer"
     try:
@@ -211,7 +212,8 @@ def _speaker_name(case: Case, speaker: str) -> str:
         return speaker
 
 
-def _check_paragraphs(case: Case, paragraphs: Iterable[int] | None) -> tuple[int, ...]:
+def checked_paragraphs(case: Case, paragraphs: Iterable[int] | None) -> tuple[int, ...]:
+    """The practice paragraphs asked for (all of them for None), or ValueError naming the allowed ones."""
     practice = tuple(case.practice_paragraphs(SKILL))
     allowed = ", ".join(map(str, practice))
     if paragraphs is None:

@@ -14,12 +14,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build_fixture_book, save_screenshot
 from playwright.sync_api import Locator, Page, expect
 
 from medialit import CASE
 from medialit.assessment import brier, discernment
 from medialit.assessment.check import FORMS, load_check, score_form
+
+from support.fixture_book import FixturePage, register
+from support.site import save_screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = ROOT / "medialit" / "widgets" / "discernment_check.js"
@@ -28,11 +30,13 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+register(FixturePage("check", (ROOT / "book" / "check.md").read_text(encoding="utf-8")))
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_book(tmp_path_factory.mktemp("check-book"), {
-        "check": (ROOT / "book" / "check.md").read_text(encoding="utf-8"),
-    })
+def site(fixture_site: Path) -> Path:
+    """The session's fixture book, which has the course's check chapter as book/check.html."""
+    return fixture_site
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build_fixture_book
 from playwright.sync_api import Locator, Page, expect
 
 from medialit import CASE, load_case
 from medialit.scoring import span_prf
 from medialit.widgets import Highlighter
 from medialit.widgets.highlighter import tokenize
+
+from support.fixture_book import CASE_ROOT, FixturePage, register
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = Path(__file__).resolve().parent / "widget_pages"
@@ -53,17 +54,19 @@ def hostile_seeds(folder: Path) -> Path:
     return folder
 
 
+HOSTILE_TEXT = (PAGES / "hostile.md").read_text(encoding="utf-8")
+register(
+    FixturePage("highlighter", (PAGES / "highlighter.md").read_text(encoding="utf-8")),
+    FixturePage("highlighter-hostile", HOSTILE_TEXT, case=hostile_seeds),
+    FixturePage("highlighter-saved", (PAGES / "saved.md").read_text(encoding="utf-8")),
+)
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture pages built into a one-chapter book with the project's _config.yml."""
-    seeds = hostile_seeds(tmp_path_factory.mktemp("hostile-seeds"))
-    hostile = (PAGES / "hostile.md").read_text(encoding="utf-8")
-    assert "CASE_ROOT" in hostile
-    return build_fixture_book(tmp_path_factory.mktemp("highlighter-book"), {
-        "highlighter": (PAGES / "highlighter.md").read_text(encoding="utf-8"),
-        "hostile": hostile.replace("CASE_ROOT", str(seeds)),
-        "saved": (PAGES / "saved.md").read_text(encoding="utf-8"),
-    })
+def site(fixture_site: Path) -> Path:
+    """The session's fixture book (the project's _config.yml), which has this module's pages from widget_pages/."""
+    assert CASE_ROOT in HOSTILE_TEXT, "widget_pages/hostile.md no longer loads the hostile copy of the case"
+    return fixture_site
 
 
 @pytest.fixture
@@ -494,7 +497,7 @@ def test_narrow_screen_and_accessibility_audit(page: Page, page_watch, site_url:
 
 
 def test_markup_in_the_data_is_shown_as_text(page: Page, page_watch, site_url: str, screenshot) -> None:
-    widget = open_widget(page, site_url + "book/hostile.html")
+    widget = open_widget(page, site_url + "book/highlighter-hostile.html")
     first = widget.locator(".ml-hl-tok").first.inner_text()
     mark_by_typing(widget, first)
     if widget.locator(".ml-hl-choice").count():
@@ -512,7 +515,7 @@ def test_markup_in_the_data_is_shown_as_text(page: Page, page_watch, site_url: s
 
 
 def test_marks_saved_from_python_show_on_the_static_page(page: Page, page_watch, site_url: str, case) -> None:
-    widget = open_widget(page, site_url + "book/saved.html")
+    widget = open_widget(page, site_url + "book/highlighter-saved.html")
     assert marks(widget) == ["“proudly claimed to have”"]
     assert "ml-marked" in token(widget, "proudly", 3).get_attribute("class")
     expect(widget.locator(".ml-hl-feedback")).to_be_visible()

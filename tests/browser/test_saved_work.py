@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import is_loopback_url, save_screenshot, wait_for_widgets
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, expect
+
+from support.saved_work import new_context, open_page
+from support.site import save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -21,36 +23,6 @@ NOTE = "It sounds like an attack; I know little about the outlet."
 REWRITE = "The Pentagon says a column of 500 pro-government fighters tried to take territory held by the SDF."
 COMPARER_NOTE = "The Pentagon's figure could be checked against hospital records."
 
-
-def new_context(browser: Browser, *, from_disk: bool) -> tuple[BrowserContext, list[str]]:
-    """A context that may reach only loopback (served) or only files (from disk); returns it and its errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
-                                  service_workers="block")
-    errors: list[str] = []
-    local = {"file", "data", "blob", "about"} if from_disk else set()
-
-    def route(r):
-        url = r.request.url
-        if url.split(":", 1)[0] in local or (not from_disk and is_loopback_url(url)):
-            r.continue_()
-        else:
-            errors.append(f"request left the site: {url}")
-            r.abort("blockedbyclient")
-
-    context.route("**/*", route)
-    return context, errors
-
-
-def open_page(context: BrowserContext, errors: list[str], url: str) -> Page:
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("console", lambda m: errors.append(f"console error: {m.text}") if m.type == "error" else None)
-    page.goto(url)
-    if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
-        wait_for_widgets(page)
-    else:
-        page.wait_for_load_state("load")
-    return page
 
 
 def word(widget: Locator, text: str, paragraph: int) -> Locator:

@@ -1,17 +1,15 @@
 """The graded-task report in Chromium: it asks for nothing but itself, fits 390 px, and axe finds nothing serious."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import artifact_path
 from playwright.sync_api import Browser
 
 from medialit.assessment.tasks import main
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import planted_class  # noqa: E402  (the planted class of tests/test_task_analysis.py)
+from support import planted_class  # the planted class of tests/test_task_analysis.py
+from support.site import artifact_path
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -186,7 +186,6 @@ def _status_of(k: int, a: int, has_written: bool) -> str:
 
 def _unmatched_phrase(spans, case) -> str:
     """Two words of the task's region that overlap no key phrase and occur there once."""
-    from medialit import scoring
 
     region = case.text[spans.start:spans.end]
     words = region.split()
@@ -275,7 +274,7 @@ def build_class(root: Path, size: int = CLASS_SIZE) -> ClassPlan:
     from medialit.assessment.task_analysis import hidden_specs
     from medialit.case import load_case
 
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(repo / "solutions", root / "solutions", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     (root / "nbgrader_config.py").write_text(
