@@ -166,4 +166,7 @@ class LmsCollector(FileNameCollectorPlugin):
             self.log.warning("%s: Canvas marks it LATE, but no submission time is known, so no late penalty can be "
                              "computed: give its time in downloaded/%s/%s", submitted_file, self.assignment,
                              self.times_file)
-        return info
+        # Ids, file names, links and time stamps through the one intake check (medialit/grading/intake.py).
+        from .intake import screen_collected_file
+
+        return screen_collected_file(self, submitted_file, info)
