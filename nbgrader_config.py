@@ -15,6 +15,9 @@ c.CourseDirectory.release_directory = "exercises"
 # A submission that loops forever is cut off after a minute per cell instead of
 # stalling autograding; the cell then counts as failed.
 c.ExecutePreprocessor.timeout = 60
+# A whole notebook gets five minutes of wall-clock time; cells still to run after that score 0 and the
+# report says why (medialit/grading/execute.py, which also caps outputs as they arrive: docs/grading.md).
+c.SandboxedExecute.notebook_timeout = 300
 
 # Only for a shared JupyterHub that hands out assignments through nbgrader's
 # exchange; the course's own tests never use it.

@@ -343,7 +343,8 @@ def test_a_worker_that_dies_leaves_its_students_reported(tmp_path: Path) -> None
     process = start_grade_class(course, tmp_path / "tmp")
     try:
         def a_worker() -> list[psutil.Process]:
-            return [p for p in psutil.Process(process.pid).children() if "batch_worker" in " ".join(p.cmdline())]
+            # _cmdline: a worker that has just exited is a zombie until grade_class reaps it.
+            return [p for p in psutil.Process(process.pid).children() if "batch_worker" in " ".join(_cmdline(p.pid))]
 
         wait_for(lambda: len(a_worker()) == 2 and len(merged(course)) >= 1, 300, "two workers and a merged submission")
         victim = a_worker()[0]

@@ -42,6 +42,8 @@ from typing import Any, Iterator, Sequence
 from .class_runner import Course, load_course, timestamp_of  # isort: skip
 from nbgrader.plugins import CsvExportPlugin  # noqa: E402
 
+from .csv_cells import safe_row  # noqa: E402
+from .intake import UnsafeId, check_id, shown  # noqa: E402
 from .late import late_text  # noqa: E402
 from .lms import HELD_FILE  # noqa: E402
 from .status import read_all  # noqa: E402
@@ -174,21 +176,30 @@ def diagnose(folder: Path, notebooks: list[str]) -> str | None:
     """Why the notebooks in a submission folder cannot be graded, when the files themselves say so."""
     import nbformat
 
+    from .intake import IntakeRefused, load_notebook_json
+
     problems = []
     for name in notebooks:
         path = folder / f"{name}.ipynb"
-        if not path.is_file():
+        # Through intake: never a link followed, never a huge or deeply nested file parsed (RecursionError).
+        try:
+            data = load_notebook_json(folder, f"{name}.ipynb")
+        except FileNotFoundError:
             others = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
-            found = f"; the folder has {', '.join(others)}: rename it to {name}.ipynb" if others else ""
+            found = f"; the folder has {', '.join(shown(o) for o in others)}: rename it to {name}.ipynb" if others else ""
             problems.append(f"{name}.ipynb is missing from {folder} (nbgrader scores a missing notebook 0){found}")
             continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+        except IntakeRefused as error:
+            problems.append(f"{name}.ipynb refused at intake: {error}")
+            continue
         except UnicodeDecodeError:
             problems.append(f"{name}.ipynb is not text (not a notebook file)")
             continue
         except ValueError as error:
             problems.append(f"{name}.ipynb is not valid JSON ({error}); ask the student for the notebook again")
+            continue
+        except OSError as error:
+            problems.append(f"{path} cannot be read ({error.strerror})")
             continue
         try:
             nbformat.validate(nbformat.reads(json.dumps(data), as_version=4))
@@ -227,6 +238,13 @@ def _submission_rows(course: Course, gradebook: Any, assignments: Sequence[str] 
             folder, done = submitted / student / assignment, autograded / student / assignment
             record = records.get((assignment, student)) or {}
             row = Row(assignment, student, PENDING)
+            try:
+                check_id(student, "student")
+            except UnsafeId as error:  # never graded under it (intake.py): say so, with the name to use
+                if folder.is_dir():
+                    row.status, row.reason = FAILED, str(error)
+                    yield row
+                    continue
             for notebook, entry in sorted((record.get("notebooks") or {}).items()):
                 row.flags += [f"{notebook}: {flag}" for flag in entry.get("flags", [])]
                 row.incidents += [f"{notebook}: {_incident_text(i)}" for i in entry.get("incidents", [])]
@@ -319,7 +337,8 @@ def format_report(rows: list[Row], course_root: Path | None = None) -> list[str]
     """The report's lines: one per student × assignment, its reasons indented below, held files, then the counts."""
     lines = []
     for row in rows:
-        lines.append(f"{row.assignment:<16} {row.student:<24} {_score(row)}  {row.describe()}")
+        # shown(): an id is a folder name a student chose; no control character of it reaches the terminal.
+        lines.append(f"{shown(row.assignment):<16} {shown(row.student):<24} {_score(row)}  {row.describe()}")
         if row.reason:
             lines.append(f"    reason: {row.reason}")
         if row.log:
@@ -366,7 +385,7 @@ def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
     due = {a.name: a.duedate for a in gradebook.assignments}
     with open(dest, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        writer.writerow(safe_row(COLUMNS))
         for row in rows:
             try:
                 person = gradebook.find_student(row.student)
@@ -379,7 +398,7 @@ def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
                       points(row.late_penalty), final, points(row.max_score), row.status,
                       row.manual_pending, row.reason, " | ".join(row.flags), " | ".join(row.incidents),
                       row.late(), row.log]
-            writer.writerow(["" if v is None else v for v in values])
+            writer.writerow(safe_row(["" if v is None else v for v in values]))  # no formula from an id or name (csv_cells.py)
 
 
 def export(course_dir: Path | str = ".", dest: Path | str = "grades.csv") -> tuple[list[Row], list[str]]:
@@ -502,7 +521,7 @@ def export_canvas(course_dir: Path | str = ".", dest: Path | str = "canvas-grade
         table = canvas_table(rows, gradebook, per_task=per_task, id_column=id_column, section=section,
                              include_provisional=include_provisional)
     with open(dest, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(table)
+        csv.writer(out).writerows(safe_row(row) for row in table)
     warnings = warnings_for(rows)
     manual = sum(1 for row in rows if row.status == MANUAL)
     if manual and not include_provisional:
