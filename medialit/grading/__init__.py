@@ -8,7 +8,9 @@ One job per module:
 * ``sandbox``        the jail every student kernel runs in while it is graded
 * ``sanitize``       what Formgrader and the feedback pages may render of a student's notebook
 * ``class_runner``   parallel autograding of a whole class (``batch_worker`` is one worker)
-* ``status``         each submission's flags, incidents and failure reason, kept on disk (grading-status/)
+* ``status``         each submission's flags, incidents, failure reason and answers, kept in the gradebook
+* ``regrade``, ``missing_cells``  nbgrader steps the course fixes: regrades keep hand grading; deleted cells
+* ``lms``, ``roster``, ``late``   LMS zips, rosters with LMS ids, extensions and the per-day penalty
 * ``report``         every submission's status, the report and the export
 
 The notebooks in solutions/ use ``from medialit import grading`` and call the names re-exported
