@@ -165,7 +165,7 @@ def _cell_html(cell: Cell | None) -> str:
 def heatmap_section(overview: ClassOverview) -> str:
     """Every student × assignment as a table coloured by the share of points, with status marks."""
     students = sorted(overview.students, key=lambda s: (overview.overall(s) is None, overview.overall(s) or 0, s))
-    keys = "".join(f"<li><span class='sw' style='background:{bg};color:{fg}'>{lo}–{lo + 20}</span>"
+    keys = "".join(f"<li><span class='sw' style='background:{bg};color:{fg}' aria-hidden='true'>&#8203;</span>"
                    f"{lo}–{lo + 20} % of the points</li>" for (bg, fg), lo in zip(SHADES, range(0, 100, 20)))
     keys += "".join(f"<li><span class='sw' style='border:1px dashed #767676'>{esc(symbol)}</span>{esc(words)}</li>"
                     for symbol, words in MARKS.values())

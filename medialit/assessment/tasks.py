@@ -200,7 +200,9 @@ def label_section(task: LabelTask, *, level: int = 4) -> str:
     intro = (f"<p>{_students(n)} answered"
              f"{f'; {task.unreadable} more gave {_BAD_ANSWER}' if task.unreadable else ''}. Per item, every answer "
              "given and its share; ✓ marks each answer the key accepts (a contested item has more than one).</p>")
-    bars = "".join(_stacked(item.title, item.text, item.spread, item.answered) for item in task.items)
+    # A multi-field item's text is shown with its first field only: the next fields are the same claim.
+    bars = "".join(_stacked(item.title, item.text if index == 0 or task.items[index - 1].item != item.item else "",
+                            item.spread, item.answered) for index, item in enumerate(task.items))
     rows = []
     for item in task.items:
         share = item.correct / item.answered if item.answered else 0.0
