@@ -7,6 +7,8 @@ any problem raises `CaseDataError` naming the file, the record and the fix.
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -17,7 +19,6 @@ import yaml
 
 from ._imports import import_jsonschema
 from .article import Article, Paragraph, build_paragraphs
-from .scoring import phrases_to_spans
 from .records import (
     LOADED,
     NOT_LOADED,
@@ -35,11 +36,21 @@ from .records import (
     Reading,
     Statement,
 )
+from .scoring import phrases_to_spans
 from .techniques import techniques as all_techniques
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 CASE_FILES = ("article", "provenance", "passages", "loaded_language", "claims", "statements", "practice")
+
+# Which case the course teaches is configuration, read only by `current_case()`: a case chosen in this process
+# (`use_case`, which a generated notebook's setup cell calls with its own case id), else the environment variable,
+# else `sphinx.config.medialit_case` in the book's _config.yml, else the case the course was written around.
+CASE_ENV = "MEDIALIT_CASE"
+CONFIG_FILE = SEEDS_DIR.parent / "_config.yml"
+FALLBACK_CASE = "deir-ezzor-2018"  # only when neither the variable nor _config.yml names a case
+CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_chosen: list[str] = []  # the case `use_case` chose in this process (at most one entry)
 
 
 class CaseDataError(ValueError):
@@ -71,6 +82,8 @@ class Case:
     model_answers: tuple[ModelAnswer, ...] = ()  # to the Statement comparer's prompts
     # The Claim sorter's message for each kind of wrong answer (claims.yaml `mistakes`), by mistake id.
     claim_mistakes: dict[str, str] = field(default_factory=dict)
+    # The Detector lab's starting sentence for its rewrite box (loaded_language.yaml `detector_rewrite`).
+    detector_rewrite: str = ""
     _text: str = field(repr=False, default="")
 
     @property
@@ -223,6 +236,14 @@ def _parse_date(value: str | None, path: Path, label: str) -> date | None:
         raise CaseDataError(path, label, f"{value!r} is not a real date.", "write it as YYYY-MM-DD.") from None
 
 
+def _required_date(value: str, path: Path, label: str) -> date:
+    """A date the schema requires (so never None here)."""
+    parsed = _parse_date(value, path, label)
+    if parsed is None:
+        raise CaseDataError(path, label, "the date is missing.", "write it as YYYY-MM-DD.")
+    return parsed
+
+
 def _figure(raw: dict[str, Any] | None, path: Path, label: str) -> Figure | None:
     if raw is None:
         return None
@@ -241,7 +262,7 @@ def _load_article(folder: Path) -> Article:
     return Article(
         title=data["title"],
         author=data["author"],
-        date=_parse_date(data["date"], path, "field date"),
+        date=_required_date(data["date"], path, "field date"),
         outlet=data["outlet"],
         outlet_url=data.get("outlet_url"),
         paragraphs=build_paragraphs(data["paragraphs"]),
@@ -350,6 +371,9 @@ def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tu
         if raw["actor"] not in actor_ids:
             raise CaseDataError(path, label, f"actor {raw['actor']!r} is not listed under actors.",
                                 f"use one of: {', '.join(sorted(actor_ids))}.")
+        if raw["question"] not in data["questions"]:
+            raise CaseDataError(path, label, f"question {raw['question']!r} is not listed under questions.",
+                                f"use one of: {', '.join(data['questions'])}, or add it to questions.")
         number = raw.get("paragraph")
         if raw["verbatim"]:
             if number is None:
@@ -364,7 +388,7 @@ def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tu
             source_note=raw["source_note"], figure=_figure(raw["figure"], path, label), article_use=raw["article_use"],
         ))
     reports = tuple(
-        LaterReport(_parse_date(r["date"], path, f"later_reports[{i}]"), r["who"], r["what"], r["reported_by"],
+        LaterReport(_required_date(r["date"], path, f"later_reports[{i}]"), r["who"], r["what"], r["reported_by"],
                     _figure(r["figure"], path, f"later_reports[{i}]"))
         for i, r in enumerate(data["later_reports"])
     )
@@ -376,6 +400,32 @@ def _load_statements(folder: Path, article: Article) -> tuple[dict[str, str], tu
         raise CaseDataError(path, f"model_answers for prompt {repeated[0]!r}", "appears more than once.",
                             "give each prompt one model answer; merge the two entries.")
     return dict(data["questions"]), actors, tuple(statements), reports, models
+
+
+def _configured_case() -> str | None:
+    if not CONFIG_FILE.is_file():
+        return None
+    config = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8")) or {}
+    value = ((config.get("sphinx") or {}).get("config") or {}).get("medialit_case")
+    return value if isinstance(value, str) and value else None
+
+
+def current_case() -> str:
+    """The id of the case the course teaches: the one place the engine learns it (see CASE_ENV above)."""
+    if _chosen:
+        return _chosen[0]
+    name = os.environ.get(CASE_ENV) or _configured_case() or FALLBACK_CASE
+    if not re.match(CASE_ID_PATTERN, name):
+        raise ValueError(f"{CASE_ENV} or _config.yml's medialit_case is {name!r}, which is not a case id: "
+                         "use the name of a folder in seeds/ (lower-case letters, digits and hyphens).")
+    return name
+
+
+def use_case(name: str) -> Case:
+    """Load case `name` and make it this process's case (the generated notebooks' setup cells call this)."""
+    case = load_case(name)
+    _chosen[:] = [name]
+    return case
 
 
 def load_case(name: str, *, root: Path | str | None = None) -> Case:
@@ -502,5 +552,6 @@ def _load_case_cached(name: str, root: str) -> Case:
         loaded_language=tuple(_loaded_phrase(folder / "loaded_language.yaml", r) for r in phrases),
         claims=tuple(_claim(folder / "claims.yaml", r) for r in claims),
         questions=questions, actors=actors, statements=statements, later_reports=later_reports,
-        model_answers=model_answers, claim_mistakes=dict(claim_mistakes), _text=text,
+        model_answers=model_answers, claim_mistakes=dict(claim_mistakes),
+        detector_rewrite=_read(folder / "loaded_language.yaml").get("detector_rewrite", ""), _text=text,
     )

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .case import Case, load_case
+from .case import Case, current_case, load_case
 from .scoring import SpanScore, span_prf
 
 __all__ = [
@@ -170,7 +170,7 @@ def load_lexicon() -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------
 
 def _check_threshold(threshold: object) -> float:
-    if type(threshold) not in (int, float) or isinstance(threshold, bool) or not math.isfinite(threshold):
+    if not (type(threshold) is int or type(threshold) is float) or isinstance(threshold, bool) or not math.isfinite(threshold):
         raise ValueError(f"threshold must be a number between 0 and 1 such as 0.5, not {threshold!r}")
     if not 0 < threshold <= 1:
         raise ValueError(
@@ -277,7 +277,7 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["score"]:
         threshold = float(argv[1]) if len(argv) > 1 else DEFAULT_THRESHOLD
-        result = score_paragraphs("deir-ezzor-2018", threshold=threshold)
+        result = score_paragraphs(current_case(), threshold=threshold)
         print(f"threshold {threshold}: P {result.precision:.3f}  R {result.recall:.3f}  F1 {result.f1:.3f}")
         return 0
     print("usage: python -m medialit.detector export | score [threshold]", file=sys.stderr)

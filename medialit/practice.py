@@ -19,8 +19,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from . import CASE
-from .case import Case, load_case
+from .case import Case, current_case, load_case
 from .grading.checks import AnswerError, plain
 from .records import LOADED, NOT_LOADED, PracticeItem, PracticeMistake
 from .scoring import LabelScore, score_labels
@@ -33,7 +32,7 @@ Answer = str | list[str]
 
 
 def _case(case: Case | None) -> Case:
-    return case or load_case(CASE)
+    return case or load_case(current_case())
 
 
 def _item(item_id: str, case: Case | None = None) -> PracticeItem:
@@ -67,7 +66,7 @@ def _marks(item: PracticeItem, answer: object, name: str) -> list[str]:
     if type(answer) is str:
         raise AnswerError(f"`{name}` must be a list of phrases, such as [\"{item.phrases[0].text}\"], not one string: "
                           "put square brackets around it.")
-    if type(answer) not in (list, tuple):
+    if not (type(answer) is list or type(answer) is tuple):
         raise AnswerError(f"`{name}` must be a list of the phrases you mark (an empty list [] if none is loaded). "
                           f"The phrases are: {listed}.")
     marked: list[str] = []

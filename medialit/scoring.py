@@ -352,7 +352,7 @@ def phrase_credit(f1: object) -> float:
     The plateau above 0.6 keeps short keys stable: one extra neighbouring word on a phrase
     of a key only a few words long changes F1 a lot but not the credit.
     """
-    if type(f1) not in (int, float) or not math.isfinite(f1) or not 0 <= f1 <= 1:
+    if not (type(f1) is int or type(f1) is float) or not math.isfinite(f1) or not 0 <= f1 <= 1:
         raise ValueError(f"an F1 must be a number from 0 to 1, not {_describe(f1)}")
     if f1 >= FULL_CREDIT_F1:
         return 1.0
@@ -490,7 +490,7 @@ def _clean_allowed(allowed: object, fields: list[str] | None) -> tuple[dict[str,
     return one(allowed, "allowed"), {}
 
 
-def _clean_accepted(entries: object, item_id: str, name: str | None) -> list[tuple[str, str]]:
+def _clean_accepted(entries: object, item_id: str, name: str | None) -> list[tuple[str, str | None]]:
     """A contested item's accepted answers as (label, reason) pairs, or raise."""
     where = f"item {item_id!r}" if name is None else f"item {item_id!r}, field {name!r}"
     example = "[{'label': 'fact', 'why': 'the reason'}, {'label': 'interpretation', 'why': 'the reason'}]"
@@ -498,7 +498,7 @@ def _clean_accepted(entries: object, item_id: str, name: str | None) -> list[tup
     if not items:
         raise ValueError(f"key: {where} has an empty list of accepted answers; give at least one, "
                          f"like {example}")
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str | None]] = []
     seen: set[str] = set()
     for number, entry in enumerate(items, start=1):
         what = f"key: {where}, accepted answer {number} (counting from 1)"
@@ -549,6 +549,7 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
     multi: bool | None = None
     expected: dict[str, dict[str | None, str]] = {}
     accepted_of: dict[tuple[str, str | None], list[tuple[str, str | None]]] = {}
+    fields_of: dict[Any, Any]  # field name (None for single-label items) -> label or accepted answers
     for item_id, value in key_map.items():
         if type(item_id) is not str:
             raise ValueError(f"key: item ids must be strings, not {_describe(item_id)}")
@@ -578,7 +579,7 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
                 accepted_of[(item_id, name)] = [(label, None)]
         expected[item_id] = fields_of
 
-    field_names = list(dict.fromkeys(f for v in expected.values() for f in v)) if multi else None
+    field_names = list(dict.fromkeys(f for v in expected.values() for f in v if f is not None)) if multi else None
     common, per_field = _clean_allowed(allowed, field_names)
 
     def allowed_for(name: str | None) -> dict[str, str] | None:
@@ -651,7 +652,8 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
             if answer is not None and not answer.strip():
                 answer = None
             note_of = notes.get(item_id)
-            note = note_of.get(name) if isinstance(note_of, dict) and name is not None else note_of
+            # A dict of notes only comes with multi-field items, whose fields all have names.
+            item_note = (note_of.get(name) if name is not None else None) if isinstance(note_of, dict) else note_of
             accepted = accepted_of[(item_id, name)]
             if answer is None:
                 ok, message = False, "no answer given"
@@ -665,7 +667,7 @@ def score_labels(answers: object, key: object, *, allowed: object = None,
                     readings = " ".join(f"The case for {a!r}: {why}" for a, why in accepted)
                     message = (("correct; " if ok else f"you answered {_show(answer)!r}; ")
                                + f"more than one reading is defensible here, and the key accepts each. {readings}")
-            items.append(LabelItem(item_id, name, answer, label, ok, note, message,
+            items.append(LabelItem(item_id, name, answer, label, ok, item_note, message,
                                    tuple(a for a, _ in accepted), tuple(why for _, why in accepted)))
     correct = sum(1 for i in items if i.correct)
     return LabelScore(correct / len(items), correct, len(items), tuple(items))

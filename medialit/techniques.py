@@ -60,7 +60,8 @@ def load_techniques(path: Path | str = VOCABULARY_FILE) -> tuple[Technique, ...]
     if errors:
         where = "entry " + ".".join(str(p) for p in errors[0].absolute_path) if errors[0].absolute_path else "top level"
         raise VocabularyError(path, where, f"{errors[0].message}.", f"make it match {SCHEMA_FILE.name}.")
-    result, seen = [], {}
+    result: list[Technique] = []
+    seen: dict[str, str] = {}
     for raw in data["techniques"]:
         technique = Technique(raw["label"], raw["name"], raw["in_course"], raw.get("definition", ""),
                               tuple(raw.get("aliases", ())))

@@ -186,7 +186,6 @@ def _status_of(k: int, a: int, has_written: bool) -> str:
 
 def _unmatched_phrase(spans, case) -> str:
     """Two words of the task's region that overlap no key phrase and occur there once."""
-    from medialit import scoring
 
     region = case.text[spans.start:spans.end]
     words = region.split()

@@ -21,13 +21,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from playwright.sync_api import Browser
+from submissions import make_course, meta, nbgrader
+from test_check_report import synthetic_class
 
 from medialit import CASE
 from medialit.assessment.check import Check, load_check
 from medialit.assessment.forms import ASSIGNMENTS, build_notebook, notebook_path, render
 from medialit.assessment.report import skill_counts
-from submissions import make_course, meta, nbgrader
-from test_check_report import synthetic_class
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 # 17 notebooks autograded in the sandbox (about 1.5 s each), and nbgrader's start-up.

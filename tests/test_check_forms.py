@@ -14,8 +14,16 @@ from nbclient import NotebookClient
 
 from medialit import CASE
 from medialit.assessment.check import load_check
-from medialit.assessment.forms import (ASSIGNMENTS, DEFAULT_POINTS, build_notebook, committed_points, main,
-                                       notebook_path, participation_spec, render)
+from medialit.assessment.forms import (
+    ASSIGNMENTS,
+    DEFAULT_POINTS,
+    build_notebook,
+    committed_points,
+    main,
+    notebook_path,
+    participation_spec,
+    render,
+)
 from medialit.grading import hidden_awards, score_task, split_hidden
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,7 +12,14 @@ import pytest
 
 from medialit import CASE, load_case
 from medialit.detector import (
-    DEFAULT_THRESHOLD, LEXICON_PATH, detect, detect_paragraphs, export_lexicon, sentence_score, load_lexicon, score_paragraphs,
+    DEFAULT_THRESHOLD,
+    LEXICON_PATH,
+    detect,
+    detect_paragraphs,
+    export_lexicon,
+    load_lexicon,
+    score_paragraphs,
+    sentence_score,
 )
 from medialit.scoring import span_prf
 

@@ -11,9 +11,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from medialit.tooling.downloads import TOP_FOLDER, DownloadError, write_exercises_zip
 # The key-leak scan's own records and matcher (tests/ is on sys.path: pytest's rootdir-relative import).
 from test_no_key_leak import PAGE_SUFFIXES, _article_sentences, key_records, normalise, scan_text
+
+from medialit.tooling.downloads import TOP_FOLDER, DownloadError, write_exercises_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = TOP_FOLDER + "/"

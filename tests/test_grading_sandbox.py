@@ -20,10 +20,21 @@ from subprocess import CompletedProcess
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from submissions import (
+    ATTACKED,
+    DAEMON_MARKER,
+    MISTAKES,
+    SANDBOX_ATTACKS,
+    attack_network,
+    auto_points,
+    generate_all,
+    make_course,
+    nbgrader,
+    probes,
+    right,
+)
 
 from medialit.grading.sandbox import Limits, SandboxUnavailable, bwrap_path
-from submissions import (ATTACKED, DAEMON_MARKER, MISTAKES, SANDBOX_ATTACKS, attack_network, auto_points, build_class,
-                         generate_all, make_course, nbgrader, probes, right)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 # A short cell limit keeps the run fast; what is tested is what happens after it, not its length.

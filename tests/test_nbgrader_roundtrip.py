@@ -18,10 +18,22 @@ from subprocess import CompletedProcess
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from submissions import (
+    ASSIGNMENTS,
+    ATTACKED,
+    ATTACKS,
+    CHECK_ASSIGNMENTS,
+    EVERY_ASSIGNMENT,
+    NOT_JSON_STUDENT,
+    auto_points,
+    build_class,
+    generate_all,
+    make_course,
+    meta,
+    nbgrader,
+)
 
 from medialit.grading import STASHED_NOTE
-from submissions import (ASSIGNMENTS, ATTACKED, CHECK_ASSIGNMENTS, ATTACKS, EVERY_ASSIGNMENT, NOT_JSON_STUDENT, auto_points,
-                         build_class, generate_all, make_course, meta, nbgrader)
 
 # Autograding runs a kernel per submission (about 20 of them, plus one cell that must time out).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]

@@ -25,7 +25,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 REPO = Path(__file__).resolve().parents[1]
 # The generator of submissions is shared with the benchmarks (benchmarks/synthetic_class.py).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from synthetic_class import assignments as find_assignments, make_course, make_submissions, nbgrader  # noqa: E402
+from synthetic_class import assignments as find_assignments  # noqa: E402
+from synthetic_class import make_course, make_submissions, nbgrader  # noqa: E402
 
 STUDENTS = {
     # student id: how the submission is made (see benchmarks/synthetic_class.py)

@@ -13,9 +13,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import planted_class as planted
 import pytest
 
-import planted_class as planted
 from medialit import CASE
 from medialit.assessment import tasks
 from medialit.case import load_case

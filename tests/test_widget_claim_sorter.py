@@ -9,8 +9,8 @@ import pytest
 import traitlets
 
 from medialit import CASE, load_case
-from medialit.records import ATTRIBUTIONS, CLAIM_KINDS
 from medialit.case import CaseDataError
+from medialit.records import ATTRIBUTIONS, CLAIM_KINDS
 from medialit.scoring import CLAIM_MISTAKES, LabelScore, claim_mistake
 from medialit.widgets import ClaimSorter
 from medialit.widgets.claim_sorter import NO_VERB, claim_words

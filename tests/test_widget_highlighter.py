@@ -251,7 +251,8 @@ def hostile_case(tmp_path: Path, reason: str):
     path = root / CASE / "loaded_language.yaml"
     text = path.read_text(encoding="utf-8")
     first = load_case(CASE).loaded_language[0]
-    original = next(l for l in text.splitlines(keepends=True) if l.startswith("    reason:") and first.reason[:20] in l)
+    original = next(line for line in text.splitlines(keepends=True)
+                    if line.startswith("    reason:") and first.reason[:20] in line)
     # JSON strings are valid YAML scalars, so the markup survives quoting untouched.
     path.write_text(text.replace(original, f"    reason: {json.dumps(reason)}\n", 1), encoding="utf-8")
     return load_case(CASE, root=root)

@@ -68,7 +68,7 @@ def brier(confidences: Sequence[float], correct: Sequence[bool]) -> float:
         raise ValueError("brier needs at least one answer")
     total = 0.0
     for number, (confidence, right) in enumerate(zip(confidences, correct), start=1):
-        if type(confidence) not in (int, float) or not math.isfinite(confidence) or not 0 <= confidence <= 1:
+        if not (type(confidence) is int or type(confidence) is float) or not math.isfinite(confidence) or not 0 <= confidence <= 1:
             hint = f" (for {confidence} % give {confidence / 100:g})" if type(confidence) in (int, float) \
                 and 1 < confidence <= 100 else ""
             raise ValueError(f"confidence {number} is {confidence!r}; give a probability from 0 to 1{hint}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import CASE
+from ..case import current_case
 from ..grading.checks import AnswerError, check_choice, submit
 from .check import load_check
 
@@ -26,8 +26,8 @@ def task_of(assignment: str) -> str:
 class CheckForm:
     """One form of the check, as a student answers it in a notebook."""
 
-    def __init__(self, form: str, *, assignment: str, edition: str, case: str = CASE) -> None:
-        check = load_check(case)
+    def __init__(self, form: str, *, assignment: str, edition: str, case: str | None = None) -> None:
+        check = load_check(case or current_case())
         if check.edition != edition:
             raise AnswerError(f"This notebook was made for edition {edition} of the check, but the course installed "
                               f"here has edition {check.edition}. Ask your instructor for the current notebook.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..case import SEEDS_DIR, CaseDataError, _read, _validate_schema
+from ..case import SEEDS_DIR, CaseDataError, _read, _validate_schema, current_case
 
 FORMS = ("before", "after", "delayed")
 
@@ -88,12 +88,13 @@ class Check:
         }
 
 
-def check_path(case: str = "deir-ezzor-2018", *, root: Path | str | None = None) -> Path:
-    return Path(root or SEEDS_DIR) / case / "check.yaml"
+def check_path(case: str | None = None, *, root: Path | str | None = None) -> Path:
+    return Path(root or SEEDS_DIR) / (case or current_case()) / "check.yaml"
 
 
-def load_check(case: str = "deir-ezzor-2018", *, root: Path | str | None = None) -> Check:
-    """Load and validate seeds/<case>/check.yaml (or <root>/<case>/check.yaml)."""
+def load_check(case: str | None = None, *, root: Path | str | None = None) -> Check:
+    """Load and validate seeds/<case>/check.yaml (or <root>/<case>/check.yaml); the configured case by default."""
+    case = case or current_case()
     path = check_path(case, root=root)
     data = _read(path)
     _validate_schema(path, data, "check")

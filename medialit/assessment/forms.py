@@ -29,7 +29,7 @@ from typing import Any
 
 import nbformat
 
-from .. import CASE
+from ..case import current_case
 from .answering import CONFIDENCE_RANGE, task_of
 from .check import Check, Item, load_check
 
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"points of each form for taking part (default: keep the current weight, or "
                              f"{DEFAULT_POINTS}); 0 gives the check no weight in the course total")
     parser.add_argument("--root", type=Path, default=REPO, help="the course folder (default: this repository)")
-    parser.add_argument("--case", default=CASE)
+    parser.add_argument("--case", default=current_case())
     args = parser.parse_args(argv)
     if args.points is not None and args.points < 0:
         parser.error("--points must be 0 or more")

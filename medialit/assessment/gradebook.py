@@ -20,7 +20,7 @@ from typing import Any
 from ..grading.checks import AnswerError, check_choice
 from .answering import CONFIDENCE_RANGE, task_of
 from .check import Check
-from .forms import ASSIGNMENTS, form_of
+from .forms import ASSIGNMENTS
 from .records import TAKEN, FormStatus, ReportDataError, Student
 
 __all__ = ["TAKEN", "FormStatus", "read_groups", "read_course"]
@@ -76,8 +76,9 @@ def read_course(course_dir: Path | str, check: Check, groups: dict[str, str] | N
     students: dict[str, Student] = {}
     statuses: list[FormStatus] = []
     order = list(ASSIGNMENTS)
-    for row in sorted(rows, key=lambda r: (r.student, order.index(form_of(r.assignment)))):
-        form = form_of(row.assignment)
+    form_of_assignment = {name: form for form, name in ASSIGNMENTS.items()}  # collect() kept only these
+    for row in sorted(rows, key=lambda r: (r.student, order.index(form_of_assignment[r.assignment]))):
+        form = form_of_assignment[row.assignment]
         student = students.setdefault(row.student, Student(row.student, groups.get(row.student, "")))
         total = len(check.items(form))
         entry = kept.get((row.assignment, row.student), {}).get(task_of(row.assignment))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .htmlparts import CELL, NUM, TABLE, FigureIds, esc, pct, scrolls, slug, svg
+from .htmlparts import CELL, NUM, TABLE, FigureIds, esc, pct, scrolls, svg
 from .item_texts import course_order
 
 __all__ = ["Cell", "ClassOverview", "class_overview", "overview_sections", "summary_lines", "OVERVIEW_STYLE",

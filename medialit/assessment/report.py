@@ -35,8 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import CASE
-from ..case import load_case
+from ..case import current_case, load_case
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
 from .gradebook import read_course, read_groups
@@ -183,7 +182,7 @@ def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
                 # controls, students' different leans make right answers on the two kinds anti-correlated, so a
                 # count would flag sound items (seen on a simulated class); d' is free of the lean.
                 counts = {"hits": 0, "misses": 0, "false_alarms": 0, "correct_rejections": 0}
-                signal_of = {o.value: o.signal for o in check.questions[item.skill].options}
+                signal_of: dict[object, bool] = {o.value: o.signal for o in check.questions[item.skill].options}
                 for other in rest_items:
                     said = answers.get(other.id, {}).get("answer")
                     if said is None:
@@ -429,7 +428,7 @@ def class_page(course_dir: Path, check: Check, *, groups: dict[str, str] | None 
     """
     ids = FigureIds("class")
     overview = class_overview(course_dir)
-    case = load_case(CASE)
+    case = load_case(current_case())
     analysis = analyse_course(course_dir, case=case)
     parts = ["<p><strong>Instructors only: this page shows the answer keys.</strong> Keep it away from students.</p>",
              "<nav aria-label='Contents'><ul><li><a href='#overview'>Students and assignments</a></li>"
@@ -476,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true",
                         help="with --course: also print one line per failed, pending or missing submission")
     parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
-    parser.add_argument("--case", default="deir-ezzor-2018")
+    parser.add_argument("--case", default=current_case())
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed, so a report can be reproduced")
     args = parser.parse_args(argv)

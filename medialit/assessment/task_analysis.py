@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import CASE, scoring
-from ..case import Case, load_case
+from .. import scoring
+from ..case import Case, current_case, load_case
 from .item_stats import correlation
 from .item_texts import course_order, item_texts, readable_answer, readable_field
 from .phrase_spans import phrase_spans
@@ -365,7 +365,7 @@ def analyse_numbers(assignment: str, task: str, spec: Mapping[str, Any],
     from ..grading.checks import AnswerError, check_numbers
 
     key = spec["key"]
-    expected = {(name, None): (_number_text(want["value"]) + (f" ± {want['tolerance']:g}" if want.get("tolerance") else ""),)
+    expected: dict[tuple[str, str | None], tuple[str, ...]] = {(name, None): (_number_text(want["value"]) + (f" ± {want['tolerance']:g}" if want.get("tolerance") else ""),)
                 for name, want in key.items()}
     right: Counter[tuple[str, str | None]] = Counter()
     answered: Counter[tuple[str, str | None]] = Counter()
@@ -453,11 +453,11 @@ def item_points(tasks: Iterable[PhraseTask | LabelTask]) -> list[ItemPoint]:
         titles = {} if isinstance(task, PhraseTask) else {i.name: i.title for i in task.items}
         for name, text in rows:
             right, rest = [], []
-            for marks in students.values():
-                if (task.task, name) not in marks:
+            for student_marks in students.values():
+                if (task.task, name) not in student_marks:
                     continue
-                others = [ok for where, ok in marks.items() if where != (task.task, name)]
-                right.append(1.0 if marks[(task.task, name)] else 0.0)
+                others = [ok for where, ok in student_marks.items() if where != (task.task, name)]
+                right.append(1.0 if student_marks[(task.task, name)] else 0.0)
                 rest.append(sum(others) / len(others) if others else 0.0)
             if not right:
                 continue
@@ -475,7 +475,7 @@ def analyse_course(course_dir: Path | str = ".", *, case: Case | None = None) ->
     from ..grading.status import read_answers
 
     course = open_course(course_dir)
-    case = case or load_case(CASE)
+    case = case or load_case(current_case())
     source = course.step_dir(course.source)
     specs = hidden_specs(source)
     answers = read_answers(course.root)

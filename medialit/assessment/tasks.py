@@ -31,12 +31,26 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import CASE
-from ..case import Case, load_case
+from ..case import Case, current_case, load_case
 from .htmlparts import CELL, NUM, TABLE, FigureIds, esc, fmt, pct, scrolls, shorten, slug, svg
-from .task_analysis import (OTHER, AnswerCount, ItemPoint, ItemSummary, KeyPhraseShare, LabelTask, PhraseTask,
-                            TaskAnalysis, WrittenAnswer, analyse_course, analyse_labels, analyse_numbers,
-                            analyse_phrases, hidden_specs, item_points, written_spread)
+from .task_analysis import (
+    OTHER,
+    AnswerCount,
+    ItemPoint,
+    ItemSummary,
+    KeyPhraseShare,
+    LabelTask,
+    PhraseTask,
+    TaskAnalysis,
+    WrittenAnswer,
+    analyse_course,
+    analyse_labels,
+    analyse_numbers,
+    analyse_phrases,
+    hidden_specs,
+    item_points,
+    written_spread,
+)
 
 __all__ = ["TASK_STYLE", "phrase_section", "label_section", "written_section", "scatter_section", "render_sections",
            "item_flag", "task_sections", "render_page", "refuse_public", "main",
@@ -361,7 +375,7 @@ def render_sections(analysis: TaskAnalysis, case: Case, ids: FigureIds | None = 
 
 def task_sections(course_dir: Path | str = ".", ids: FigureIds | None = None) -> list[str]:
     """The class report's graded-task sections for one course (keys included: instructors only)."""
-    case = load_case(CASE)
+    case = load_case(current_case())
     return render_sections(analyse_course(course_dir, case=case), case, ids)
 
 

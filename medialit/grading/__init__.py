@@ -20,8 +20,17 @@ from __future__ import annotations
 from typing import Any
 
 from .award import TaskResult, award, hidden_awards, score_task, split_hidden
-from .checks import (ANSWER_MIME, AnswerError, check_choice, check_labels, check_numbers, check_phrases, check_words,
-                     plain, submit)
+from .checks import (
+    ANSWER_MIME,
+    AnswerError,
+    check_choice,
+    check_labels,
+    check_numbers,
+    check_phrases,
+    check_words,
+    plain,
+    submit,
+)
 
 __all__ = ["ANSWER_MIME", "AnswerError", "TaskResult", "award", "check_choice", "check_labels", "check_numbers",
            "check_phrases", "check_words", "configure_nbgrader", "hidden_awards", "plain", "score_task", "split_hidden",

@@ -33,9 +33,18 @@ from typing import Any
 
 from .. import scoring
 from ..assessment.phrase_spans import phrase_spans
-from ..case import Case
-from .checks import (_SUBMITTED, AnswerError, _case, _norm, check_choice, check_labels, check_numbers, check_phrases,
-                     check_words)
+from ..case import Case, load_case
+from .checks import (
+    _SUBMITTED,
+    AnswerError,
+    _case,
+    _norm,
+    check_choice,
+    check_labels,
+    check_numbers,
+    check_phrases,
+    check_words,
+)
 
 # nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
@@ -58,11 +67,12 @@ def _spec_error(problem: str) -> ValueError:
 
 def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = None) -> TaskResult:
     """Score one answer (plain JSON values) against one hidden-test spec."""
-    case = case or _case()
+    # A generated notebook's spec names its case (the grader may score several cases in one process).
+    case = case or (load_case(spec["case"]) if type(spec.get("case")) is str else _case())
     kind, points = spec.get("kind"), spec.get("points")
     # A participation task may weigh nothing (the instructor's choice); a task with a key must be worth something.
     lowest_ok = (lambda p: p >= 0) if kind == "participation" else (lambda p: p > 0)
-    if type(points) not in (int, float) or not lowest_ok(points):
+    if not (type(points) is int or type(points) is float) or not lowest_ok(points):
         raise _spec_error(f"points must be a {'non-negative' if kind == 'participation' else 'positive'} number, "
                           f"not {points!r}")
     try:

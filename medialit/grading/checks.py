@@ -12,8 +12,8 @@ import json
 import math
 from typing import Any
 
-from .. import CASE, scoring
-from ..case import Case, load_case
+from .. import scoring
+from ..case import Case, current_case, load_case
 from ..techniques import find as find_technique
 
 ANSWER_MIME = "application/vnd.medialit.answer+json"
@@ -56,18 +56,20 @@ def plain(value: object, name: str = "answer", _depth: int = 0) -> Any:
     kind = type(value)
     if value is None or kind is bool:
         return value
-    if kind is str:
+    # `type(value) is X`, not isinstance: subclasses are refused (and mypy narrows this form too).
+    if type(value) is str:
         return str.__str__(value)
-    if kind is int:
+    if type(value) is int:
         return int.__index__(value)
-    if kind is float:
+    if type(value) is float:
         if not math.isfinite(value):
             raise AnswerError(f"{name} contains {value!r}; use an ordinary number.")
         return float.__float__(value)
-    if kind in (list, tuple):
-        items = list.__iter__(value) if kind is list else tuple.__iter__(value)
-        return [plain(item, f"{name}[{i}]", _depth + 1) for i, item in enumerate(items)]
-    if kind is dict:
+    if type(value) is list:
+        return [plain(item, f"{name}[{i}]", _depth + 1) for i, item in enumerate(list.__iter__(value))]
+    if type(value) is tuple:
+        return [plain(item, f"{name}[{i}]", _depth + 1) for i, item in enumerate(tuple.__iter__(value))]
+    if type(value) is dict:
         out: dict[str, Any] = {}
         for key, item in dict.items(value):
             if type(key) is not str:
@@ -81,11 +83,11 @@ def plain(value: object, name: str = "answer", _depth: int = 0) -> Any:
 
 
 def _case() -> Case:
-    return load_case(CASE)
+    return load_case(current_case())
 
 
 def _region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[int, int, str]:
-    numbers = [paragraphs] if type(paragraphs) is int else list(paragraphs)
+    numbers = [paragraphs] if isinstance(paragraphs, int) else list(paragraphs)
     first, last = case.paragraph(numbers[0]), case.paragraph(numbers[-1])
     where = (f"paragraph {numbers[0]}" if len(numbers) == 1
              else f"paragraphs {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}")
@@ -206,7 +208,7 @@ def check_numbers(answers: object, names: list[str], *, name: str = "answers") -
     """Check a dict name -> number."""
     clean = _check_mapping(answers, names, name)
     for key, value in clean.items():
-        if type(value) not in (int, float):
+        if not (type(value) is int or type(value) is float):
             raise AnswerError(f"`{name}[{key!r}]` must be a number (int or float), not {_kind(value)}.")
     return clean
 
@@ -230,7 +232,7 @@ def check_choice(choice: object, confidence: object, options: list[str], *, item
     if confidence is Ellipsis or confidence is None:
         raise AnswerError(f"{item}: put how sure you are in place of `confidence=...`: a number from {low} "
                           f"(a guess) to {high} (certain).")
-    if type(confidence) not in (int, float) or not math.isfinite(confidence):
+    if not (type(confidence) is int or type(confidence) is float) or not math.isfinite(confidence):
         raise AnswerError(f"{item}: confidence must be a number from {low} (a guess) to {high} (certain), "
                           f"not {confidence!r}.")
     if not low <= confidence <= high:

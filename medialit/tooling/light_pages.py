@@ -251,8 +251,8 @@ def lighten_site(outdir: Path) -> None:
             "`.fa-NAME { --ml-icon-width: ...; --ml-icon: url(...) }` rule for each, with the icon's SVG "
             "shape (see the file's header)."
         )
-    for relative in FONT_AWESOME_FILES:
-        (static / relative).unlink(missing_ok=True)
+    for font_file in FONT_AWESOME_FILES:
+        (static / font_file).unlink(missing_ok=True)
     shutil.rmtree(static / FONT_AWESOME_FOLDER, ignore_errors=True)
     scripts = [p for p in static.rglob("*.js") if p.is_file()]
     texts.extend(p.read_text(encoding="utf-8", errors="replace") for p in scripts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import CASE, load_case
+from .. import current_case, load_case
 from ..scoring import phrases_to_spans
 
 
@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paragraph", type=int, help="paragraph number in the canonical article")
     parser.add_argument("phrase", help="the words exactly as they appear")
-    parser.add_argument("--case", default=CASE)
+    parser.add_argument("--case", default=current_case())
     args = parser.parse_args(argv)
     case = load_case(args.case)
     paragraph = case.paragraph(args.paragraph)

@@ -83,8 +83,12 @@ def measure_load(browser: Any, url: str, *, profile: DeviceProfile | None = None
         urls: list[str] = []
         requested: dict[str, str] = {}
         cdp.on("Network.requestWillBeSent", lambda event: requested.__setitem__(event["requestId"], event["request"]["url"]))
-        cdp.on("Network.loadingFinished", lambda event: (transferred.append(event["encodedDataLength"]),
-                                                         urls.append(requested.get(event["requestId"], "?"))))
+
+        def finished(event: dict[str, Any]) -> None:
+            transferred.append(event["encodedDataLength"])
+            urls.append(requested.get(event["requestId"], "?"))
+
+        cdp.on("Network.loadingFinished", finished)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         if profile is not None:

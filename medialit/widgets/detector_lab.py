@@ -24,9 +24,6 @@ from .highlighter import TECHNIQUE_LABELS, _check_paragraphs, _speaker_name, tok
 
 HERE = Path(__file__).resolve().parent
 
-# A sentence of the article's paragraph 1 with its charged words taken out (the practice key's own neutral
-# wording for "unprovoked massacre"), for the student to spin one way or the other.
-DEFAULT_REWRITE = "US warplanes and artillery batteries carried out an attack that caused the deaths of up to 100 pro-government troops."
 
 
 class DetectorLab(anywidget.AnyWidget):
@@ -42,7 +39,8 @@ class DetectorLab(anywidget.AnyWidget):
 
     selection = traitlets.Any([]).tag(sync=True)
     threshold = traitlets.Float(DEFAULT_THRESHOLD).tag(sync=True)
-    rewrite = traitlets.Unicode(DEFAULT_REWRITE).tag(sync=True)
+    # Starts as the case's own sentence (loaded_language.yaml `detector_rewrite`), set in __init__.
+    rewrite = traitlets.Unicode("").tag(sync=True)
     _data = traitlets.Dict().tag(sync=True)
     # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
     # JupyterLab nothing is restored: the kernel's traits are the truth there.
@@ -54,6 +52,7 @@ class DetectorLab(anywidget.AnyWidget):
         self._case = case
         self._numbers = _check_paragraphs(case, paragraphs)
         self._key = [phrase for phrase in case.loaded_language if phrase.paragraph in self._numbers]
+        kwargs.setdefault("rewrite", case.detector_rewrite)
         super().__init__(_data=self._payload(), **kwargs)
 
     @property

@@ -35,15 +35,15 @@ class DiscernmentCheck(anywidget.AnyWidget):
     # {form: {item id: {"answer": option value, "confidence": 0.5-1.0}}}, written by the browser.
     responses = traitlets.Dict().tag(sync=True)
     # The forms the reader has handed in (their answers and reasons are then shown).
-    finished = traitlets.List().tag(sync=True)
+    finished: traitlets.List[str] = traitlets.List().tag(sync=True)
     _data = traitlets.Dict().tag(sync=True)
     # The traits the static site's runtime keeps in the browser's storage and lists on the My work page
     # (widget_runtime.js). The widget also keeps each form under its own key (discernment_check.js), which
     # JupyterLab uses too; on the site both hold the same answers, and "Start over" clears both (work.js).
     _keep = traitlets.List(["responses", "finished"]).tag(sync=True)
 
-    def __init__(self, case: Check | str = "deir-ezzor-2018", form: str = "before", **kwargs: Any) -> None:
-        check = load_check(case) if isinstance(case, str) else case
+    def __init__(self, case: Check | str | None = None, form: str = "before", **kwargs: Any) -> None:
+        check = load_check(case) if case is None or isinstance(case, str) else case
         if not isinstance(check, Check):
             raise ValueError(f"DiscernmentCheck needs a case name such as 'deir-ezzor-2018' or a Check, "
                              f"not {type(case).__name__}.")

@@ -13,8 +13,8 @@ import contextlib
 import functools
 import http.server
 import ipaddress
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import artifact_path
 from playwright.sync_api import Browser
 
-from conftest import artifact_path
 from medialit import CASE
 from medialit.assessment.check import load_check
 from medialit.assessment.report import main

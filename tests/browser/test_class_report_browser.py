@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import artifact_path
 from playwright.sync_api import Browser, Page
 
-from conftest import artifact_path
 from medialit.assessment.report import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import save_screenshot, wait_for_widgets
 from playwright.sync_api import Page, expect
 
-from conftest import save_screenshot, wait_for_widgets
 from medialit import CASE, load_case
 from medialit.detector import detect_paragraphs, score_paragraphs, sentence_score
 from medialit.scoring import span_prf

@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_book, save_screenshot
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import build_fixture_book, save_screenshot
 from medialit import CASE
 from medialit.assessment import brier, discernment
 from medialit.assessment.check import FORMS, load_check, score_form

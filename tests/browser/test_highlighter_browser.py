@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_book
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import build_fixture_book
 from medialit import CASE, load_case
 from medialit.scoring import span_prf
 from medialit.widgets import Highlighter

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import site_pages
 from playwright.sync_api import Browser
 
-from conftest import site_pages
 from medialit.tooling.page_weight import measure_load
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-
 from test_jupyterlab import (
-    LAB, SLOW, Server, assert_clean_client, expect_printed, jupyter_server, open_and_run_all, output_of, rerun,
+    LAB,
+    SLOW,
+    Server,
+    assert_clean_client,
+    expect_printed,
+    jupyter_server,
+    open_and_run_all,
+    output_of,
+    rerun,
     write_notebook,
 )
 

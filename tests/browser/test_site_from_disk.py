@@ -2,7 +2,6 @@
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import _WIDGETS_RENDERED, save_screenshot
 
 pytestmark = pytest.mark.browser

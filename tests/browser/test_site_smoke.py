@@ -12,10 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import MYST_PAGE_HEAD, build_fixture_book
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-from conftest import MYST_PAGE_HEAD, build_fixture_book
 
 ROOT = Path(__file__).resolve().parents[2]
 

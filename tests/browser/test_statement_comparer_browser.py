@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import MYST_PAGE_HEAD, build_fixture_book
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import MYST_PAGE_HEAD, build_fixture_book
 from medialit import CASE, load_case
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from test_jupyterlab import LAB, SLOW, Server, jupyter_server  # noqa: E402 (the suite's way of starting JupyterLab)
 
 from medialit.grading.cell_roles import ANSWER_CODE, LOCKED_CODE
-from test_jupyterlab import LAB, SLOW, Server, jupyter_server  # noqa: E402 (the suite's way of starting JupyterLab)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -5,9 +5,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import artifact_path
 from playwright.sync_api import Browser
 
-from conftest import artifact_path
 from medialit.assessment.tasks import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
