@@ -16,9 +16,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .htmlparts import CELL, NUM, TABLE, FigureIds, esc, pct, scrolls, svg
 from .item_texts import course_order
+
+if TYPE_CHECKING:
+    from ..grading.class_runner import Course
 
 __all__ = ["Cell", "ClassOverview", "class_overview", "overview_sections", "summary_lines", "OVERVIEW_STYLE",
            "MARKS"]
@@ -103,12 +107,12 @@ _STATUS = {"graded": "graded", "needs manual grading": "provisional", "failed": 
            "submitted, not graded yet": "pending", "not submitted": "missing"}
 
 
-def _lateness(course: object) -> dict[tuple[str, str], float]:
+def _lateness(course: Course) -> dict[tuple[str, str], float]:
     """Seconds late of every submission with a due date (nbgrader's own rule: due date plus extension)."""
     from nbgrader.api import Gradebook
 
     late: dict[tuple[str, str], float] = {}
-    with Gradebook(course.db_url, course.course_id) as gradebook:  # type: ignore[attr-defined]
+    with Gradebook(course.db_url, course.course_id) as gradebook:
         for assignment in gradebook.assignments:
             if assignment.duedate is None:
                 continue
