@@ -28,9 +28,14 @@ from .checks import (
     check_numbers,
     check_phrases,
     check_words,
+    install_friendly_errors,
     plain,
     submit,
 )
+
+# In a notebook, a check run before its answer says "answer the cell above first" instead of a NameError
+# (checks._friendly_errors); outside IPython this does nothing.
+install_friendly_errors()
 
 __all__ = ["ANSWER_MIME", "AnswerError", "TaskResult", "award", "check_choice", "check_labels", "check_numbers",
            "check_phrases", "check_words", "configure_nbgrader", "hidden_awards", "plain", "score_task", "split_hidden",

@@ -72,7 +72,7 @@ def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = N
     kind, points = spec.get("kind"), spec.get("points")
     # A participation task may weigh nothing (the instructor's choice); a task with a key must be worth something.
     lowest_ok = (lambda p: p >= 0) if kind == "participation" else (lambda p: p > 0)
-    if not (type(points) is int or type(points) is float) or not lowest_ok(points):
+    if type(points) not in (int, float) or not lowest_ok(points):
         raise _spec_error(f"points must be a {'non-negative' if kind == 'participation' else 'positive'} number, "
                           f"not {points!r}")
     try:
