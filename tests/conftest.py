@@ -67,3 +67,13 @@ def case_copy(tmp_path: Path) -> Callable[[str, Callable[[Any], None]], str]:
         return str(error)
 
     return edit
+
+
+@pytest.fixture(scope="session")
+def planted_class_200(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """A course of every assignment for 200 students with planted answers and statuses (tests/planted_class.py),
+    built once per session: (its folder, what was planted)."""
+    import planted_class
+
+    root = tmp_path_factory.mktemp("class200") / "course"
+    return root, planted_class.build_class(root)

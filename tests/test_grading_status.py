@@ -63,11 +63,11 @@ def dead_kernel(name: str, course: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def fast_course(root: Path) -> Path:
-    """A course whose cells may run 10 s (not 60), so a mistake cannot stall a test."""
+def fast_course(root: Path, extra_config: str = "") -> Path:
+    """A course whose cells may run 10 s (not 60), so a mistake cannot stall a test; `extra_config` is appended."""
     course = make_course(root)
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
-        config.write("\nc.ExecutePreprocessor.timeout = 10\n")
+        config.write("\nc.ExecutePreprocessor.timeout = 10\n" + extra_config)
     generate_all(course)
     return course
 
@@ -102,6 +102,16 @@ def test_a_server_gradebook_that_cannot_be_opened_is_a_clear_error(tmp_path: Pat
     assert "cannot open the gradebook postgresql+psycopg2://grader:***@127.0.0.1:9/medialit" in result.stderr
     assert "s3cret" not in result.stderr
     assert "db_url" in result.stderr
+    # With the installed driver and nothing listening: every command says it in one line, password masked.
+    (course / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text().replace(
+        "postgresql+psycopg2://", "postgresql+psycopg://"), encoding="utf-8")
+    for args in (["report", str(course)], ["export", "--canvas", str(tmp_path / "c.csv"), str(course)],
+                 ["grade-class", "--course-dir", str(course)]):
+        result = run_module(["medialit.grading", *args], tmp_path, timeout=60)
+        assert result.returncode == 2, (args, result.stdout + result.stderr)
+        assert "cannot open the gradebook postgresql+psycopg://grader:***@127.0.0.1:9/medialit" in result.stderr, args
+        assert "s3cret" not in result.stderr + result.stdout and "Traceback" not in result.stderr, args
+        assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
 
 
 @pytest.mark.timeout(300)
@@ -333,7 +343,8 @@ def test_a_worker_that_dies_leaves_its_students_reported(tmp_path: Path) -> None
     process = start_grade_class(course, tmp_path / "tmp")
     try:
         def a_worker() -> list[psutil.Process]:
-            return [p for p in psutil.Process(process.pid).children() if "batch_worker" in " ".join(p.cmdline())]
+            # _cmdline: a worker that has just exited is a zombie until grade_class reaps it.
+            return [p for p in psutil.Process(process.pid).children() if "batch_worker" in " ".join(_cmdline(p.pid))]
 
         wait_for(lambda: len(a_worker()) == 2 and len(merged(course)) >= 1, 300, "two workers and a merged submission")
         victim = a_worker()[0]

@@ -12,7 +12,7 @@ import pytest
 
 from medialit import scoring
 from medialit.grading import hidden_awards, score_task, split_hidden
-from medialit.grading.award import _region
+from medialit.grading.checks import _region
 from medialit.grading.checks import _case
 
 REPO = Path(__file__).resolve().parents[1]

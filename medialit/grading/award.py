@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import scoring
+from ..assessment.phrase_spans import phrase_spans
 from ..case import Case, load_case
 from .checks import (
     _SUBMITTED,
     AnswerError,
     _case,
     _norm,
-    _region,
     check_choice,
     check_labels,
     check_numbers,
@@ -72,7 +72,7 @@ def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = N
     kind, points = spec.get("kind"), spec.get("points")
     # A participation task may weigh nothing (the instructor's choice); a task with a key must be worth something.
     lowest_ok = (lambda p: p >= 0) if kind == "participation" else (lambda p: p > 0)
-    if not (type(points) is int or type(points) is float) or not lowest_ok(points):
+    if type(points) not in (int, float) or not lowest_ok(points):
         raise _spec_error(f"points must be a {'non-negative' if kind == 'participation' else 'positive'} number, "
                           f"not {points!r}")
     try:
@@ -98,16 +98,12 @@ def _score_phrases(spec: Mapping[str, Any], answer: object, case: Case) -> tuple
     if "min_f1" in spec:
         raise _spec_error("'min_f1' is no longer a setting: every phrase task uses "
                           "medialit.scoring.phrase_credit; remove it")
-    paragraphs = spec["paragraphs"]
-    start, end, where = _region(case, paragraphs)
-    phrases = check_phrases(answer, paragraphs, name="your phrases", case=case)
-    student = scoring.phrases_to_spans(phrases, case.text, within=(start, end), where=where)
-    key_phrases = [record["phrase"] for record in spec["key"]]
     try:
-        key = scoring.phrases_to_spans(key_phrases, case.text, within=(start, end), where=where)
+        spans = phrase_spans(spec, case)  # the same spans the class report counts (medialit.assessment.phrase_spans)
     except ValueError as error:
         raise _spec_error(str(error)) from None
-    result = scoring.span_prf(student, key)
+    phrases = check_phrases(answer, spec["paragraphs"], name="your phrases", case=case)
+    result = scoring.span_prf(spans.of(phrases), list(spans.key))
     fraction = scoring.phrase_credit(result.f1)
     note = (f"\nCredit: {fraction:.0%} of the points (full from an F1 of {scoring.FULL_CREDIT_F1:g}, "
             f"none at {scoring.NO_CREDIT_F1:g} or below, evenly in between).")

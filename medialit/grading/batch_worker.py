@@ -21,6 +21,7 @@ The course gradebook is never opened here.
 
 --progress-fd FD (given by class_runner) receives one JSON line per event, so the course gradebook
 gets each submission as soon as it is graded, not after the whole worker finishes:
+{"event": "started", "assignment": A, "student": S} before nbgrader grades a submission,
 {"event": "graded", "assignment": A, "student": S} after nbgrader has finished a submission (its
 grades committed, its autograded notebook written), and {"event": "assignment", "assignment": A,
 "status": N} after each assignment. A submission of A never reported graded before A's event failed.
@@ -80,9 +81,18 @@ def emit(fd: int | None, **event: Any) -> None:
 
 
 def report_each_submission(fd: int | None) -> None:
-    """Emit "graded" after nbgrader finishes each submission (its post-convert hook point, which only success reaches)."""
+    """Emit "started" before nbgrader grades each submission (its pre-convert hook point) and "graded" after it
+    finishes one (its post-convert hook point, which only success reaches)."""
     from nbgrader.converters.base import BaseConverter
 
+    original_pre = BaseConverter.run_pre_convert_hook
+
+    def run_pre_convert_hook(self: Any) -> None:
+        for folder in sorted({Path(notebook).parent for notebook in self.notebooks}):
+            emit(fd, event="started", assignment=folder.name, student=folder.parent.name)
+        original_pre(self)
+
+    BaseConverter.run_pre_convert_hook = run_pre_convert_hook
     original = BaseConverter.run_post_convert_hook
 
     def run_post_convert_hook(self: Any) -> None:

@@ -23,8 +23,9 @@ autograded notebooks into autograded/. Only that single process ever writes to t
 gradebook, so the result is the same as one sequential `nbgrader autograde` run
 (tests/test_parallel_grading.py compares the two, grade by grade).
 
-Do not grade by hand in formgrader while this runs: manual scores entered meanwhile are kept,
-but a regraded submission's `needs_manual_grade` flag is computed from the snapshot.
+Grading by hand in Formgrader while this runs loses nothing: the merge writes only automatic points
+and computes each grade's `needs_manual_grade` from the course gradebook as it is at merge time
+(medialit/grading/regrade.py), so a score saved meanwhile stays saved and settled.
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from medialit._imports import import_jsonschema
 from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
@@ -52,7 +53,8 @@ from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 # (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
 import_jsonschema()
 
-from .status import record_failure, status_path  # noqa: E402
+from .intake import is_safe_id, shown, stage_submission, unsafe_submissions  # noqa: E402
+from .status import read_status, record_failure, status_path, write_status  # noqa: E402
 
 SQLITE_PREFIX = "sqlite:///"
 DEFAULT_STRUCTURE = os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}")
@@ -96,6 +98,9 @@ class Job:
     process: subprocess.Popen | None = None
     done: set[tuple[str, str]] = field(default_factory=set)  # merged or reported failed
     finished_assignments: set[str] = field(default_factory=set)
+    current: tuple[str, str] | None = None  # the submission it is grading now ("started", not yet graded)
+    current_started: float = 0.0
+    stopped_for: str | None = None  # why class_runner stopped it (the time limit), for the submission it was on
 
     @property
     def db_url(self) -> str:
@@ -138,7 +143,8 @@ class Report:
                          "the signal is in the gradebook.")
             lines += [f"  NOT GRADED {assignment} for {student}" for assignment, student in sorted(self.not_graded)]
         for pair in sorted(self.failed):
-            lines.append(f"  FAILED {pair[0]} for {pair[1]}: {self.reasons.get(pair, 'nbgrader could not grade it')}")
+            lines.append(f"  FAILED {shown(pair[0])} for {shown(pair[1])}: "
+                         f"{self.reasons.get(pair, 'nbgrader could not grade it')}")
         if self.log_dir is not None:
             lines.append(f"nbgrader logs: {self.log_dir}")
         return "\n".join(lines)
@@ -197,13 +203,10 @@ def db_url_is_memory(db_url: str) -> bool:
 
 
 def timestamp_of(path: Path) -> Any:
-    from nbgrader.utils import parse_utc
+    """The submission time in `path`/timestamp.txt, or None (also when it does not parse: intake.read_timestamp)."""
+    from .intake import read_timestamp
 
-    stamp = path / "timestamp.txt"
-    if not stamp.is_file():
-        return None
-    text = stamp.read_text().strip()
-    return parse_utc(text) if text else None
+    return read_timestamp(path)[0]
 
 
 def find_pairs(course: Course, assignments: Iterable[str], force: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -228,6 +231,8 @@ def find_pairs(course: Course, assignments: Iterable[str], force: bool) -> tuple
         for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
             assignment, student = assignment_dir.name, student_dir.name
             if assignment not in known or (wanted and assignment not in wanted):
+                continue
+            if not is_safe_id(student):  # refused with its reason by unsafe_submissions (intake.check_id)
                 continue
             dest = course.step_dir(course.autograded) / student / assignment
             if dest.exists() and not force:
@@ -288,11 +293,9 @@ def prepare_worker(course: Course, job: Job) -> None:
     # The source is only read (locked cells, extra files), so a link is enough.
     (job.root / course.source).symlink_to(course.step_dir(course.source), target_is_directory=True)
     for assignment, student in job.pairs:
-        shutil.copytree(
-            course.step_dir(course.submitted) / student / assignment,
-            job.root / course.submitted / student / assignment,
-            symlinks=True,
-        )
+        # Only the regular files of each submission, never a link, a pipe or a hard link (intake.py); what is
+        # refused goes into the worker's manifest, and its autograde flags it.
+        stage_submission(course.root, job.root, course.submitted, assignment, student)
     if course.is_sqlite:
         copy_sqlite(course.db_path, job.root / "gradebook.db")
     else:
@@ -337,6 +340,8 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    from .regrade import needs_manual_grade
+
     own = source is None
     if own:
         source = Gradebook(source_db_url, course_id)
@@ -366,8 +371,10 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
             target_notebook.flagged = notebook.flagged
             for grade in notebook.grades:
                 mine = target.find_grade(grade.cell.name, notebook.name, assignment, student)
+                # From the course gradebook's state, not the worker's snapshot: a grade a grader settled in
+                # Formgrader while the workers ran stays settled (regrade.py).
+                mine.needs_manual_grade = needs_manual_grade(mine, grade.auto_score)
                 mine.auto_score = grade.auto_score
-                mine.needs_manual_grade = grade.needs_manual_grade
             for comment in notebook.comments:
                 mine_comment = target.find_comment(comment.cell.name, notebook.name, assignment, student)
                 mine_comment.auto_comment = comment.auto_comment
@@ -563,98 +570,119 @@ def failure_reasons(log: Path) -> dict[str, str]:
 
 
 def _carry_status(course: Course, job: Job, assignment: str, student: str) -> None:
-    """Move the worker's status record of one submission into the course's store."""
-    produced = status_path(job.root, assignment, student)
-    if produced.is_file():
-        dest = status_path(course.root, assignment, student)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), str(dest))
+    """Copy the worker's status record of one submission (in its gradebook copy) into the course's store."""
+    record = read_status(job.root, assignment, student, db_url=job.db_url, course_id=course.course_id)
+    if record is not None:
+        write_status(course.root, assignment, student, record, db_url=course.db_url, course_id=course.course_id)
 
 
 def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: str, student: str, report: Report,
               reason: str | None = None, log: Path | None = None) -> None:
     """Fold one submission into the course: gradebook rows, autograded notebook, status record."""
     pair = (assignment, student)
-    try:
-        merge_submission(job.db_url, target, assignment, student, course.course_id, source)
-    except Exception as error:  # noqa: BLE001 - one submission's merge must not lose the others
-        reason = f"merging its grades into the course gradebook failed ({error.__class__.__name__}: {error})"
-    finally:
-        # End the read transaction at once: an open one would block the worker's next commit.
-        source.db.rollback()
     produced = job.root / course.autograded / student / assignment
     dest = course.step_dir(course.autograded) / student / assignment
-    # nbgrader deletes the autograded copy of a submission it failed on; so do we.
-    if dest.exists():
-        shutil.rmtree(dest)
+    # A regrade that failed leaves the earlier result whole: its grades as well as its notebook.
+    if not (dest.exists() and (reason is not None or not produced.is_dir())):
+        try:
+            merge_submission(job.db_url, target, assignment, student, course.course_id, source)
+        except Exception as error:  # noqa: BLE001 - one submission's merge must not lose the others
+            reason = f"merging its grades into the course gradebook failed ({error.__class__.__name__}: {error})"
+        finally:
+            # End the read transaction at once: an open one would block the worker's next commit.
+            source.db.rollback()
+    carried = status_path(job.root, assignment, student).is_file()  # the worker recorded this grading
     _carry_status(course, job, assignment, student)
     if produced.is_dir() and reason is None:
+        # The earlier autograded copy goes only now that its replacement exists (nbgrader deletes it
+        # first, so a regrade that fails would lose a good result).
+        if dest.exists():
+            shutil.rmtree(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced), str(dest))
         report.graded.append(pair)
     else:
+        if dest.exists():
+            reason = f"{reason or 'regrading it failed'}; the earlier autograded notebook is kept as it was"
         from .report import diagnose
 
         folder = course.step_dir(course.submitted) / student / assignment
         notebooks = sorted(nb.name for nb in target.find_assignment(assignment).notebooks)
         found = diagnose(folder, notebooks)
+        # What the grading steps stored (a kernel that could not start, with the sandbox's words) says
+        # more than the last line of nbgrader's traceback.
+        stored = (read_status(course.root, assignment, student) or {}) if carried else {}
+        if stored.get("status") == "failed" and stored.get("reason") and not job.stopped_for:
+            reason = stored["reason"]
         reason = found or reason or "nbgrader could not grade it (see the logs)"
-        record_failure(course.root, assignment, student, reason, str(log) if log else None)
+        target.db.rollback()  # end the read above: on SQLite an open reader would block the status store's write
+        record_failure(course.root, assignment, student, reason, str(log) if log else None,
+                       db_url=course.db_url, course_id=course.course_id)
         report.failed.append(pair)
         report.reasons[pair] = reason
     job.done.add(pair)
 
 
 def run_and_merge(course: Course, jobs: list[Job], report: Report, timeout: float | None, stopper: Stopper,
-                  log_names: dict[int, Path]) -> None:
-    """Run the workers and merge each submission into the course as soon as its worker reports it graded."""
-    import queue
+                  log_names: dict[int, Path], replace: Callable[[list[tuple[str, str]]], Job] | None = None) -> None:
+    """Run the workers and merge each submission into the course as soon as its worker reports it graded.
 
+    ``timeout`` bounds one submission. A worker stopped for it, or one that dies, costs only the
+    submission it was grading: the ones it had not started go to a fresh worker (``replace`` makes it,
+    appended to ``jobs``)."""
     from nbgrader.api import Gradebook
 
     events: queue.Queue[tuple[int, dict[str, Any] | None]] = queue.Queue()
     by_index = {job.index: job for job in jobs}
     sources: dict[int, Any] = {}
     running = set()
+
+    def start(job: Job) -> None:
+        start_worker(course, job, events)
+        by_index[job.index] = job
+        running.add(job.index)
+        sources[job.index] = Gradebook(job.db_url, course.course_id)
+
     with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as target:
         # nbgrader's own add_submission triggers a harmless SQLAlchemy autoflush warning per new submission.
         warnings.filterwarnings("ignore", message=".*not in session.*")
         try:
-            for job in jobs:
+            for job in list(jobs):
                 if stopper.signum is not None:
                     break
-                start_worker(course, job, events)
-                running.add(job.index)
-                sources[job.index] = Gradebook(job.db_url, course.course_id)
+                start(job)
             while running and stopper.signum is None:
                 try:
                     index, event = events.get(timeout=0.2)
                 except queue.Empty:
                     for job in (by_index[i] for i in list(running)):
-                        if timeout is not None and time.perf_counter() - job.started > timeout:
-                            stop_worker(job)
-                            _fail_rest(course, job, target, sources[job.index], report, log_names,
-                                       f"its worker was stopped after the {timeout:.0f} s time limit")
-                            running.discard(job.index)
+                        if (timeout is not None and job.current is not None and job.stopped_for is None
+                                and time.perf_counter() - job.current_started > timeout):
+                            job.stopped_for = f"grading it took longer than the {timeout:.0f} s time limit (--timeout)"
+                            stop_worker(job)  # its pipe closes: the None event below settles it
                     continue
                 job = by_index[index]
                 if event is None:  # the worker's pipe closed: it has exited
-                    assert job.process is not None, "only started workers send events"
-                    job.process.wait()
-                    job.seconds = time.perf_counter() - job.started
-                    code = job.process.returncode
-                    why = ("its grading worker died (exit status %s) before grading it" % code if code and code > 0
-                           else "its grading worker was killed (signal %s) before grading it" % -code if code
-                           else None)
-                    _fail_rest(course, job, target, sources[job.index], report, log_names, why)
                     running.discard(index)
+                    successor = _settle_ended_worker(course, job, target, sources[index], report, log_names, replace,
+                                                     stopper)
+                    if successor is not None:
+                        jobs.append(successor)
+                        log_names[successor.index] = log_names.get(index, successor.log_dir)
+                        start(successor)
+                elif event.get("event") == "started":
+                    job.current, job.current_started = (event["assignment"], event["student"]), time.perf_counter()
                 elif event.get("event") == "graded":
                     pair = (event["assignment"], event["student"])
+                    if pair == job.current:
+                        job.current = None
                     if pair in job.pairs and pair not in job.done:
                         merge_one(course, job, target, sources[index], *pair, report)
                 elif event.get("event") == "assignment":
                     assignment = event["assignment"]
                     job.finished_assignments.add(assignment)
+                    if job.current and job.current[0] == assignment:
+                        job.current = None
                     log = job.log_dir / f"{assignment}.log"
                     reasons = failure_reasons(log)
                     for pair in [p for p in job.open_pairs if p[0] == assignment]:
@@ -682,6 +710,31 @@ def run_and_merge(course: Course, jobs: list[Job], report: Report, timeout: floa
         report.not_graded += job.open_pairs
 
 
+def _settle_ended_worker(course: Course, job: Job, target: Any, source: Any, report: Report, log_names: dict[int, Path],
+                         replace: Callable[[list[tuple[str, str]]], Job] | None, stopper: Stopper) -> Job | None:
+    """A worker's process ended. The submission it was on fails (with why); the ones it never started go to
+    a replacement worker (returned), so a slow or crashing submission costs no classmate anything."""
+    assert job.process is not None, "only started workers send events"
+    job.process.wait()
+    job.seconds = time.perf_counter() - job.started
+    code = job.process.returncode
+    why = job.stopped_for or ("its grading worker died (exit status %s) while grading it" % code if code and code > 0
+                              else "its grading worker was killed (signal %s) while grading it" % -code if code
+                              else None)
+    if why is None or job.current is None or replace is None or stopper.signum is not None:
+        # It finished (or died before starting anything: a replacement would die the same way).
+        _fail_rest(course, job, target, source, report, log_names, why)
+        return None
+    log = job.log_dir / f"{job.current[0]}.log"
+    merge_one(course, job, target, source, *job.current, report, reason=why,
+              log=log_names.get(job.index, job.log_dir) / f"worker-{job.index}-{log.name}")
+    rest = job.open_pairs
+    if not rest:
+        return None
+    job.pairs = [pair for pair in job.pairs if pair in job.done]
+    return replace(rest)
+
+
 def _fail_rest(course: Course, job: Job, target: Any, source: Any, report: Report, log_names: dict[int, Path],
                why: str | None) -> None:
     """A worker ended: whatever it never reported is failed now (with why), never silently dropped."""
@@ -706,16 +759,24 @@ def grade_class(
     Each submission is merged into the course gradebook as soon as it is graded. SIGINT (Ctrl-C) and
     SIGTERM stop the run cleanly: workers and their kernels are ended, what was graded stays merged,
     the rest is listed in `Report.not_graded`, and the temporary folder is removed. `timeout`
-    (seconds, None for none) bounds each worker process, i.e. all of its assignments; cells are
-    bounded by the course's `ExecutePreprocessor.timeout`. `workers=None` means `default_workers()`.
+    (seconds, None for none) bounds each submission: one that takes longer fails alone and its worker's
+    other submissions go to a fresh worker; cells are bounded by the course's `ExecutePreprocessor.timeout`
+    and notebooks by `SandboxedExecute.notebook_timeout`. A regrade that fails keeps the earlier result.
+    `workers=None` means `default_workers()`.
     """
     workers = default_workers() if workers is None else workers
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueError(f"workers must be a whole number of at least 1, got {workers!r}")
     started = time.perf_counter()
     course = load_course(Path(course_dir))
+    from .report import check_gradebook
+
+    check_gradebook(course)  # a server that is down or a wrong password: one line (password masked), not a traceback
     pairs, skipped = find_pairs(course, assignments, force)
     report = Report(skipped=skipped)
+    for pair, reason in unsafe_submissions(course.step_dir(course.submitted), assignments):
+        report.failed.append(pair)
+        report.reasons[pair] = reason
     if not pairs:
         report.seconds = time.perf_counter() - started
         return report
@@ -735,8 +796,13 @@ def grade_class(
             for job in jobs:
                 if stopper.signum is None:
                     prepare_worker(course, job)
+            def replace(pairs: list[tuple[str, str]]) -> Job:
+                successor = Job(len(jobs), pairs, workdir / f"worker-{len(jobs)}")
+                prepare_worker(course, successor)
+                return successor
+
             if stopper.signum is None:
-                run_and_merge(course, jobs, report, timeout, stopper, {job.index: kept_logs for job in jobs})
+                run_and_merge(course, jobs, report, timeout, stopper, {job.index: kept_logs for job in jobs}, replace)
             else:
                 report.not_graded = list(pairs)
         finally:
@@ -767,7 +833,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course-dir", default=".", help="the course directory, holding nbgrader_config.py (default: .)")
     parser.add_argument("--workers", type=int, default=None,
                         help=f"parallel nbgrader processes (default: twice the CPU cores, at least 2: {default_workers()} here)")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds each worker may take for all its submissions")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds one submission may take; a slower one fails alone (its worker is replaced)")
     parser.add_argument("--force", action="store_true", help="regrade submissions that are already autograded")
     parser.add_argument("--log-dir", help="keep each worker's nbgrader log here")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the workers' course copies (for debugging)")

@@ -1,13 +1,15 @@
 """Runs first inside the sandbox, as a plain script (no medialit import): set up, lower rights, start the kernel.
 
-    python -I kernel_jail.py FILES_DIR WORK_DIR UID LIMITS_JSON -- -m MODULE ARGS...
+    python -I kernel_jail.py SETTINGS_JSON -- -m MODULE ARGS...    (or -- -c CODE, for check_sandbox)
 
 bubblewrap has already built the kernel's view of the machine (medialit/grading/sandbox.py). This
-step does what bubblewrap cannot: copy the submission's own files from FILES_DIR (read-only) into
-WORK_DIR (a size-limited tmpfs), set the resource limits, and, when the grader runs as root, become
-UID (a throw-away unprivileged user: the kernel must not be root, and Linux does not apply the
-process limit to root). Then it runs the kernel's module in this same interpreter (one Python
-start-up instead of two, about 50 ms per notebook), so the kernel's PID is this one.
+step does what bubblewrap cannot: copy the submission's own files from ``files`` (read-only) into
+``work`` (a size-limited tmpfs), set the resource limits, put ``sys_path`` first on the module path
+(the folder holding the very ``medialit`` the grader imported: ``-I`` ignores PYTHONPATH), and, when
+the grader runs as root, become ``uid`` (a throw-away unprivileged user: the kernel must not be root,
+and Linux does not apply the process limit to root). Then it runs the kernel's module in this same
+interpreter (one Python start-up instead of two, about 50 ms per notebook), so the kernel's PID is
+this one.
 """
 import json
 import os
@@ -27,27 +29,34 @@ LIMITS = {
 
 def main(argv: list) -> None:
     split = argv.index("--")
-    files_dir, work_dir, uid, limits = argv[:split]
+    (settings,) = argv[:split]
+    settings = json.loads(settings)
     kernel = argv[split + 1:]
-    uid = int(uid)
-    if os.path.isdir(files_dir):
-        shutil.copytree(files_dir, work_dir, symlinks=True, dirs_exist_ok=True)
+    uid = int(settings["uid"])
+    if os.path.isdir(settings["files"]):
+        shutil.copytree(settings["files"], settings["work"], symlinks=True, dirs_exist_ok=True)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    for name, value in json.loads(limits).items():
+    for name, value in settings["limits"].items():
         resource.setrlimit(LIMITS[name], (value, value))
     if os.geteuid() == 0:
-        home = os.environ["HOME"]
-        for root, dirs, files in os.walk(home):
-            for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
-                os.lchown(name, uid, uid)
+        for top in (os.environ["HOME"], settings["runtime"]):
+            os.lchown(top, uid, uid)
+            for root, dirs, files in os.walk(top):
+                for name in (os.path.join(root, n) for n in dirs + files):
+                    os.lchown(name, uid, uid)
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
         if os.geteuid() == 0 or os.getuid() == 0:
             sys.exit("kernel_jail: could not drop root")
-    os.chdir(work_dir)
+    os.chdir(settings["work"])
+    sys.path[:0] = settings["sys_path"]
+    if kernel[:1] == ["-c"] and len(kernel) == 2:
+        sys.argv = ["-c"]
+        exec(compile(kernel[1], "<check_sandbox>", "exec"), {"__name__": "__main__"})
+        return
     if kernel[:1] != ["-m"] or len(kernel) < 2:
-        sys.exit(f"kernel_jail: expected `-- -m MODULE ARGS...`, got {kernel!r}")
+        sys.exit(f"kernel_jail: expected `-- -m MODULE ARGS...` or `-- -c CODE`, got {kernel!r}")
     sys.argv = [kernel[1], *kernel[2:]]
     runpy.run_module(kernel[1], run_name="__main__", alter_sys=True)
 

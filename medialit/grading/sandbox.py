@@ -5,24 +5,34 @@ could read the keys in solutions/ or gradebook.db, edit a classmate's submission
 leave a process behind, or exhaust the machine. So ``SandboxedKernelManager`` starts each kernel
 inside Debian's bubblewrap (``bwrap``), and what the kernel sees is only:
 
-* the system folders, the Python installation, the virtual environment, the ``medialit`` package and
-  the case data, all read-only;
+* the system folders, the Python installation, the virtual environment, the very ``medialit``
+  package the grader imported (first on the kernel's module path) and the case data, all read-only,
+  at their real paths (wherever they live, ``/tmp`` or a symlinked folder included);
 * a fresh home on a size-limited tmpfs holding a copy of the submission's own files (never the
-  notebook being graded: on disk it still carries the hidden tests), and a small private ``/tmp``;
-* one folder with the kernel's connection file and IPC sockets (the kernel has no network, not even
-  the host's loopback, so it talks to the grader over Unix sockets instead of TCP).
+  notebook being graded: on disk it still carries the hidden tests), and small private ``/tmp`` and
+  ``/dev/shm``;
+* its connection file (read-only) and a small tmpfs of its own for its IPC sockets. The kernel has
+  no network, not even the host's loopback, so it talks to the grader over Unix sockets, which the
+  grader reaches through ``/proc/<sandbox>/root``: nothing of the host's disk is writable to it.
 
-It runs in new PID, network, IPC and UTS namespaces, dies with the grader (``--die-with-parent``),
-and every process it starts dies with it (the PID namespace ends with the kernel: no daemon survives
-its notebook). Its environment is scrubbed. ``kernel_jail.py`` sets limits on address space, CPU
-time, processes, file size and open files, and when the grader runs as root it becomes a throw-away
-unprivileged user first. The hidden tests never reach the kernel (``nbgrader_steps.StashHiddenTests``).
+bubblewrap itself starts with an empty environment (its own process is the sandbox's pid 1, whose
+``/proc/1/environ`` the kernel could read), the kernel's stdout and stderr are a pipe the grader reads
+and caps (kernel_log.py: no descriptor of the grader's reaches the kernel), and a seccomp filter
+(seccomp_filter.py, built with libseccomp) denies ptrace, mounts, namespaces, the keyring, BPF and
+the like; when bubblewrap runs unprivileged it also gets ``--disable-userns``. It runs in new PID,
+network, IPC and UTS namespaces, dies with the grader (``--die-with-parent``), and every process it
+starts dies with it (the PID namespace ends with the kernel: no daemon survives its notebook).
+``kernel_jail.py`` sets limits on address space, CPU time, processes, file size and open files, and
+when the grader runs as root it becomes a throw-away unprivileged user first. The hidden tests never
+reach the kernel (``nbgrader_steps.StashHiddenTests``).
 
 Not covered: a kernel bug or a bubblewrap escape, CPU and memory contention between kernels (the
 limits are per kernel), and timing side channels; docs/grading.md says how to add a container.
 """
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import os
 import random
@@ -31,6 +41,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -39,23 +50,38 @@ import zmq
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Int
 
-JAIL_SCRIPT = Path(__file__).with_name("kernel_jail.py")
+from .kernel_log import KernelOutput
+
+JAIL_SCRIPT = Path(__file__).resolve().with_name("kernel_jail.py")  # a real path: the jail binds real paths
+SECCOMP_SCRIPT = Path(__file__).with_name("seccomp_filter.py")
 HOME = "/home/student"
 WORK = HOME + "/work"
 FILES = "/srv/submission-files"
+# The kernel's sockets, on a tmpfs of the jail's own; the grader connects through /proc/<pid>/root.
+RUNTIME = "/run/kernel"
+CONNECTION = "/run/medialit/kernel.json"
 # The folders of the system a Python kernel needs, read-only (Debian's merged /usr makes most links).
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 # Files copied into the kernel's home from the submission's folder: never notebooks (the one being
 # graded sits there with its hidden tests restored), never more than this much.
 MAX_FILES_BYTES = 64 * 1024 * 1024
 RECONNECT_MS = 10
-MAX_SOCKET_PATH = 100  # sockaddr_un holds 107 bytes; ipykernel names its sockets <ip>-<port>
-INSTALL_HINT = ("Install Debian's bubblewrap (`sudo apt-get install bubblewrap`; scripts/setup does this), "
-                "or grade inside a container as docs/grading.md describes.")
+MAX_MESSAGE_BYTES = 8 * 1024**2  # above execute.py's largest output (2 M characters) and its JSON
+MAX_QUEUED_MESSAGES = 64
+WORKSPACE_PREFIX = "medialit-kernel-"
+OWNER_FILE = "owner.json"
+# Pythons that may hold libseccomp's own binding (Debian's python3-seccomp is for the system Python).
+SECCOMP_PYTHONS = ("/usr/bin/python3",)
+INSTALL_HINT = ("Install Debian's bubblewrap and libseccomp's Python binding (`sudo apt-get install bubblewrap "
+                "python3-seccomp`; scripts/setup does this), or grade inside a container as docs/grading.md describes.")
 
 
 class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or cannot create namespaces here; the message says what to do."""
+
+
+class KernelStartError(RuntimeError):
+    """The jail ended before the kernel in it started; the message holds what bubblewrap or Python said."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,11 @@ class Limits:
     open_files: int = 256
     home_bytes: int = 256 * 1024**2  # the tmpfs holding the kernel's home and the work folder
     tmp_bytes: int = 64 * 1024**2  # /tmp and /dev/shm each
+    runtime_bytes: int = 1024**2  # the sockets' folder: five sockets need no space at all
+
+    def rlimits(self) -> dict[str, int]:
+        """The limits kernel_jail.py sets with setrlimit (the tmpfs sizes are bubblewrap's)."""
+        return {k: v for k, v in asdict(self).items() if not k.endswith(("home_bytes", "tmp_bytes", "runtime_bytes"))}
 
 
 def bwrap_path() -> str:
@@ -77,18 +108,79 @@ def bwrap_path() -> str:
     if path is None:
         raise SandboxUnavailable("Autograding refuses to run student code unsandboxed: `bwrap` was not found. "
                                  + INSTALL_HINT)
-    return path
+    return os.path.realpath(path)
+
+
+@functools.lru_cache(maxsize=1)
+def seccomp_program() -> bytes:
+    """The seccomp filter as BPF (seccomp_filter.py, run once per process by a Python with libseccomp)."""
+    tried = []
+    for python in SECCOMP_PYTHONS:
+        if not os.access(python, os.X_OK):
+            tried.append(f"{python}: not found")
+            continue
+        result = subprocess.run([python, "-I", str(SECCOMP_SCRIPT)], capture_output=True, timeout=60, env={})
+        if result.returncode == 0 and result.stdout:
+            return result.stdout
+        tried.append(f"{python}: {result.stderr.decode(errors='replace').strip().splitlines()[-1:] or result.returncode}")
+    raise SandboxUnavailable("Autograding refuses to run student code without its seccomp filter: libseccomp's "
+                             f"Python binding could not build it ({'; '.join(map(str, tried))}). " + INSTALL_HINT)
+
+
+def seccomp_fd() -> int:
+    """A pipe holding the filter, for one bubblewrap (which reads it to the end); the caller closes it."""
+    program = seccomp_program()
+    read, write = os.pipe()
+    os.write(write, program)  # far below a pipe's 64 KiB: never blocks
+    os.close(write)
+    return read
+
+
+def kernel_python() -> str:
+    """This interpreter, by a path that exists inside the jail: its folder resolved (a symlinked /tmp
+    clone), its name kept (a virtual environment's python is found by the name it was started with)."""
+    return os.path.join(os.path.realpath(os.path.dirname(sys.executable)), os.path.basename(sys.executable))
+
+
+def package_root() -> str:
+    """The folder holding the ``medialit`` this grader imported; it goes first on the kernel's module path."""
+    import medialit
+
+    return str(Path(medialit.__file__).resolve().parent.parent)
 
 
 def check_sandbox() -> None:
-    """Start one trivial sandbox as a kernel would; raise SandboxUnavailable with bubblewrap's own words."""
-    argv = [bwrap_path(), *_system_binds(), *_namespace_args(), "--proc", "/proc", "--dev", "/dev", "true"]
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    if result.returncode != 0:
+    """Start the real jail once, with Python importing medialit as a kernel would; raise SandboxUnavailable
+    with what bubblewrap or Python said when it fails (and clean what killed earlier runs left)."""
+    import medialit
+
+    bwrap_path()
+    clean_leftovers()
+    expected = str(Path(medialit.__file__).resolve())
+    # What a kernel needs first: its connection file, a socket in its runtime folder, then medialit.
+    code = (f"import json, socket, sys; json.load(open({CONNECTION!r})); "
+            f"socket.socket(socket.AF_UNIX).bind({RUNTIME + '/check'!r}); "
+            "import medialit; sys.stdout.write(medialit.__file__)")
+    with tempfile.TemporaryDirectory(prefix="medialit-check-") as tmp:
+        files, connection = Path(tmp, "files"), Path(tmp, "kernel.json")
+        files.mkdir()
+        connection.write_text("{}", encoding="utf-8")
+        uid = sandbox_uid() if os.geteuid() == 0 else os.geteuid()
+        if os.geteuid() == 0:
+            os.chown(connection, uid, uid)
+        fd = seccomp_fd()
+        try:
+            argv = jail_argv(python=kernel_python(), connection_file=connection, files=files, limits=Limits(),
+                             uid=uid, kernel=["-c", code], seccomp=fd)
+            result = subprocess.run(argv, capture_output=True, text=True, timeout=60, env={}, pass_fds=(fd,))
+        finally:
+            os.close(fd)
+    if result.returncode != 0 or result.stdout != expected:
+        said = (result.stderr.strip() or result.stdout.strip() or f"exit status {result.returncode}")[-1500:]
         raise SandboxUnavailable(
-            f"bubblewrap cannot create a sandbox here ({result.stderr.strip() or result.returncode}). On some "
-            "systems unprivileged user namespaces are off (sysctl kernel.unprivileged_userns_clone=1 or "
-            "user.max_user_namespaces > 0). " + INSTALL_HINT)
+            f"the grading sandbox cannot start a kernel here: Python in the jail, importing medialit from "
+            f"{expected}, said: {said}. If bubblewrap cannot create namespaces, unprivileged user namespaces "
+            "may be off (user.max_user_namespaces > 0). " + INSTALL_HINT)
 
 
 def readonly_paths() -> list[str]:
@@ -97,7 +189,8 @@ def readonly_paths() -> list[str]:
     from medialit.case import SCHEMAS_DIR, SEEDS_DIR
 
     package = Path(medialit.__file__).resolve().parent
-    paths = {sys.base_prefix, sys.prefix, str(package), str(SEEDS_DIR), str(SCHEMAS_DIR)}
+    paths = {sys.base_prefix, sys.prefix, os.path.dirname(kernel_python()), str(package), str(SEEDS_DIR),
+             str(SCHEMAS_DIR)}
     paths = {os.path.realpath(p) for p in paths if os.path.exists(p)}
     # A nested path would be bound twice; the outer bind already shows it.
     return sorted(p for p in paths if not any(p != q and p.startswith(q + os.sep) for q in paths)
@@ -129,8 +222,9 @@ def _namespace_args() -> list[str]:
             "--hostname", "grading-sandbox", "--die-with-parent", "--new-session"]
     if os.geteuid() != 0:
         # Unprivileged bubblewrap needs a user namespace; as root it would map the kernel to root, so
-        # root drops to a throw-away user inside instead (kernel_jail.py).
-        args.append("--unshare-user")
+        # root drops to a throw-away user inside instead (kernel_jail.py), and the seccomp filter
+        # alone keeps it from making namespaces of its own.
+        args += ["--unshare-user", "--disable-userns"]
     return args
 
 
@@ -169,37 +263,78 @@ def stage_files(source: Path, target: Path, max_bytes: int = MAX_FILES_BYTES) ->
     return left_out
 
 
-def jail_argv(*, python: str, runtime: Path, files: Path, limits: Limits, uid: int,
-              kernel: list[str]) -> list[str]:
-    """The bubblewrap command line that starts the kernel (``kernel``: ``-m MODULE ARGS...``) in the jail."""
-    argv = [bwrap_path(), *_system_binds()]
+def jail_argv(*, python: str, connection_file: Path, files: Path, limits: Limits, uid: int,
+              kernel: list[str], seccomp: int | None) -> list[str]:
+    """The bubblewrap command line that starts ``kernel`` (``-m MODULE ARGS...`` or ``-c CODE``) in the jail.
+
+    ``seccomp`` is the descriptor of the filter (``seccomp_fd()``), passed to bubblewrap; None only
+    where a test switches the filter off to show what it stops."""
+    argv = [bwrap_path(), *_system_binds(),
+            "--proc", "/proc",
+            "--dev", "/dev",
+            # Every tmpfs before any bind: a bind under /tmp (a clone or venv there) must stay visible
+            # on top of the jail's own /tmp, not be hidden by it.
+            "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/dev/shm",
+            "--size", str(limits.home_bytes), "--tmpfs", HOME,
+            *_parent_dirs(RUNTIME), "--size", str(limits.runtime_bytes), "--tmpfs", RUNTIME]
     for path in readonly_paths():
         argv += [*_parent_dirs(path), "--ro-bind", path, path]
     argv += [
-        *_namespace_args(),
-        "--proc", "/proc",
-        "--dev", "/dev",
-        "--size", str(limits.tmp_bytes), "--tmpfs", "/dev/shm",
-        # /tmp first: the runtime folder may live under the host's /tmp and is bound on top of it.
-        "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-        "--size", str(limits.home_bytes), "--tmpfs", HOME,
         "--ro-bind", str(files), FILES,
-        *_parent_dirs(str(runtime)),
-        "--bind", str(runtime), str(runtime),
+        *_parent_dirs(CONNECTION), "--ro-bind", str(connection_file), CONNECTION,
+        # The jail's root is bubblewrap's own tmpfs, without a size: read-only once everything is mounted
+        # (under an unprivileged grader the kernel owns it and could fill the machine's memory).
+        "--remount-ro", "/",
+        *_namespace_args(),
+        *(["--seccomp", str(seccomp)] if seccomp is not None else []),
         "--chdir", HOME,
         "--clearenv",
         "--setenv", "HOME", HOME,
         "--setenv", "PATH", f"{os.path.dirname(python)}:/usr/local/bin:/usr/bin:/bin",
         "--setenv", "LANG", "C.UTF-8",
         "--setenv", "PYTHONNOUSERSITE", "1",
+        "--setenv", "PYDEVD_DISABLE_FILE_VALIDATION", "1",  # debugpy's start-up warning, once per kernel
         "--setenv", "MPLBACKEND", "Agg",
         # medialit.grading.award refuses to score inside a kernel that is being autograded.
         "--setenv", "NBGRADER_EXECUTION", "autograde",
-        "--setenv", "JUPYTER_RUNTIME_DIR", str(runtime),
+        "--setenv", "JUPYTER_RUNTIME_DIR", RUNTIME,
         "--setenv", "IPYTHONDIR", HOME + "/.ipython",
     ]
-    rlimits = {k: v for k, v in asdict(limits).items() if k not in ("home_bytes", "tmp_bytes")}
-    return [*argv, python, "-I", str(JAIL_SCRIPT), FILES, WORK, str(uid), json.dumps(rlimits), "--", *kernel]
+    settings = {"files": FILES, "work": WORK, "runtime": RUNTIME, "uid": uid, "limits": limits.rlimits(),
+                "sys_path": [package_root()]}
+    return [*argv, python, "-I", str(JAIL_SCRIPT), json.dumps(settings), "--", *kernel]
+
+
+def _pid_start(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def clean_leftovers(*folders: Path) -> list[Path]:
+    """Remove the kernel folders (connection files, staged submission files) of grading processes that
+    are gone (killed, timed out); ``folders`` default to the temporary folder and /tmp."""
+    removed = []
+    for folder in {Path(f) for f in (folders or (tempfile.gettempdir(), "/tmp"))}:
+        try:
+            candidates = [p for p in folder.iterdir() if p.name.startswith((WORKSPACE_PREFIX, "mlk-"))]
+        except OSError:
+            continue
+        for path in candidates:
+            try:
+                if path.is_symlink() or path.stat().st_uid != os.geteuid():
+                    continue  # another user's, or not a folder of ours
+                owner = json.loads((path / OWNER_FILE).read_text(encoding="utf-8"))
+                alive = _pid_start(int(owner["pid"])) == owner["start"]
+            except (OSError, ValueError, KeyError, TypeError):
+                # No owner record: an older run's folder, or one being made right now (keep it a minute).
+                alive = time.time() - path.stat().st_mtime < 60 if path.exists() else False
+            if not alive and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
 
 
 def _children(pid: int) -> list[int]:
@@ -210,49 +345,62 @@ def _children(pid: int) -> list[int]:
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels run in the jail above, over IPC sockets in a private folder."""
+    """A kernel manager whose kernels run in the jail above, over IPC sockets in the jail's own tmpfs."""
 
     sandbox = Bool(True, help="Run each kernel in bubblewrap. False only for measuring the sandbox's cost "
                               "(benchmarks/): student code then runs with the grader's rights.").tag(config=True)
     memory_bytes = Int(Limits.memory_bytes, help="Address-space limit per kernel (bytes).").tag(config=True)
     cpu_seconds = Int(Limits.cpu_seconds, help="CPU-time limit per kernel process (seconds).").tag(config=True)
     processes = Int(Limits.processes, help="Processes and threads per kernel.").tag(config=True)
+    start_seconds = Int(30, help="Seconds the jail may take to start before the kernel counts as failed to start."
+                        ).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._workspace: Path | None = None
+        self.output: KernelOutput | None = None
+        self._seccomp: int | None = None
         if self.sandbox:
             bwrap_path()
-            self._workspace = Path(tempfile.mkdtemp(prefix="medialit-kernel-"))
-            self.runtime_dir = self._workspace / "runtime"
-            if len(str(self.runtime_dir / "kernel-99999")) > MAX_SOCKET_PATH:
-                # A Unix socket's path has at most 107 bytes; a deep temporary folder (TMPDIR inside a
-                # test's or a worker's folder) would make the kernel fail to bind. Sockets go to /tmp then.
-                self.runtime_dir = Path(tempfile.mkdtemp(prefix="mlk-", dir="/tmp"))
+            seccomp_program()  # refuses here, before any kernel, when the filter cannot be built
+            self._workspace = Path(tempfile.mkdtemp(prefix=WORKSPACE_PREFIX))
+            # Which process this folder belongs to, so a later run removes it if this one is killed.
+            (self._workspace / OWNER_FILE).write_text(json.dumps({"pid": os.getpid(), "start": _pid_start(os.getpid())}),
+                                                      encoding="utf-8")
             self.files_dir = self._workspace / "files"
-            self.runtime_dir.mkdir(exist_ok=True)
             self.files_dir.mkdir()
             self.transport = "ipc"
-            self.ip = str(self.runtime_dir / "kernel")
-            self.connection_file = str(self.runtime_dir / "kernel.json")
+            # The kernel's view; the grader's (through /proc/<pid>/root) is set once the jail runs.
+            self.ip = RUNTIME + "/kernel"
+            self.connection_file = str(self._workspace / "kernel.json")
             self.uid = sandbox_uid() if os.geteuid() == 0 else os.geteuid()
             self.left_out: list[str] = []
+            self.label = "kernel"
 
     @property
     def limits(self) -> Limits:
         return Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds, processes=self.processes)
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
-        if self.sandbox:
-            assert self._workspace is not None
-            cwd = kw.pop("cwd", None)
-            # A restarted kernel starts from the submission's files again, not from what the last one left.
-            shutil.rmtree(self.files_dir)
-            self.files_dir.mkdir()
-            if cwd:
-                self.left_out = stage_files(Path(cwd), self.files_dir)
-            kw["cwd"] = str(self._workspace)
-        return await super()._async_pre_start_kernel(**kw)
+        if not self.sandbox:
+            return await super()._async_pre_start_kernel(**kw)
+        assert self._workspace is not None
+        cwd = kw.pop("cwd", None)
+        # A restarted kernel starts from the submission's files again, not from what the last one left.
+        shutil.rmtree(self.files_dir)
+        self.files_dir.mkdir()
+        if cwd:
+            self.left_out = stage_files(Path(cwd), self.files_dir)
+            self.label = "/".join(Path(cwd).parts[-2:])
+        kw["cwd"] = str(self._workspace)
+        self.ip = RUNTIME + "/kernel"
+        self._seccomp = seccomp_fd()
+        kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
+        self.output = KernelOutput(self.log, self.label)
+        # bubblewrap starts with nothing of the grader's: no environment (its own process stays the
+        # sandbox's pid 1), no descriptor but the filter's and the output pipe.
+        kw.update(env={}, stdout=self.output.write_fd, stderr=self.output.write_fd, pass_fds=(self._seccomp,))
+        return kernel_cmd, kw
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
@@ -261,12 +409,45 @@ class SandboxedKernelManager(AsyncKernelManager):
         if os.geteuid() == 0:
             # Written by the grader just now, readable only by it: the kernel's user must read it.
             os.chown(self.connection_file, self.uid, self.uid)
-            os.chown(self.runtime_dir, self.uid, self.uid)
-        python = sys.executable
-        kernel = ["-m", "ipykernel_launcher", "-f", self.connection_file,
+        kernel = ["-m", "ipykernel_launcher", "-f", CONNECTION,
                   *[a for a in command if a.startswith("--HistoryManager")]]
-        return jail_argv(python=python, runtime=self.runtime_dir, files=self.files_dir, limits=self.limits,
-                         uid=self.uid, kernel=kernel)
+        return jail_argv(python=kernel_python(), connection_file=Path(self.connection_file), files=self.files_dir,
+                         limits=self.limits, uid=self.uid, kernel=kernel, seccomp=self._seccomp)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if not self.sandbox:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            for fd in (self._seccomp,):
+                if fd is not None:
+                    os.close(fd)
+            self._seccomp = None
+            if self.output is not None:
+                self.output.close_write_end()
+        jail = await self._jail_pid()
+        # The grader reaches the kernel's sockets inside the jail's mount namespace.
+        self.ip = f"/proc/{jail}/root{RUNTIME}/kernel"
+
+    async def _jail_pid(self) -> int:
+        """The sandbox's pid 1 as the grader sees it (bubblewrap's child), waiting for bubblewrap to fork."""
+        process = self.provisioner.process  # type: ignore[union-attr]
+        deadline = time.monotonic() + self.start_seconds
+        while time.monotonic() < deadline:
+            children = _children(process.pid)
+            if children:
+                return children[0]
+            if process.poll() is not None:
+                break
+            await asyncio.sleep(0.002)
+        said = self.output.tail(wait=2) if self.output is not None else ""
+        raise KernelStartError(f"the sandbox ended before the kernel started (exit status {process.poll()}): "
+                               f"{said or 'bubblewrap said nothing'}")
+
+    def start_failure(self) -> str:
+        """What the jail said before it ended: the reason a kernel did not start, for the status store."""
+        return self.output.tail(wait=2) if self.output is not None else ""
 
     def client(self, **kwargs: Any) -> Any:
         client = super().client(**kwargs)
@@ -274,6 +455,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         # found nothing only every 100 ms by default; over Unix sockets that wait was most of the
         # sandbox's cost per notebook (a kernel ready in about 0.57 s instead of 0.83 s, measured).
         client.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        if self.sandbox:
+            # The grader's memory is bounded before any output budget can look at a message: one larger
+            # than this ends the connection (the cell then loses its outputs), and few wait unread.
+            client.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+            client.context.setsockopt(zmq.RCVHWM, MAX_QUEUED_MESSAGES)
         return client
 
     def kernel_pid(self) -> int | None:
@@ -303,9 +489,14 @@ class SandboxedKernelManager(AsyncKernelManager):
             pass
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        if self._workspace is not None:
+            # jupyter_client removes "<ip>-<port>" files: never through /proc into a jail that may be
+            # another's by now; the workspace holds no sockets, so this removes nothing.
+            self.ip = str(self._workspace / "kernel")
         await super()._async_cleanup_resources(restart=restart)
+        if self.output is not None:
+            self.output.tail(wait=2)  # the kernel is gone: let its last words reach the log first
         if not restart and self._workspace is not None:
-            shutil.rmtree(self.runtime_dir, ignore_errors=True)
             shutil.rmtree(self._workspace, ignore_errors=True)
             self._workspace = None
 
