@@ -204,7 +204,7 @@ class Highlighter(anywidget.AnyWidget):
 
 def _speaker_name(case: Case, speaker: str) -> str:
     if speaker == "author":
-        return "the article's author"
+        return "the writer"
     try:
         return case.speaker_name(speaker)
     except ValueError:
