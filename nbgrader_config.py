@@ -30,3 +30,23 @@ c.SandboxedExecute.notebook_timeout = 300
 from medialit.grading.nbgrader_steps import configure_nbgrader  # noqa: E402
 
 configure_nbgrader(c)
+
+# --- Collecting a Canvas or Moodle download zip (docs/grading.md, "2. Collect") -----------------------------
+# Put the zip in downloaded/<assignment>/archive/ (gitignored), then `nbgrader zip_collect <assignment>`.
+# The collector maps the platform's student numbers to nbgrader ids through the roster
+# (`python -m medialit.grading roster import ...`), holds files from anyone not on it, collects renamed
+# notebooks ("x (1).ipynb", "x-1.ipynb") under their released name, and takes submission times from
+# downloaded/<assignment>/times.csv (student,time) so late work is computed (medialit/grading/lms.py).
+from medialit.grading.lms import CANVAS_NAMES, MOODLE_NAMES  # noqa: E402,F401
+
+c.ZipCollectApp.collector_plugin = "medialit.grading.lms.LmsCollector"
+c.FileNameCollectorPlugin.named_regexp = CANVAS_NAMES  # Moodle: MOODLE_NAMES
+
+# --- Due dates, extensions and the late penalty (docs/grading.md, "Late work") ----------------------------
+# Due dates and extensions live in the gradebook (commands in docs/grading.md). A late submission loses points
+# by nbgrader's LateSubmissionPlugin: "none" (the default: lateness is shown, nothing taken off),
+# "zero" (a late notebook scores 0), or the course's per-day penalty (medialit.grading.late.PerDayPenalty,
+# points per day or part of a day, set with c.PerDayPenalty.points_per_day).
+# c.LateSubmissionPlugin.penalty_method = "zero"
+# c.AssignLatePenalties.plugin_class = "medialit.grading.late.PerDayPenalty"
+# c.PerDayPenalty.points_per_day = 1.0

@@ -19,10 +19,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests"))
 
-from synthetic_class import make_course, make_submissions, nbgrader  # noqa: E402
 from test_parallel_grading import STUDENTS, dump  # noqa: E402
 
 from medialit.grading.class_runner import copy_rows, grade_class  # noqa: E402
+
+from synthetic_class import make_course, make_submissions, nbgrader  # noqa: E402
 
 
 def main(db_url: str) -> int:

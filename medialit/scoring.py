@@ -3,7 +3,7 @@
 Four public functions:
 
 * :func:`span_prf` scores highlighted character spans against a key with the
-  SemEval-2020 Task 11 span-identification metric (DESIGN.md section 3).
+  SemEval-2020 Task 11 span-identification metric (docs/DESIGN.md section 3).
 * :func:`score_labels` scores labelled items (claims, statements), one point
   per label, with per-item feedback.
 * :func:`phrase_credit` turns a span F1 into the share of a task's points it
@@ -275,7 +275,7 @@ def span_prf(student_spans: object, key_spans: object, *,
     * Both sides empty: the official scorer reports F1 = 1 but leaves P = R = 0.
       Here P = R = F1 = 1, because "nothing to find, nothing marked" is a
       perfect answer and a student should not see precision 0 for it
-      (DESIGN.md section 3 fixes only F1 = 1).
+      (docs/DESIGN.md section 3 fixes only F1 = 1).
 
     Returns a :class:`SpanScore` with the scores, per-key-span feedback and the
     student spans that touch no key span.

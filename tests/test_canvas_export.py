@@ -1,6 +1,6 @@
 """The Canvas export: Canvas's gradebook import columns, one row per student, a status column, read as Canvas reads it.
 
-The planted class (tests/planted_class.py) has graded students, one whose written answer still needs a
+The planted class (tests/support/planted_class.py) has graded students, one whose written answer still needs a
 manual grade, one whose autograding failed and one who never submitted. The file is parsed the way
 canvas-lms's GradebookImporter (app/models/gradebook_importer.rb) parses an upload: delimiter sniffing,
 the student-header rule ("Student", "ID", optional "SIS User ID"/"SIS Login ID", then "Section"), the
@@ -15,10 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import planted_class as planted
 import pytest
 
 from medialit.grading import report
+
+from support import planted_class as planted
 
 NON_ASSIGNMENT = re.compile("Current Score|Current Points|Current Grade|Final Score|Final Points|Final Grade|"
                             "Override Score|Override Grade|Override Status")
@@ -77,12 +78,16 @@ def test_per_assignment_file_reads_as_canvas_reads_it(course: Path, tmp_path: Pa
     assert sorted(parsed["students"]) == everyone  # one row per student, found by SIS Login ID
     grades = {student: cells[planted.ASSIGNMENT] for student, cells in parsed["students"].items()}
     for student in sorted(planted.PHRASES) + [planted.UNREADABLE]:
-        assert grades[student] == total(student), student
+        # Final grades only: s09's written answer waits for its manual grade, so its total is left blank.
+        assert grades[student] == ("" if planted.WRITTEN.get(student, 0) is None and student != planted.BLANK
+                                   else total(student)), student
+    assert grades["s09"] == ""
     # Not graded is never a zero: blank, which Canvas leaves as it was.
     assert grades[planted.FAILED] == "" and grades[planted.ABSENT] == ""
     status = {row[3]: row[-1] for row in parsed["rows"][2:]}
     assert status["s00"] == "demo: graded"
-    assert status["s09"] == "demo: needs manual grading (1 answer; score provisional)"
+    assert status["s09"] == "demo: needs manual grading (1 answer): score left blank until final"
+    assert any("left blank" in w and "--include-provisional" in w for w in warnings)
     assert status[planted.FAILED] == "demo: failed: score left blank"
     assert status[planted.ABSENT] == "demo: not submitted: score left blank"
     assert any("manual grading" in w for w in warnings) and any("failed" in w for w in warnings)
@@ -90,6 +95,44 @@ def test_per_assignment_file_reads_as_canvas_reads_it(course: Path, tmp_path: Pa
     names = {row[3]: row[0] for row in parsed["rows"][2:]}
     assert names["s00"] == "Lovelace, Ada" and names["s01"] == "Núñez, Jr., José" and names["s05"] == "s05"
     assert len(rows) == len(everyone)
+
+
+def test_include_provisional_writes_the_scores_so_far(course: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "canvas.csv"
+    report.export_canvas(course, dest, include_provisional=True)
+    parsed = canvas_parse(dest)
+    assert parsed["students"]["s09"][planted.ASSIGNMENT] == total("s09")
+    status = {row[3]: row[-1] for row in parsed["rows"][2:]}
+    assert status["s09"] == "demo: needs manual grading (1 answer; score provisional)"
+
+
+def test_numbers_are_rounded_to_hundredths(course: Path, tmp_path: Path) -> None:
+    """Scores of 0.1, 0.2 and 0 add up to 0.30000000000000004 as floats: every file writes 0.3."""
+    from nbgrader.api import Gradebook
+
+    from medialit.grading.class_runner import load_course
+
+    loaded = load_course(course)
+    cells = {planted.PHRASE_CELL: ("auto_score", 0.1), planted.LABEL_CELL: ("auto_score", 0.2),
+             planted.WRITTEN_CELL: ("manual_score", 0.0)}
+    with Gradebook(loaded.db_url, loaded.course_id) as gb:
+        grades = {cell: gb.find_grade(cell, planted.ASSIGNMENT, planted.ASSIGNMENT, "s00") for cell in cells}
+        saved = {cell: getattr(grades[cell], field) for cell, (field, _) in cells.items()}
+        for cell, (field, value) in cells.items():
+            setattr(grades[cell], field, value)
+        gb.db.commit()
+        try:
+            assert repr(gb.find_submission(planted.ASSIGNMENT, "s00").score) == "0.30000000000000004"
+            report.export_canvas(course, tmp_path / "c.csv")
+            report.export(course, tmp_path / "g.csv")
+        finally:
+            for cell, (field, _) in cells.items():
+                setattr(grades[cell], field, saved[cell])
+            gb.db.commit()
+    with (tmp_path / "g.csv").open(encoding="utf-8", newline="") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["student_id"] == "s00")
+    assert (row["raw_score"], row["score"]) == ("0.3", "0.3")
+    assert canvas_parse(tmp_path / "c.csv")["students"]["s00"][planted.ASSIGNMENT] == "0.3"
 
 
 def test_per_task_file_and_the_sis_user_id_choice(course: Path, tmp_path: Path) -> None:
@@ -116,7 +159,7 @@ def test_command_writes_the_canvas_file_and_keeps_the_grades_csv(course: Path, t
     canvas, grades = tmp_path / "c.csv", tmp_path / "g.csv"
     only = subprocess.run([sys.executable, "-m", "medialit.grading", "export", "--canvas", str(canvas), str(course)],
                           text=True, capture_output=True, timeout=120, env=env)
-    assert only.returncode == 1, only.stderr  # 1: a failed submission is something to act on
+    assert only.returncode == 1, only.stderr  # 1: written, with warnings (a failed submission, a provisional one)
     assert canvas.is_file() and not (course / "grades.csv").exists()
     assert "13 students" in only.stdout and "failed" in only.stderr
     both = subprocess.run([sys.executable, "-m", "medialit.grading", "export", "--to", str(grades), "--canvas",
@@ -126,3 +169,12 @@ def test_command_writes_the_canvas_file_and_keeps_the_grades_csv(course: Path, t
     with grades.open(encoding="utf-8", newline="") as handle:
         assert next(csv.reader(handle)) == report.COLUMNS
     assert canvas_parse(tmp_path / "c2.csv")["assignments"][0].startswith(f"{planted.ASSIGNMENT}: ")
+    refused = subprocess.run([sys.executable, "-m", "medialit.grading", "export", "--canvas", str(tmp_path / "c3.csv"),
+                              str(tmp_path / "no-course")], text=True, capture_output=True, timeout=120, env=env)
+    assert refused.returncode == 2 and not (tmp_path / "c3.csv").exists(), refused.stderr  # 2: refused, nothing written
+
+
+def test_one_exit_status_rule_for_every_export() -> None:
+    assert report.exit_status([]) == report.EXIT_WRITTEN == 0
+    assert report.exit_status(["1 submission(s) failed"]) == report.EXIT_WARNINGS == 1
+    assert report.exit_status([], refused=True) == report.exit_status(["x"], refused=True) == report.EXIT_REFUSED == 2

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from submissions import nbgrader, right, untouched
-from test_no_key_leak import PAGE_SUFFIXES, _spec_records, normalise, read_normalised, scan_text
 
 from medialit import load_case
 from medialit.case import SEEDS_DIR
 from medialit.casekit.build import build_case
 from medialit.grading import hidden_awards, split_hidden
+
+from submissions import nbgrader, right, untouched
+from support.key_scan import PAGE_SUFFIXES, normalise, read_normalised, scan_text, spec_records
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -80,7 +81,7 @@ def test_no_graded_key_of_the_invented_case_is_released(course: Path) -> None:
         for cell in nbformat.read(notebook, as_version=4).cells:
             hidden = split_hidden(cell.source)[1] if cell.cell_type == "code" else None
             for task, spec in hidden_awards(hidden) if hidden else []:
-                records += _spec_records(task, spec, case)
+                records += spec_records(task, spec, case)
     assert len(records) >= 8, "too few key records: is the hidden-test parser reading the generated notebooks?"
     article = normalise(case.text)
     released = [course / "exercises", course / "_build" / "html", course / "pages", course / "practice",

@@ -21,13 +21,14 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from playwright.sync_api import Browser
-from submissions import make_course, meta, nbgrader
-from test_check_report import synthetic_class
 
 from medialit import CASE
 from medialit.assessment.check import Check, load_check
 from medialit.assessment.forms import ASSIGNMENTS, build_notebook, notebook_path, render
 from medialit.assessment.report import skill_counts
+
+from submissions import make_course, meta, nbgrader
+from support.check_class import synthetic_class
 
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 # 17 notebooks autograded in the sandbox (about 1.5 s each), and nbgrader's start-up.
@@ -156,7 +157,7 @@ def test_a_form_of_no_weight_gets_feedback_and_exports(course: Course) -> None:
 
 def test_the_one_command_reports_what_was_planted(course: Course) -> None:
     assert course.report.returncode == 0, course.report.stderr[-3000:]
-    assert "wrote" in course.report.stdout and "(6 students)" in course.report.stdout
+    assert "wrote" in course.report.stdout and "check: 6 students took it" in course.report.stdout
     rows = re.findall(r"<tr data-student='([^']+)' data-form='([^']+)' data-taken='(yes|no)' "
                       r"data-answered='(\d+)'>(.*?)</tr>", course.html, re.S)
     found = {(s, f): (taken, int(n), body) for s, f, taken, n, body in rows}
@@ -174,10 +175,12 @@ def test_the_one_command_reports_what_was_planted(course: Course) -> None:
 
 
 def test_the_one_command_adds_the_graded_task_sections_and_keeps_them_from_students(course: Course) -> None:
-    # medialit.assessment.tasks' sections follow the check's (this course has only the check's forms, whose
-    # participation tasks have no key, so only the section's heading and warning are there).
-    assert "<h2>Graded tasks (instructors only)</h2>" in course.html
-    assert course.html.index("Graded tasks (instructors only)") > course.html.index("data-student=")
+    # The class picture comes first: every student × assignment, then the graded tasks (this course has only the
+    # check's forms, whose participation tasks have no key, so only the section's heading and warning are
+    # there), then the check's own sections.
+    assert "Graded tasks (instructors only)</h2>" in course.html
+    assert course.html.index("<table class='heat'>") < course.html.index("Graded tasks (instructors only)") \
+        < course.html.index("data-form=")
     from medialit.assessment.report import main
 
     inside_exercises = course.root / "exercises" / "check-report.html"
@@ -214,7 +217,9 @@ def test_missing_forms_are_reported_with_their_reason(course: Course) -> None:
 
 @pytest.mark.browser
 def test_the_report_asks_for_nothing_and_renders(course: Course, browser: Browser) -> None:
-    assert "<script" not in course.html.lower() and not re.search(r"(src|href)\s*=", course.html, re.I)
+    # No script, no source, and links only within the page (its contents list).
+    assert "<script" not in course.html.lower() and not re.search(r"src\s*=|href\s*=\s*['\"](?!#)", course.html, re.I)
+    assert re.search(r"href\s*=\s*['\"]#", course.html)
     path = course.root / "check-report.html"
     page = browser.new_page(viewport={"width": 390, "height": 900})
     requests: list[str] = []

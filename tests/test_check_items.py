@@ -77,7 +77,9 @@ def test_three_forms_of_about_ten_minutes() -> None:
 @pytest.mark.parametrize("form", FORMS)
 def test_each_form_and_skill_has_signal_and_control_items_in_equal_numbers(form: str) -> None:
     check = load_check(CASE)
-    for skill in check.skills:
+    looped = list(check.skills)
+    assert looped, "nothing to check: check.skills is empty"
+    for skill in looped:
         items = [i for i in check.items(form) if i.skill == skill]
         signal = sum(i.signal for i in items)
         control = len(items) - signal
@@ -105,7 +107,9 @@ def test_answering_yes_or_no_to_everything_scores_chance(form: str) -> None:
 
 def test_perfect_answers_give_positive_d_prime_and_no_bias() -> None:
     check = load_check(CASE)
-    for form in FORMS:
+    looped = list(FORMS)
+    assert looped, "nothing to check: FORMS is empty"
+    for form in looped:
         responses = {i.id: {"answer": i.answer, "confidence": 1.0} for i in check.items(form)}
         for skill, score in score_form(check, form, responses).items():
             assert score.d_prime == pytest.approx(discernment(4, 0, 0, 4).d_prime)
@@ -185,7 +189,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize("old, new, expected", [
     ("answer: loaded", "answer: biased", "is not an answer to 'Loaded language'"),
     ("skill: claims", "skill: sourcing", "Fix: use one of: loaded_language, claims, statements."),
-    ('edition: "2026-1"', 'edition: "2026 first"', "field edition"),
+    ('edition: "2026-2"', 'edition: "2026 first"', "field edition"),
     ("\ninvented: true", "\ninvented: false", "field invented"),
     ("id: b-ll-01", "id: b-ll-02", "repeats the id"),
     ("id: b-ll-01", "id: a-ll-01", "its id does not start with 'b'-"),

@@ -53,13 +53,17 @@ def decisions() -> dict[str, dict[str, tuple[str, frozenset[str]]]]:
 
 
 def test_every_listed_word_is_in_a_key() -> None:
-    for device, words in decisions().items():
+    looped = list(decisions().items())
+    assert looped, "nothing to check: decisions().items() is empty"
+    for device, words in looped:
         missing = [w for w, d in words.items() if d is None]
         assert not missing, f"{device}: {missing} in no practice or graded key; update DEVICES"
 
 
 def test_the_same_device_gets_the_same_decision() -> None:
-    for device, words in decisions().items():
+    looped = list(decisions().items())
+    assert looped, "nothing to check: decisions().items() is empty"
+    for device, words in looped:
         assert len(set(words.values())) == 1, f"{device}: the keys decide differently: {words}"
 
 
@@ -79,8 +83,7 @@ def test_highlighter_shows_each_defensible_technique_with_its_case() -> None:
     assert all(a["technique_label"] and "_" not in a["technique_label"] for a in sent["also_accepted"])
     plain = next(k for k in widget._data["key"] if k["id"] != phrase.id)
     assert plain["also_accepted"] == []
-    js = (REPO / "medialit" / "widgets" / "highlighter.js").read_text(encoding="utf-8")
-    assert "phrase.also_accepted" in js and "Also defensible" in js
+    # What the student sees of it is checked in the browser: tests/browser/test_contested_readings_browser.py.
 
 
 @pytest.fixture

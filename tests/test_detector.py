@@ -58,7 +58,7 @@ def test_every_mark_explains_itself():
     assert {(h.entry, h.source) for h in crime.hits} >= {("terrible", "vader"), ("crime", "vader")}
     assert crime.strength == max(h.strength for h in crime.hits)
     vader_crime = next(h for h in crime.hits if h.entry == "crime" and h.source == "vader")
-    assert vader_crime.strength == abs(load_lexicon()["words"]["crime"]["vader"]) / 4
+    assert vader_crime.strength == abs(load_lexicon()["words"]["vader"]["crime"]) / 4
     assert "terrible" in crime.explain() and "vader" in crime.explain()
 
 

@@ -11,10 +11,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-# The key-leak scan's own records and matcher (tests/ is on sys.path: pytest's rootdir-relative import).
-from test_no_key_leak import PAGE_SUFFIXES, _article_sentences, key_records, normalise, scan_text
-
 from medialit.tooling.downloads import TOP_FOLDER, DownloadError, write_exercises_zip
+
+# The key-leak scan's own records and matcher (tests/support/key_scan.py; tests/ is on sys.path).
+from support.key_scan import PAGE_SUFFIXES, article_sentences, key_records, normalise, scan_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = TOP_FOLDER + "/"
@@ -83,7 +83,7 @@ def test_student_requirements_pin_the_versions_the_course_is_tested_with() -> No
 
 def test_no_graded_key_is_in_the_zip(archive: Path) -> None:
     records = [r for found in key_records().values() for r in found]
-    article = _article_sentences()
+    article = article_sentences()
     leaks = []
     for name, data in _members(archive).items():
         try:

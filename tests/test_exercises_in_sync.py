@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from submissions import ASSIGNMENTS, CHECK_ASSIGNMENTS, REPO, generate_all, make_course
 
 pytestmark = pytest.mark.slow

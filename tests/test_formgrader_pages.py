@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import signal
 import socket
@@ -145,7 +146,8 @@ def test_feedback_shows_the_manual_grade_once_given(course: Course) -> None:
 
 def test_feedback_never_shows_the_rubric(course: Course) -> None:
     for page in (course.feedback_pending, course.feedback_graded):
-        assert _rubric_sample() not in page and "Rubric" not in page
+        # (The student's answer forges the box's wording: only the real box's frame and text count.)
+        assert _rubric_sample() not in page and 'class="medialit-rubric' not in page
 
 
 # --- a real Formgrader -----------------------------------------------------------------------------------
@@ -228,9 +230,28 @@ def test_formgrader_page_is_sanitized_with_a_nonce_csp(formgrader: Server) -> No
 def test_formgrader_shows_the_rubric_under_the_written_answer(formgrader: Server) -> None:
     html = _fetch(formgrader)[0]
     answer = html.index(f'id="{WRITTEN}-comment"')  # the grader's comment box of the written answer
-    rubric = html.index(f"Rubric for <code>{WRITTEN}</code>")
+    rubric = html.index(f'<aside class="medialit-rubric" data-medialit-rubric="{WRITTEN}"')
     assert answer < rubric and _rubric_sample() in html[rubric:]
-    assert html.count("Rubric for <code>") == 1  # loaded-language has one written answer
+    assert html.count('<aside class="medialit-rubric"') == 1  # loaded-language has one written answer
+
+
+def test_a_forged_rubric_cannot_pass_for_the_real_one(formgrader: Server, browser) -> None:
+    """The student's answer holds a blockquote worded like the rubric box and an <aside> with its class; only
+    the real box has the frame (the sanitizer strips the class and data- attribute from student markup)."""
+    html = _fetch(formgrader)[0]
+    assert "FORGED-RUBRIC" in html and "FORGED-ASIDE" in html  # the student's text is kept, as text
+    context, page, _, _ = _watched_page(browser, formgrader.token)
+    try:
+        page.goto(f"{formgrader.base}/formgrader/submissions/{formgrader.submission_id}/", wait_until="networkidle")
+        boxes = page.evaluate("""() => [...document.querySelectorAll('aside.medialit-rubric')].map(
+            box => [box.dataset.medialitRubric, box.innerText.includes('FORGED'), getComputedStyle(box).borderTopStyle])""")
+        forged = page.evaluate("""() => [...document.querySelectorAll('blockquote, aside')].filter(
+            el => el.innerText.includes('FORGED')).map(el => [el.tagName, el.className,
+                                                               getComputedStyle(el).borderTopStyle])""")
+    finally:
+        context.close()
+    assert boxes == [[WRITTEN, False, "double"]], boxes
+    assert forged and all(cls == "" and style != "double" for _, cls, style in forged), forged
 
 
 def _watched_page(browser, token: str | None = None):
@@ -294,3 +315,81 @@ def test_no_attack_runs_in_the_feedback_page(course: Course, browser) -> None:
     finally:
         context.close()
     assert left == [], f"requests left the machine: {left}"  # not even nbgrader's MathJax from a CDN
+
+
+# --- ids on every Formgrader page (issue 23): escaped, and every page under a nonce CSP ----------------------
+
+FORMGRADER_PAGES = ("/formgrader", "/formgrader/manage_assignments", "/formgrader/manage_students",
+                    "/formgrader/manage_students/{student}", "/formgrader/manage_students/{student}/{assignment}",
+                    "/formgrader/gradebook", "/formgrader/gradebook/{assignment}",
+                    "/formgrader/gradebook/{assignment}/{assignment}", "/formgrader/manage_submissions/{assignment}",
+                    "/formgrader/submissions/{submission}/")
+
+
+def _hostile_students(course: Course) -> dict[str, str]:
+    """Students whose ids a script or a <meta> refresh, as an old gradebook or `nbgrader db student add` could
+    hold them (intake refuses them at collect and autograde), each with a graded submission to open."""
+    import shutil
+
+    from nbgrader.api import Gradebook
+
+    from tests.submissions import META_ID, SCRIPT_ID
+
+    made = {}
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb:
+        for student in (SCRIPT_ID, META_ID):
+            try:
+                gb.find_student(student)
+            except Exception:
+                gb.add_student(student, first_name=student, last_name=student)
+                gb.add_submission(ATTACKED, student)
+            made[student] = gb.find_submission_notebook(ATTACKED, ATTACKED, student).id
+            folder = course.root / "autograded" / student / ATTACKED
+            if not folder.exists():
+                shutil.copytree(course.autograded.parent, folder)
+    return made
+
+
+def test_every_formgrader_page_has_a_nonce_csp(formgrader: Server, course: Course) -> None:
+    from urllib.parse import quote
+
+    from tests.submissions import SCRIPT_ID
+
+    submission = _hostile_students(course)[SCRIPT_ID]
+    for path in FORMGRADER_PAGES:
+        url = formgrader.base + path.format(student=quote(SCRIPT_ID, safe=""), assignment=ATTACKED,
+                                            submission=submission)
+        request = urllib.request.Request(url, headers={"Authorization": f"token {formgrader.token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            html, policy = response.read().decode(), response.headers.get("Content-Security-Policy", "")
+        assert "script-src 'nonce-" in policy, (path, policy)
+        assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0], path
+        # Inside the templates' own scripts the id must be escaped (a quote there ends the string); in markup
+        # it may appear inside a quoted attribute (nbconvert re-serializes the page), which the browser test covers.
+        scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S | re.I)
+        assert not [s for s in scripts if SCRIPT_ID in s], f"{path}: the id is printed unescaped in a script"
+        assert "<script>window" not in html and 'x";window' not in html.split("<body", 1)[0], path
+
+
+def test_a_hostile_id_runs_nothing_and_redirects_nowhere(formgrader: Server, browser, course: Course) -> None:
+    from urllib.parse import quote
+
+    from tests.submissions import META_ID, SCRIPT_ID
+
+    submissions = _hostile_students(course)
+    context, page, left, errors = _watched_page(browser, formgrader.token)
+    visited = []
+    try:
+        for student in (SCRIPT_ID, META_ID):
+            for path in FORMGRADER_PAGES:
+                url = formgrader.base + path.format(student=quote(student, safe=""), assignment=ATTACKED,
+                                                    submission=submissions[student])
+                page.goto(url, wait_until="networkidle")
+                page.wait_for_timeout(400)  # a meta refresh with content=0 would have fired by now
+                visited.append((url, page.url))
+                assert page.url.startswith(formgrader.base), (url, page.url)
+                assert page.evaluate("() => window.__pwned_id") is None, url
+    finally:
+        context.close()
+    assert left == [], f"requests left loopback: {left}"
+    assert not (course.root / "PWNED.txt").exists(), "the id's script wrote through the Contents API"

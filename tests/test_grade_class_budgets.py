@@ -12,8 +12,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from submissions import ATTACKED, auto_points, find, right
-from test_grading_status import fast_course, put, run_module
+from support.grading import fast_course, put, run_module
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 LIMIT = 20  # seconds one submission may take here

@@ -271,7 +271,17 @@ def test_configure_nbgrader_inserts_the_preprocessors_in_order() -> None:
     # The sandbox check comes before anything reads the submission; duplicates are settled before nbgrader's pass.
     assert sanitize[0] is nbgrader_steps.RequireSandbox
     assert sanitize.index(nbgrader_steps.SettleDuplicateCells) == sanitize.index(DeduplicateIds) - 1
-    assert sanitize.index(grading.FlagTampering) == sanitize.index(OverwriteCells) - 1
+    # nbgrader's OverwriteCells and SaveAutoGrades are replaced by subclasses that fix what they get wrong for the
+    # course (missing_cells.py: KeyError on deleted cells; regrade.py: a regrade un-grades hand grading).
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    from medialit.grading.missing_cells import RestoreMissingCells
+    from medialit.grading.regrade import KeepHandGrading
+
+    assert OverwriteCells not in sanitize and SaveAutoGrades not in autograde
+    assert issubclass(RestoreMissingCells, OverwriteCells) and issubclass(KeepHandGrading, SaveAutoGrades)
+    assert sanitize.index(grading.FlagTampering) == sanitize.index(RestoreMissingCells) - 1
+    assert KeepHandGrading in autograde
     # nbgrader's own Execute is replaced: no student code may run in an unsandboxed kernel.
     assert Execute not in autograde
     i = autograde.index(SandboxedExecute)

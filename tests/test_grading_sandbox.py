@@ -20,6 +20,9 @@ from subprocess import CompletedProcess
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+
+from medialit.grading.sandbox import Limits, SandboxUnavailable, bwrap_path
+
 from submissions import (
     ATTACKED,
     DAEMON_MARKER,
@@ -33,8 +36,6 @@ from submissions import (
     probes,
     right,
 )
-
-from medialit.grading.sandbox import Limits, SandboxUnavailable, bwrap_path
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 # A short cell limit keeps the run fast; what is tested is what happens after it, not its length.

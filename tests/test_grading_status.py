@@ -22,57 +22,22 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+
 from submissions import (
     ATTACKED,
     NOT_JSON,
     attack_edit_locked,
-    find,
     generate_all,
     make_course,
     nbgrader,
     right,
     untouched,
 )
+from support.grading import dead_kernel, fast_course, put, run_module
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow]
 
-
-def run_module(args: list[str], cwd: Path, timeout: float = 300, env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **(env or {}), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, env=env, text=True, capture_output=True,
-                          timeout=timeout)
-
-
-def put(course: Path, student: str, name: str, nb: nbformat.NotebookNode | str) -> Path:
-    folder = course / "submitted" / student / name
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.ipynb"
-    if isinstance(nb, str):
-        path.write_text(nb, encoding="utf-8")
-    else:
-        nbformat.write(nb, str(path))
-    return path
-
-
-def dead_kernel(name: str, course: Path) -> nbformat.NotebookNode:
-    """The first answer ends its kernel; the other answers are right."""
-    nb = right(name, course)
-    find(nb, "ll-answer13").source = "import os\nos._exit(1)"
-    return nb
-
-
-def fast_course(root: Path) -> Path:
-    """A course whose cells may run 10 s (not 60), so a mistake cannot stall a test."""
-    course = make_course(root)
-    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
-        config.write("\nc.ExecutePreprocessor.timeout = 10\n")
-    generate_all(course)
-    return course
-
-
-# --- a missing or misconfigured gradebook -------------------------------------------------------
 
 @pytest.mark.timeout(120)
 def test_report_and_export_refuse_a_missing_gradebook_and_create_nothing(tmp_path: Path) -> None:
@@ -102,6 +67,16 @@ def test_a_server_gradebook_that_cannot_be_opened_is_a_clear_error(tmp_path: Pat
     assert "cannot open the gradebook postgresql+psycopg2://grader:***@127.0.0.1:9/medialit" in result.stderr
     assert "s3cret" not in result.stderr
     assert "db_url" in result.stderr
+    # With the installed driver and nothing listening: every command says it in one line, password masked.
+    (course / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text().replace(
+        "postgresql+psycopg2://", "postgresql+psycopg://"), encoding="utf-8")
+    for args in (["report", str(course)], ["export", "--canvas", str(tmp_path / "c.csv"), str(course)],
+                 ["grade-class", "--course-dir", str(course)]):
+        result = run_module(["medialit.grading", *args], tmp_path, timeout=60)
+        assert result.returncode == 2, (args, result.stdout + result.stderr)
+        assert "cannot open the gradebook postgresql+psycopg://grader:***@127.0.0.1:9/medialit" in result.stderr, args
+        assert "s3cret" not in result.stderr + result.stdout and "Traceback" not in result.stderr, args
+        assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
 
 
 @pytest.mark.timeout(300)

@@ -45,7 +45,9 @@ def test_keys_follow_the_reporting_verb_rule() -> None:
     """A neutral reporting verb on its own is never a key phrase; 'claimed', 'allowed', 'insisting' are Loaded language."""
     practice = load_case(CASE).loaded_language
     phrases = [(p.text, p.technique) for p in practice] + [(e["phrase"], e["technique"]) for e in _hidden_phrase_entries()]
-    for text, technique in phrases:
+    looped = list(phrases)
+    assert looped, "nothing to check: phrases is empty"
+    for text, technique in looped:
         assert text.casefold().strip() not in NEUTRAL_VERBS, text
     for p in practice:
         if {"claimed", "allowed", "insisting"} & set(p.text.split()):

@@ -18,6 +18,9 @@ from subprocess import CompletedProcess
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+
+from medialit.grading import STASHED_NOTE
+
 from submissions import (
     ASSIGNMENTS,
     ATTACKED,
@@ -32,8 +35,6 @@ from submissions import (
     meta,
     nbgrader,
 )
-
-from medialit.grading import STASHED_NOTE
 
 # Autograding runs a kernel per submission (about 20 of them, plus one cell that must time out).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]

@@ -12,8 +12,7 @@ import pytest
 
 from medialit import scoring
 from medialit.grading import hidden_awards, score_task, split_hidden
-from medialit.grading.award import _region
-from medialit.grading.checks import _case
+from medialit.grading.checks import course_case, paragraph_region
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -54,12 +53,12 @@ def test_there_are_graded_phrase_tasks() -> None:
 
 @pytest.mark.parametrize("task, spec", PHRASE_TASKS, ids=[t for t, _ in PHRASE_TASKS])
 def test_every_phrase_task_pays_phrase_credit(task, spec) -> None:
-    case = _case()
+    case = course_case()
     assert "min_f1" not in spec, "one mapping for every phrase task: remove min_f1"
     key = [entry["phrase"] for entry in spec["key"]]
     assert score_task(spec, key, case=case).points == spec["points"]
     # Every answer's points equal points x phrase_credit(F1), rounded down to 0.01.
-    start, end, where = _region(case, spec["paragraphs"])
+    start, end, where = paragraph_region(case, spec["paragraphs"])
     key_spans = scoring.phrases_to_spans(key, case.text, within=(start, end), where=where)
     opening = " ".join(case.paragraph(spec["paragraphs"][0]).text.split()[:4])
     for answer in (key[:1], key[1:], key[:1] + [opening]):
@@ -71,11 +70,11 @@ def test_every_phrase_task_pays_phrase_credit(task, spec) -> None:
 
 @pytest.mark.parametrize("task, spec", PHRASE_TASKS, ids=[t for t, _ in PHRASE_TASKS])
 def test_marking_whole_paragraphs_earns_nothing(task, spec) -> None:
-    case = _case()
-    start, end, where = _region(case, spec["paragraphs"])
+    case = course_case()
+    start, end, where = paragraph_region(case, spec["paragraphs"])
     key = scoring.phrases_to_spans([e["phrase"] for e in spec["key"]], case.text, within=(start, end), where=where)
     for paragraph in spec["paragraphs"]:
-        p_start, p_end, _ = _region(case, [paragraph])
+        p_start, p_end, _ = paragraph_region(case, [paragraph])
         assert scoring.phrase_credit(scoring.span_prf([(p_start, p_end)], key).f1) == 0
     assert scoring.phrase_credit(scoring.span_prf([(start, end)], key).f1) == 0
 
@@ -93,12 +92,13 @@ def _one_word_wider(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def test_the_capstone_credit_is_stable_against_one_word_more_or_less() -> None:
-    """The capstone's key is three single words (26 characters): tiny choices swing its F1, not its credit."""
-    case = _case()
+    """The capstone's key is short (four single words and one six-word prediction, under 90 characters): tiny
+    choices swing its F1, not its credit."""
+    case = course_case()
     spec = dict(PHRASE_TASKS)["capstone/phrases"]
-    start, end, where = _region(case, spec["paragraphs"])
+    start, end, where = paragraph_region(case, spec["paragraphs"])
     key = scoring.phrases_to_spans([e["phrase"] for e in spec["key"]], case.text, within=(start, end), where=where)
-    assert sum(e - s for s, e in key) < 40
+    assert sum(e - s for s, e in key) < 90
     checked = 0
     # Each key phrase marked one word wider, on either side: full credit.
     for i, (s, e) in enumerate(key):

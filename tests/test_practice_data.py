@@ -44,7 +44,9 @@ def test_every_skill_has_a_practice_set_with_article_and_invented_items(case):
 def test_no_item_quotes_a_graded_or_practice_keyed_paragraph(case):
     kept = {n for skill in ("loaded_language", "claims", "capstone") for n in case.graded_paragraphs(skill)}
     keyed = {n for skill in ("loaded_language", "claims", "capstone") for n in case.practice_paragraphs(skill)}
-    for item in case.practice_items:
+    looped = list(case.practice_items)
+    assert looped, "nothing to check: case.practice_items is empty"
+    for item in looped:
         if item.paragraph is not None:
             assert item.paragraph not in kept | keyed, item.id
             assert item.text in case.paragraph(item.paragraph).text, f"{item.id}: the passage must be verbatim"
@@ -55,7 +57,9 @@ def test_no_text_of_a_graded_paragraph_appears_in_an_item(case):
     kept = sorted({n for skill in ("loaded_language", "claims", "capstone") for n in case.graded_paragraphs(skill)})
     raw = (SEEDS / CASE / "practice.yaml").read_text(encoding="utf-8")
     ours = _words(raw)
-    for number in kept:
+    looped = list(kept)
+    assert looped, "nothing to check: kept is empty"
+    for number in looped:
         words = _words(case.paragraph(number).text).split()
         for i in range(len(words) - 5):
             run = " ".join(words[i:i + 6])
@@ -65,7 +69,9 @@ def test_no_text_of_a_graded_paragraph_appears_in_an_item(case):
 def test_no_item_copies_or_closely_paraphrases_a_check_item(case):
     """The discernment check measures learning: its items must stay unseen, so practice never reuses them."""
     check_texts = [_words(item.text) for item in load_check(CASE).all_items()]
-    for item in case.practice_items:
+    looped = list(case.practice_items)
+    assert looped, "nothing to check: case.practice_items is empty"
+    for item in looped:
         mine = _words(item.text)
         for theirs in check_texts:
             ratio = SequenceMatcher(None, mine, theirs).ratio()
@@ -93,9 +99,9 @@ def test_contested_items_accept_every_defensible_answer_with_a_reason(case):
         for value, why in item.accepted:
             assert why.strip()
             assert practice.is_right(item, value), f"{item.id}: {value} is accepted, so it must score as right"
-    item = case.practice_item("ll-invented-mark")
-    assert practice.is_right(item, ["a disgrace", "arrogant planners", "axed"])
-    assert practice.is_right(item, ["a disgrace", "arrogant planners"])
+    item = case.practice_item("ll-invented-praise")  # "swift": praise or a description of speed
+    assert practice.is_right(item, ["a flawless operation", "swift"])
+    assert practice.is_right(item, ["a flawless operation"])
 
 
 def test_the_schema_is_valid_json_and_names_the_file_layout():
@@ -195,7 +201,9 @@ def test_right_and_wrong_answers(case, item_id, right, wrong):
 
 def test_every_listed_mistake_is_wrong_and_gets_its_own_hint(case):
     """Make each mistake alone (on an otherwise right answer) and check its hint is the one shown."""
-    for item in case.practice_items:
+    looped = list(case.practice_items)
+    assert looped, "nothing to check: case.practice_items is empty"
+    for item in looped:
         for mistake in item.mistakes:
             if item.answer_type == "choose":
                 answer = mistake.value
@@ -236,7 +244,7 @@ def test_hints_aim_at_the_mistakes_the_issue_names(case, item_id, answer, words)
 # --- the notebook calls -----------------------------------------------------------------------------------------
 
 def test_check_says_why_when_right(capsys):
-    assert practice.check("src-invented-anonymous", "An anonymous source") is True
+    assert practice.check("src-invented-anonymous", "Anonymous source") is True
     assert "Right" in capsys.readouterr().out
 
 

@@ -68,6 +68,7 @@ def test_every_item_of_the_skill_has_its_check_in_the_notebook(skill):
             assert re.match(r"answer_\d+ = \.\.\.", cell.source), cell.source
 
 
+@pytest.mark.slow  # runs each practice notebook in a kernel, twice
 @pytest.mark.parametrize("skill", list(NOTEBOOKS))
 def test_the_notebook_runs_as_shipped_and_then_teaches_back(skill):
     case = load_case(CASE)

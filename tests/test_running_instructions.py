@@ -15,7 +15,9 @@ def _sentences_naming(word: str, text: str) -> list[str]:
 def test_the_intro_does_not_ask_for_node_js() -> None:
     """The site and the notebooks need no Node.js; only the course's own tests install npm packages."""
     text = INTRO.read_text(encoding="utf-8")
-    for sentence in _sentences_naming("Node", text):
+    looped = list(_sentences_naming("Node", text))
+    assert looped, "nothing to check: _sentences_naming('Node', text) is empty"
+    for sentence in looped:
         assert "not needed" in sentence or "only the course's own tests" in sentence, sentence
 
 

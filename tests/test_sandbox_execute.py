@@ -17,7 +17,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from medialit.grading.execute import SandboxedExecute
 
-pytestmark = pytest.mark.timeout(180)
+# Real sandboxed kernels, interrupted, killed and restarted: about 30 s, so not in the fast lane.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 
 def run(tmp_path: Path, *sources: str, **settings: object) -> tuple[nbformat.NotebookNode, dict]:

@@ -34,7 +34,9 @@ PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20).decode()
 ])
 def test_clean_html_removes_what_runs_or_fetches(html: str, gone: list[str], kept: list[str]) -> None:
     cleaned = sanitize.clean_html(html)
-    for text in gone:
+    looped = list(gone)
+    assert looped, "nothing to check: gone is empty"
+    for text in looped:
         assert text not in cleaned, (html, cleaned)
     for text in kept:
         assert text in cleaned, (html, cleaned)
@@ -189,3 +191,24 @@ def test_rubrics_exist_and_never_reach_exercises(assignment: str) -> None:
             assert sample not in released, f"{grade_id}: a rubric sample is in exercises/{assignment}"
     cells = nbformat.reads(released, as_version=4).cells
     assert {meta(c).get("grade_id") for c in cells} >= set(rubrics)
+
+
+def test_student_markup_cannot_draw_the_rubric_frame() -> None:
+    """The real rubric box is an <aside> with the course's class and a data- attribute (rubric.rubric_box);
+    nh3 strips both from anything a student writes, in markdown or as HTML."""
+    forged = ('<aside class="medialit-rubric" data-medialit-rubric="ll-rewrite18" style="border: 3px double">'
+              '<p class="medialit-rubric-title">Rubric for <code>ll-rewrite18</code></p></aside>\n\n'
+              '> **Rubric for `ll-rewrite18`**, for graders only')
+    html = sanitize.markdown_to_safe_html(forged)
+    assert "Rubric for" in html  # the text stays, as the student's text
+    assert rubric.BOX_CLASS not in html and "data-" not in html and "style=" not in html
+    real = rubric.rubric_box("ll-rewrite18", "<p>levels</p>", "solutions/x.ipynb")
+    assert real.startswith(f'<aside class="{rubric.BOX_CLASS}" data-medialit-rubric="ll-rewrite18"')
+
+
+def test_rubric_boxes_replace_only_their_own_token() -> None:
+    boxes = {"medialitrubricabc": "<aside>BOX</aside>"}
+    page = "<head></head><p>medialitrubricabc</p><p>text medialitrubricabc</p>"
+    placed = rubric.place_boxes(page, boxes)
+    assert placed.count("<aside>BOX</aside>") == 1 and "<p>text medialitrubricabc</p>" in placed
+    assert rubric.BOX_STYLE in placed.split("</head>")[0]

@@ -22,11 +22,13 @@ def case():
 
 def test_each_widget_keeps_only_synced_traits_that_hold_the_students_work(case) -> None:
     widgets = {
-        Highlighter(case, paragraphs=[1, 2]): {"selection", "checked", "answers_shown", "_checked_selection"},
+        Highlighter(case, paragraphs=[1, 2]): {"selection", "checked", "answers_shown", "_checked_selection", "ladder"},
         ClaimSorter(case, paragraphs=[1, 2, 3]): {"answers", "checked", "_checked_answers"},
         StatementComparer(case): {"answers", "revealed"},
     }
-    for widget, kept in widgets.items():
+    looped = list(widgets.items())
+    assert looped, "nothing to check: widgets.items() is empty"
+    for widget, kept in looped:
         assert set(widget._keep) == kept, type(widget).__name__
         for name in [*kept, "_keep"]:
             assert widget.trait_metadata(name, "sync"), f"{type(widget).__name__}.{name} is not synced"
@@ -43,6 +45,7 @@ def test_recall_words_use_the_printed_number(case) -> None:
     assert "Recall 0.47 means that, on average, you covered about 47% of each key phrase." in score.summary()
 
 
+@pytest.mark.slow  # two Sphinx builds
 def test_notes_directive_builds_a_labelled_box_and_refuses_a_repeated_id(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()

@@ -54,3 +54,41 @@ def test_every_other_widget_is_named() -> None:
                        "v": model("@jupyter-widgets/controls", "VBoxModel")}}
     assert unshowable_widgets(state) == ["s (@jupyter-widgets/controls IntSliderModel)",
                                          "v (@jupyter-widgets/controls VBoxModel)"]
+
+
+class _Script:
+    """Sphinx's script entry as far as the build step reads it (filename, attributes, priority)."""
+
+    def __init__(self, filename: str | None = None, priority: int = 500, **attributes: str) -> None:
+        self.filename, self.priority, self.attributes = filename, priority, attributes
+
+
+def test_the_runtime_tag_is_moved_before_the_saved_state() -> None:
+    from medialit.tooling.site_assets import RUNTIME_STATIC_PATH, STATE_TYPE, runtime_before_state
+
+    theme, state, runtime, work = (_Script("theme.js"), _Script(type=STATE_TYPE, body="{}"),
+                                   _Script(f"_static/{RUNTIME_STATIC_PATH}", **{"async": ""}), _Script("work.js"))
+    scripts = [theme, state, runtime, work]
+    runtime_before_state(scripts)
+    assert scripts == [theme, runtime, state, work]
+    # Sphinx writes them sorted by priority (stably): a later runtime gets the state's priority, in a copy.
+    late = _Script(f"_static/{RUNTIME_STATIC_PATH}", priority=600, **{"async": ""})
+    scripts = [theme, state, late, work]
+    runtime_before_state(scripts)
+    assert [s.filename for s in sorted(scripts, key=lambda s: s.priority)] == ["theme.js", f"_static/{RUNTIME_STATIC_PATH}",
+                                                                              None, "work.js"]
+    assert late.priority == 600 and scripts[1].attributes == {"async": ""}
+    # A page without saved widgets, or with the runtime already first, is left as it is.
+    for unchanged in ([theme, runtime, work], [theme, runtime, state, work]):
+        copy = list(unchanged)
+        runtime_before_state(copy)
+        assert copy == unchanged
+
+
+@pytest.mark.parametrize("chapter", ["machine", "loaded-language"])
+def test_built_widget_pages_name_the_runtime_before_the_state(chapter: str) -> None:
+    html = (Path(__file__).resolve().parents[1] / "_build" / "html" / "book" / f"{chapter}.html").read_text(
+        encoding="utf-8")
+    state = html.index('<script type="application/vnd.jupyter.widget-state+json">')
+    runtime = html.index("_static/medialit/widget-runtime.js")
+    assert runtime < state, f"{chapter}.html names the widget runtime after its saved widget state"

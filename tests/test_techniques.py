@@ -100,7 +100,9 @@ def _prose(path: Path) -> str:
 
 def test_no_page_prints_a_raw_label() -> None:
     raw = [t.label for t in techniques() if re.search(r"[_,]", t.label)]
-    for page in sorted((REPO / "book").glob("*.md")):
+    looped = list(sorted((REPO / "book").glob("*.md")))
+    assert looped, "nothing to check: sorted((REPO / 'book').glob('*.md')) is empty"
+    for page in looped:
         for label in raw:
             assert label not in _prose(page), f"{page.name} prints {label}; use its readable name"
 

@@ -76,7 +76,9 @@ def test_graded_paragraphs_are_refused_naming_the_practice_ones(case, which: int
 
 def test_no_graded_paragraph_text_reaches_the_browser(case) -> None:
     state = json.dumps(ClaimSorter(case).get_state(), ensure_ascii=False)
-    for number in case.graded_paragraphs("claims"):
+    looped = list(case.graded_paragraphs("claims"))
+    assert looped, "nothing to check: case.graded_paragraphs('claims') is empty"
+    for number in looped:
         assert case.paragraph(number).text not in state
 
 
@@ -294,7 +296,9 @@ def test_the_general_messages_name_no_source_of_the_case(case) -> None:
     """A message for a kind of mistake teaches attribution in general: it names none of the case's sources, so it
     cannot lean toward one (notes on a particular claim may quote it)."""
     names = {a.name for a in case.actors} | {"Pentagon", "Damascus", "Moscow", "Syria", "Russia", "US "}
-    for mistake, message in case.claim_mistakes.items():
+    looped = list(case.claim_mistakes.items())
+    assert looped, "nothing to check: case.claim_mistakes.items() is empty"
+    for mistake, message in looped:
         for name in names:
             assert name not in message, f"the message for {mistake} names {name!r}"
 

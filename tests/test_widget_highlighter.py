@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -32,18 +33,35 @@ def span_of(case, phrase: str, paragraph: int) -> list[int]:
     return [p.start + at, p.start + at + len(phrase)]
 
 
+def _import_module_text(esm: str, folder: Path, body: str) -> str:
+    """Import `esm` as an ES module in Node, run `body` with it bound to `module`; returns what it printed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not on PATH; the tests need Node.js (see CONTRIBUTING.md)", pytrace=False)
+    (folder / "widget.mjs").write_text(esm, encoding="utf-8")
+    (folder / "run.mjs").write_text(f'import * as module from "./widget.mjs";\n{body}', encoding="utf-8")
+    result = subprocess.run([node, str(folder / "run.mjs")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 # --- traits and files ---------------------------------------------------------------------------
 
-def test_synced_traits_and_front_end_files(case) -> None:
+def test_synced_traits_and_front_end_files(case, tmp_path: Path) -> None:
     widget = Highlighter(case, paragraphs=[1, 2])
     for name in ("selection", "checked", "answers_shown", "_data"):
         assert widget.trait_metadata(name, "sync"), f"{name} is not synced to the browser"
     state = widget.get_state()
     assert state["selection"] == [] and state["checked"] is False and state["answers_shown"] is False
-    # anywidget reads the files when given Paths: the state carries the module and the stylesheet.
-    assert state["_esm"] == (WIDGETS / "highlighter.js").read_text(encoding="utf-8")
-    assert state["_css"] == (WIDGETS / "highlighter.css").read_text(encoding="utf-8")
-    assert "export function spanPRF" in state["_esm"] and "export default" in state["_esm"]
+    # The state carries a module the browser can run on its own: Node imports exactly the text sent, finds the
+    # widget's render function and scores spans as Python does; the stylesheet comes with it.
+    run = _import_module_text(state["_esm"], tmp_path, """
+      if (typeof module.default.render !== "function") throw new Error("no default export with render()");
+      console.log(JSON.stringify(module.spanPRF([[0, 10], [20, 30]], [[5, 15]])));
+    """)
+    expected = span_prf([(0, 10), (20, 30)], [(5, 15)])
+    assert json.loads(run)["f1"] == pytest.approx(expected.f1)
+    assert state["_css"].strip() and ".ml-hl" in state["_css"]
 
 
 def test_front_end_never_parses_data_as_html_and_imports_nothing() -> None:
@@ -174,7 +192,9 @@ def test_every_practice_key_phrase_can_be_marked_exactly(case) -> None:
     # Selections snap to tokens, so a key phrase that did not start and end on a token boundary
     # could never be found in full.
     widget = Highlighter(case)
-    for phrase in case.loaded_language:
+    looped = list(case.loaded_language)
+    assert looped, "nothing to check: case.loaded_language is empty"
+    for phrase in looped:
         widget.selection = [[phrase.start, phrase.end]]
         assert widget.selection == [[phrase.start, phrase.end]], f"{phrase.id} {phrase.text!r} is not whole tokens"
 
@@ -191,7 +211,9 @@ def test_tokens_split_punctuation_but_keep_words_whole() -> None:
 
 def test_graded_paragraphs_are_refused_naming_the_allowed_ones(case) -> None:
     practice = ", ".join(map(str, case.practice_paragraphs("loaded_language")))
-    for graded in case.graded_paragraphs("loaded_language"):
+    looped = list(case.graded_paragraphs("loaded_language"))
+    assert looped, "nothing to check: case.graded_paragraphs('loaded_language') is empty"
+    for graded in looped:
         with pytest.raises(ValueError, match="graded exercise") as error:
             Highlighter(case, paragraphs=[1, graded])
         assert practice in str(error.value)

@@ -37,7 +37,9 @@ def test_one_set_per_skill_with_its_items(case):
 
 def test_mark_items_carry_each_phrase_where_it_stands(case):
     widget = PracticeSet(case, "loaded_language")
-    for entry in widget.items:
+    looped = list(widget.items)
+    assert looped, "nothing to check: widget.items is empty"
+    for entry in looped:
         for phrase in entry["phrases"]:
             assert entry["text"][phrase["start"]:phrase["end"]] == phrase["text"]
 

@@ -137,7 +137,9 @@ def test_custom_prompt_ids_are_the_allowed_answer_keys(case) -> None:
 def test_the_prompts_ask_the_same_of_every_source() -> None:
     # Neutral wording: no prompt singles out one actor by name.
     names = ("pentagon", "syria", "russia", "damascus", "sohr", "observatory", "wsws", "van auken")
-    for text in PROMPTS.values():
+    looped = list(PROMPTS.values())
+    assert looped, "nothing to check: PROMPTS.values() is empty"
+    for text in looped:
         assert not any(name in text.lower() for name in names), text
 
 
@@ -226,7 +228,9 @@ def test_the_model_for_gains_names_every_source_that_spoke_on_its_question(case)
 
 
 def test_model_answers_model_hedged_comparison_not_a_verdict(case) -> None:
-    for m in case.model_answers:
+    looped = list(case.model_answers)
+    assert looped, "nothing to check: case.model_answers is empty"
+    for m in looped:
         text = m.answer.lower()
         assert any(w in text for w in (" might ", " could ", " may ")), m.prompt
         for verdict in ("the truth is", "is lying", "are lying", "the real figure", "proves that", "clearly"):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..case import SEEDS_DIR, CaseDataError, _read, _validate_schema, current_case
+from ..case import SEEDS_DIR, CaseDataError, current_case, read_case_file, validate_schema
 
 FORMS = ("before", "after", "delayed")
 
@@ -96,8 +96,8 @@ def load_check(case: str | None = None, *, root: Path | str | None = None) -> Ch
     """Load and validate seeds/<case>/check.yaml (or <root>/<case>/check.yaml); the configured case by default."""
     case = case or current_case()
     path = check_path(case, root=root)
-    data = _read(path)
-    _validate_schema(path, data, "check")
+    data = read_case_file(path)
+    validate_schema(path, data, "check")
     if data["case"] != case:
         raise CaseDataError(path, "field case", f"says {data['case']!r} but the file is in the folder {case!r}.",
                             f"set `case: {case}`.")

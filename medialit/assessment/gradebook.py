@@ -1,7 +1,7 @@
 """The check's answers read from a course: its nbgrader gradebook and the answers kept at autograding.
 
 ``read_course(course_dir, check)`` gives the same ``Student`` structures the CSV reader gives
-(medialit.assessment.report), so both feed one report, plus one ``FormStatus`` per student and form.
+(medialit.assessment.records), so both feed one report, plus one ``FormStatus`` per student and form.
 The roster and each submission's status come from medialit.grading.report.collect (the gradebook named
 by db_url in the course's nbgrader_config.py, SQLite or PostgreSQL, opened without ever creating one);
 the answers come from medialit.grading.status.read_answers (what each student's hand-in cell recorded,
@@ -14,7 +14,6 @@ graded for taking part (medialit.assessment.forms).
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +21,9 @@ from ..grading.checks import AnswerError, check_choice
 from .answering import CONFIDENCE_RANGE, task_of
 from .check import Check
 from .forms import ASSIGNMENTS
-from .report import ReportDataError, Student
+from .records import TAKEN, FormStatus, ReportDataError, Student
 
-TAKEN = "taken"
-
-
-@dataclass(frozen=True)
-class FormStatus:
-    """One student and one form: taken (with how many items answered) or missing, and why."""
-
-    student: str
-    form: str
-    status: str  # TAKEN, or the reason the form is missing
-    answered: int = 0
-    total: int = 0
+__all__ = ["TAKEN", "FormStatus", "read_groups", "read_course"]
 
 
 def read_groups(path: Path | str) -> dict[str, str]:

@@ -28,21 +28,27 @@ from __future__ import annotations
 
 import argparse
 import csv
-import html
 import math
 import random
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..case import current_case
+from ..case import current_case, load_case
 from . import discernment
 from .check import FORMS, Check, SkillScore, load_check, score_form
+from .gradebook import read_course, read_groups
+from .htmlparts import FigureIds, esc, fmt
+from .htmlparts import svg as _figure
+from .item_stats import correlation
+from .overview import OVERVIEW_STYLE, class_overview, overview_sections, summary_lines
+from .records import FormStatus, ReportDataError, Student
+from .task_analysis import analyse_course
+from .tasks import TASK_STYLE, item_flag, refuse_public, render_sections
 
-if TYPE_CHECKING:
-    from .gradebook import FormStatus
+__all__ = ["ALL", "Gain", "Student", "ReportDataError", "read_responses", "bootstrap_mean", "SkillSummary",
+           "summarise", "ItemStat", "item_analysis", "roster_section", "render_html", "main"]
 
 ALL = "all students"
 
@@ -58,17 +64,6 @@ class Gain:
 
     def excludes_zero(self) -> bool:
         return self.low > 0 or self.high < 0
-
-
-@dataclass
-class Student:
-    id: str
-    group: str
-    responses: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)  # form -> item -> response
-
-
-class ReportDataError(ValueError):
-    """The responses file cannot be read; the message names the row and the fix."""
 
 
 def read_responses(path: Path | str, check: Check) -> dict[str, Student]:
@@ -166,16 +161,6 @@ class ItemStat:
     flag: str  # "" when nothing looks wrong
 
 
-def _correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None  # everyone right, or everyone wrong, or no spread in the rest: nothing to correlate
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / math.sqrt(sxx * syy)
-
-
 def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
     """Per item: difficulty, and the correlation of being right on it with d' on the rest of its skill and form.
 
@@ -213,7 +198,7 @@ def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
             if not right:
                 continue
             difficulty = sum(right) / len(right)
-            discrimination = _correlation(right, rest) if len(right) >= 3 else None
+            discrimination = correlation(right, rest) if len(right) >= 3 else None
             # Below -2/sqrt(n): clearly negative, beyond what chance gives a sound item about half the time.
             if discrimination is not None and discrimination < -2 / math.sqrt(len(right)):
                 flag = "negative discrimination: check the key and the wording"
@@ -231,37 +216,18 @@ def item_analysis(check: Check, students: Iterable[Student]) -> list[ItemStat]:
 # HTML
 # ---------------------------------------------------------------------------------------------------------------
 
-def _fmt(value: float) -> str:
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text.replace("-", "\u2212")
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-_counter = 0
-
-
-def _svg(title: str, description: str, width: int, height: int, body: str) -> str:
-    global _counter
-    _counter += 1
-    tid, did = f"fig{_counter}-t", f"fig{_counter}-d"
-    return (f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{tid} {did}" '
-            f'xmlns="http://www.w3.org/2000/svg"><title id="{tid}">{_esc(title)}</title>'
-            f'<desc id="{did}">{_esc(description)}</desc>{body}</svg>')
-
-
-def _strip_plot(summary: SkillSummary, field_name: str, label: str, low: float, high: float) -> str:
+def _strip_plot(ids: FigureIds, summary: SkillSummary, field_name: str, label: str, low: float, high: float) -> str:
     """One row of dots per form (each dot a student), with the mean marked."""
     width, left, right, row = 560, 90, 20, 34
     forms = [f for f in FORMS if summary.scores[f]]
     height = 30 + row * len(forms) + 24
     x = lambda v: left + (min(max(v, low), high) - low) / (high - low) * (width - left - right)  # noqa: E731
-    parts = [f'<text x="4" y="14">{_esc(label)}: each dot a student, the red bar the mean</text>']
+    parts = [f'<text x="4" y="14">{esc(label)}: each dot a student, the red bar the mean</text>']
     for tick in range(int(low), int(high) + 1):
         parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="20" y2="{height - 22}" class="{"zero" if tick == 0 else "grid"}"/>'
-                     f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{_fmt(tick)[:-3]}</text>')
+                     f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{fmt(tick)[:-3]}</text>')
     rng = random.Random(field_name + summary.skill + summary.group)  # fixed jitter: the same file every run
     lines = []
     for i, form in enumerate(forms):
@@ -273,14 +239,14 @@ def _strip_plot(summary: SkillSummary, field_name: str, label: str, low: float, 
             parts.append(f'<circle cx="{x(v):.1f}" cy="{y + rng.uniform(-9, 9):.1f}" r="2.2" class="dot {form}"/>')
         parts.append(f'<line x1="{x(mean):.1f}" x2="{x(mean):.1f}" y1="{y - 13:.1f}" y2="{y + 13:.1f}" class="mean"/>')
         ordered = sorted(values)
-        lines.append(f"{form}: {len(values)} students, mean {_fmt(mean)}, middle half from "
-                     f"{_fmt(ordered[len(ordered) // 4])} to {_fmt(ordered[(3 * len(ordered)) // 4])}")
+        lines.append(f"{form}: {len(values)} students, mean {fmt(mean)}, middle half from "
+                     f"{fmt(ordered[len(ordered) // 4])} to {fmt(ordered[(3 * len(ordered)) // 4])}")
     description = f"{label} of each student ({summary.group}), one row of dots per form; the bar is the mean. " + \
         "; ".join(lines) + "."
-    return _svg(f"{label}: {summary.skill.replace('_', ' ')}, {summary.group}", description, width, height, "".join(parts))
+    return _figure(ids, f"{label}: {summary.skill.replace('_', ' ')}, {summary.group}", description, width, height, "".join(parts))
 
 
-def _gain_plot(summaries: list[SkillSummary], check: Check, field_name: str, label: str) -> str:
+def _gain_plot(ids: FigureIds, summaries: list[SkillSummary], check: Check, field_name: str, label: str) -> str:
     """Each group and skill's mean gain (after minus before) as a point with its 95 % interval."""
     rows = [(s, s.gains["after"][field_name]) for s in summaries if "after" in s.gains]
     if not rows:
@@ -294,18 +260,18 @@ def _gain_plot(summaries: list[SkillSummary], check: Check, field_name: str, lab
     for tick in range(int(low) - 1, int(high) + 2):
         if low <= tick <= high:
             parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="20" y2="{height - 22}" class="{"zero" if tick == 0 else "grid"}"/>'
-                         f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{_fmt(tick)[:-3]}</text>')
+                         f'<text x="{x(tick):.1f}" y="{height - 6}" class="tick" text-anchor="middle">{fmt(tick)[:-3]}</text>')
     lines = []
     for i, (summary, gain) in enumerate(rows):
         y = 30 + row * i + row / 2
         name = f"{check.questions[summary.skill].title}, {summary.group}"
-        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{_esc(name)}</text>'
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{esc(name)}</text>'
                      f'<line x1="{x(gain.low):.1f}" x2="{x(gain.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" class="ci"/>'
                      f'<circle cx="{x(gain.mean):.1f}" cy="{y:.1f}" r="4" class="gain"/>')
-        lines.append(f"{name}: {_fmt(gain.mean)} (95 % interval {_fmt(gain.low)} to {_fmt(gain.high)}, "
+        lines.append(f"{name}: {fmt(gain.mean)} (95 % interval {fmt(gain.low)} to {fmt(gain.high)}, "
                      f"{gain.n} students)")
     description = f"Mean gain in {label}, after minus before, with bootstrap 95 % intervals. " + "; ".join(lines) + "."
-    return _svg(f"Mean gain in {label}, after minus before", description, width, height, "".join(parts))
+    return _figure(ids, f"Mean gain in {label}, after minus before", description, width, height, "".join(parts))
 
 
 _STYLE = """
@@ -352,12 +318,12 @@ def roster_section(check: Check, students: dict[str, Student], statuses: Sequenc
            "<div class='wrap' tabindex='0' role='region' aria-label='Students and forms as a table'><table>"
            "<caption>Every student and form</caption><thead><tr><th scope='col'>Student</th><th scope='col'>Form</th>"
            "<th scope='col'>Status</th><th scope='col'>Items answered</th>"]
-    out += [f"<th scope='col'>{_esc(check.questions[skill].title)}: hits, false alarms</th>" for skill in check.skills]
+    out += [f"<th scope='col'>{esc(check.questions[skill].title)}: hits, false alarms</th>" for skill in check.skills]
     out.append("</tr></thead><tbody>")
     for status in statuses:
-        cells = [f"<td>{_esc(status.student)}</td><td>{status.form}</td><td>{_esc(status.status)}</td>",
+        cells = [f"<td>{esc(status.student)}</td><td>{status.form}</td><td>{esc(status.status)}</td>",
                  f"<td class='num'>{status.answered} of {status.total}</td>"]
-        attributes = (f"data-student='{_esc(status.student)}' data-form='{status.form}' "
+        attributes = (f"data-student='{esc(status.student)}' data-form='{status.form}' "
                       f"data-taken='{'yes' if status.status == 'taken' else 'no'}' data-answered='{status.answered}'")
         if status.status == "taken":
             counts = skill_counts(check, status.form, students[status.student].responses[status.form])
@@ -382,11 +348,21 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
     ``<h2>`` (the course's roster; analyses of the graded tasks made by other modules). They must be
     self-contained like the rest: no script, no outside resource, a text alternative for every picture.
     """
-    out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Discernment check: class report</title><style>{_STYLE}</style></head><body>",
-           "<h1>Discernment check: class report</h1>",
-           f"<p>Case {_esc(check.case)}, item edition {_esc(check.edition)}. d′ (sensitivity) measures how well "
+    return _page("Discernment check: class report",
+                 check_sections(check, summaries, items, FigureIds("check")) + list(extra_sections))
+
+
+def _page(title: str, parts: Sequence[str]) -> str:
+    """One self-contained page: the styles of every part inline, nothing fetched, no script."""
+    return "\n".join(['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+                      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                      f"<title>{esc(title)}</title><style>{_STYLE}{OVERVIEW_STYLE}{TASK_STYLE}</style></head><body>",
+                      f"<main><h1>{esc(title)}</h1>", *parts, "</main></body></html>"])
+
+
+def check_sections(check: Check, summaries: list[SkillSummary], items: Sequence[ItemStat], ids: FigureIds) -> list[str]:
+    """The discernment check's part of a page: how to read it, the mean gains, each student's scores, the items."""
+    out = [f"<p>Case {esc(check.case)}, item edition {esc(check.edition)}. d′ (sensitivity) measures how well "
            "students tell 'yes' items (loaded; anonymous or unsourced; conflicting) from true controls; c (bias) is "
            "their lean: below 0 they say 'yes' more readily, above 0 more sparingly. A course that teaches suspicion "
            "instead of reading moves c down without moving d′.</p>",
@@ -398,10 +374,10 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
            "uses short invented texts: it shows three skills in their simplest form, not how students read a real "
            "article.</p>"]
     out.append("<h2>Mean gains</h2>")
-    out.append("<figure>" + _gain_plot(summaries, check, "d_prime", "d′") + "<figcaption>Sensitivity d′: mean gain, "
+    out.append("<figure>" + _gain_plot(ids, summaries, check, "d_prime", "d′") + "<figcaption>Sensitivity d′: mean gain, "
                "after minus before, with its 95 % interval (right of 0: students tell the items apart better)."
                "</figcaption></figure>")
-    out.append("<figure>" + _gain_plot(summaries, check, "c", "c") + "<figcaption>Bias c: mean change, after minus "
+    out.append("<figure>" + _gain_plot(ids, summaries, check, "c", "c") + "<figcaption>Bias c: mean change, after minus "
                "before, with its 95 % interval (left of 0: students say 'yes' more readily than before)."
                "</figcaption></figure>")
     # The table scrolls on its own on a narrow screen (focusable, so a keyboard can scroll it), not the page.
@@ -412,19 +388,19 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
     for s in summaries:
         for later, gain in s.gains.items():
             d, c = gain["d_prime"], gain["c"]
-            out.append(f"<tr data-group='{_esc(s.group)}' data-skill='{s.skill}' data-form='{later}'>"
-                       f"<td>{_esc(s.group)}</td><td>{_esc(check.questions[s.skill].title)}</td><td>{later}</td>"
-                       f"<td class='num'>{d.n}</td><td class='num d'>{_fmt(d.mean)}</td>"
-                       f"<td class='num'>{_fmt(d.low)} to {_fmt(d.high)}</td><td class='num c'>{_fmt(c.mean)}</td>"
-                       f"<td class='num'>{_fmt(c.low)} to {_fmt(c.high)}</td></tr>")
+            out.append(f"<tr data-group='{esc(s.group)}' data-skill='{s.skill}' data-form='{later}'>"
+                       f"<td>{esc(s.group)}</td><td>{esc(check.questions[s.skill].title)}</td><td>{later}</td>"
+                       f"<td class='num'>{d.n}</td><td class='num d'>{fmt(d.mean)}</td>"
+                       f"<td class='num'>{fmt(d.low)} to {fmt(d.high)}</td><td class='num c'>{fmt(c.mean)}</td>"
+                       f"<td class='num'>{fmt(c.low)} to {fmt(c.high)}</td></tr>")
     out.append("</tbody></table></div>")
     out.append("<h2>Each student's d′ and c, per skill</h2>")
     for s in summaries:
         if not any(s.scores.values()):
             continue
-        out.append(f"<h3>{_esc(check.questions[s.skill].title)}: {_esc(s.group)}</h3>")
-        out.append(_strip_plot(s, "d_prime", "d′", -3, 3))
-        out.append(_strip_plot(s, "c", "c", -2, 2))
+        out.append(f"<h3>{esc(check.questions[s.skill].title)}: {esc(s.group)}</h3>")
+        out.append(_strip_plot(ids, s, "d_prime", "d′", -3, 3))
+        out.append(_strip_plot(ids, s, "c", "c", -2, 2))
     if items:
         out.append("<h2>Items</h2><p>Difficulty is the share of students who gave the keyed answer; discrimination is "
                    "the correlation between being right on the item and the student's d′ on the rest of its skill in "
@@ -434,15 +410,55 @@ def render_html(check: Check, summaries: list[SkillSummary], items: Sequence[Ite
                    "<th scope='col'>Skill</th><th scope='col'>Students</th><th scope='col'>Difficulty</th>"
                    "<th scope='col'>Discrimination</th><th scope='col'>Flag</th></tr></thead><tbody>")
         for stat in items:
-            disc = "–" if stat.discrimination is None else _fmt(stat.discrimination)
-            out.append(f"<tr data-item='{_esc(stat.item)}'><td>{stat.form}</td><td>{_esc(stat.item)}</td>"
-                       f"<td>{_esc(check.questions[stat.skill].title)}</td><td class='num'>{stat.n}</td>"
-                       f"<td class='num'>{_fmt(stat.difficulty)}</td><td class='num'>{disc}</td>"
-                       f"<td class='flag'>{_esc(stat.flag)}</td></tr>")
+            disc = "–" if stat.discrimination is None else fmt(stat.discrimination)
+            out.append(f"<tr data-item='{esc(stat.item)}'><td>{stat.form}</td><td>{esc(stat.item)}</td>"
+                       f"<td>{esc(check.questions[stat.skill].title)}</td><td class='num'>{stat.n}</td>"
+                       f"<td class='num'>{fmt(stat.difficulty)}</td><td class='num'>{disc}</td>"
+                       f"<td class='flag'>{esc(stat.flag)}</td></tr>")
         out.append("</tbody></table></div>")
-    out.extend(extra_sections)
-    out.append("</body></html>")
-    return "\n".join(out)
+    return out
+
+
+def class_page(course_dir: Path, check: Check, *, groups: dict[str, str] | None = None, rounds: int = 2000,
+               seed: int = 0, verbose: bool = False) -> tuple[str, list[str]]:
+    """The class report of a course: the page, and the summary lines for the terminal.
+
+    The page: every student × assignment, the scores per assignment, every graded task in course order, then
+    the discernment check (when the class has taken it) and its roster. It shows the answer keys.
+    """
+    ids = FigureIds("class")
+    overview = class_overview(course_dir)
+    case = load_case(current_case())
+    analysis = analyse_course(course_dir, case=case)
+    parts = ["<p><strong>Instructors only: this page shows the answer keys.</strong> Keep it away from students.</p>",
+             "<nav aria-label='Contents'><ul><li><a href='#overview'>Students and assignments</a></li>"
+             "<li><a href='#scores'>Scores per assignment</a></li><li><a href='#graded-tasks'>Graded tasks</a></li>"
+             "<li><a href='#items-scatter'>Items: share right and discrimination</a></li>"
+             "<li><a href='#check'>Discernment check</a></li></ul></nav>"]
+    parts += overview_sections(overview, ids)
+    parts += render_sections(analysis, case, ids)
+    parts.append("<h2 id='check'>Discernment check</h2>")
+    try:
+        students, statuses = read_course(course_dir, check, groups)
+    except ReportDataError as error:
+        students, statuses = {}, []
+        parts.append(f"<p>Not shown: {esc(error)}</p>")
+    taken = {sid: s for sid, s in students.items() if s.responses}
+    check_line = "check: not taken yet"
+    if taken:
+        summaries = summarise(check, taken.values(), rounds=rounds, seed=seed)
+        parts += check_sections(check, summaries, item_analysis(check, taken.values()), ids)
+        parts.append(roster_section(check, students, statuses))
+        gains = [f"{check.questions[s.skill].title} {fmt(s.gains['after']['d_prime'].mean)}"
+                 for s in summaries if s.group == ALL and "after" in s.gains]
+        check_line = (f"check: {len(taken)} students took it; mean d' gain after minus before: "
+                      + (", ".join(gains) if gains else "no one has both forms yet"))
+    elif statuses:
+        parts.append(roster_section(check, students, statuses))
+    flagged = [f"{p.task} {p.item}" + (f" “{p.text[:40]}”" if p.text else "") for p in analysis.points
+               if item_flag(p).startswith("negative")]
+    lines = summary_lines(overview, flagged_items=flagged, verbose=verbose) + [check_line]
+    return _page("Class report", parts), lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -450,53 +466,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("responses", type=Path, nargs="?", help="CSV: student, form, item, answer, confidence[, group]")
     source.add_argument("--course", type=Path, metavar="DIR",
-                        help="a course folder: read its nbgrader gradebook and the check assignments' answers")
+                        help="a course folder: the class report (every student and assignment, the graded tasks with "
+                             "their keys, the check) from its nbgrader gradebook")
     parser.add_argument("--groups", type=Path, help="with --course: a CSV of student, group (optional)")
     parser.add_argument("--canvas", type=Path, metavar="FILE",
                         help="with --course: also write the per-task grades for Canvas's gradebook import, with a status "
                              "column (the same file as `python -m medialit.grading export --canvas FILE --per-task`)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="with --course: also print one line per failed, pending or missing submission")
     parser.add_argument("-o", "--output", type=Path, default=Path("check-report.html"))
     parser.add_argument("--case", default=current_case())
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples (default 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed, so a report can be reproduced")
     args = parser.parse_args(argv)
-    if args.groups and not args.course:
-        parser.error("--groups goes with --course (a CSV of answers has its own group column)")
-    if args.canvas and not args.course:
-        parser.error("--canvas goes with --course (the grades come from the course's gradebook)")
+    for option in ("groups", "canvas", "verbose"):
+        if getattr(args, option) and not args.course:
+            parser.error(f"--{option} goes with --course")
     check = load_check(args.case)
-    extra: list[str] = []
     try:
         if args.course:
             from ..grading.report import GradebookMissing
-            from .gradebook import read_course, read_groups
 
+            # The page shows the answer keys: never written where students can read it.
+            refuse_public(args.output, args.course)
             try:
                 groups = read_groups(args.groups) if args.groups else None
-                students, statuses = read_course(args.course, check, groups)
+                page, lines = class_page(args.course, check, groups=groups, rounds=args.rounds, seed=args.seed,
+                                         verbose=args.verbose)
             except GradebookMissing as error:
                 raise ReportDataError(str(error)) from None
-            from .tasks import refuse_public, task_sections
-
-            # The graded-task sections show the answer keys: never written where students can read it.
-            refuse_public(args.output, args.course)
-            extra.append(roster_section(check, students, statuses))
-            extra.extend(task_sections(args.course))
-            students = {sid: s for sid, s in students.items() if s.responses}
-            source_name = str(args.course)
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(page, encoding="utf-8")
+            print(f"wrote {args.output} (class report; instructors only: it shows the answer keys)")
+            print("\n".join(lines))
         else:
             students = read_responses(args.responses, check)
-            source_name = str(args.responses)
+            if not students:
+                print(f"error: {args.responses} has no answers to the check yet.", file=sys.stderr)
+                return 2
+            summaries = summarise(check, students.values(), rounds=args.rounds, seed=args.seed)
+            args.output.write_text(render_html(check, summaries, item_analysis(check, students.values())),
+                                   encoding="utf-8")
+            print(f"wrote {args.output} ({len(students)} students)")
     except (OSError, ValueError) as error:  # ReportDataError is a ValueError, as is refuse_public's refusal
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if not students:
-        print(f"error: {source_name} has no answers to the check yet.", file=sys.stderr)
-        return 2
-    summaries = summarise(check, students.values(), rounds=args.rounds, seed=args.seed)
-    args.output.write_text(render_html(check, summaries, item_analysis(check, students.values()), extra),
-                           encoding="utf-8")
-    print(f"wrote {args.output} ({len(students)} students)")
     if args.canvas:
         from ..grading.report import export_canvas
 

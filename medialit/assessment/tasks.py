@@ -2,362 +2,132 @@
 
     python -m medialit.assessment.tasks --course . -o tasks.html
 
+Every graded task in course order (``item_texts.course_order``: the chapters of _toc.yml), each item with the
+text the notebook shows and every answer by its readable name (medialit/techniques.yaml, answer_names.yaml):
+
 * Phrase tasks: the task's paragraphs of the article, each key phrase shaded by the share of the class whose
-  marks overlap it (found in full or in part, by ``medialit.scoring.span_prf``: the overlap rule students are
-  scored by), with the share also written beside the phrase and in a table; then the students' most common
-  marks that overlap no key phrase.
-* Label tasks (and the reporting-verb task, answered with words): per item, how many got it right and the most
-  common wrong answer.
+  marks overlap it, with the share also written beside the phrase; per key phrase a bar of found in full, in
+  part and missed; then the students' most common marks that overlap no key phrase.
+* Label, words and numbers tasks: per item, the full spread of answers as a stacked bar, the keyed answers
+  marked ✓, each share also written beside the bar and in a table.
 * Written answers: per rubric level (``medialit.grading.rubric.rubric_levels``), how many manual scores fall in
   it, and how many are not graded yet.
+* Items: difficulty (share right) against discrimination (item-rest correlation) as a scatter; each point
+  takes keyboard focus and shows its item's text on hover and on focus; every point is also a row of a table.
 
-Where the data come from: the students' answers as autograding recorded them (``grading-status/``, read by
-``medialit.grading.status.read_answers``), the keys from the hidden tests in the source notebooks
-(``solutions/<assignment>/*.ipynb``, read with ``award.split_hidden`` and ``award.hidden_awards``), the article
-from ``medialit.case.load_case``, and the manual scores from the nbgrader gradebook named in the course's
-nbgrader_config.py (SQLite or PostgreSQL; never created here).
+The numbers come from ``medialit.assessment.task_analysis`` (where the data come from is said there).
 
 INSTRUCTORS ONLY. The output shows answer keys (key phrases, expected labels). Write it only where students
-cannot reach it: the command refuses any path inside the site build (``_build/``), ``_static/``, ``book/``,
-``exercises/`` (released notebooks) or the release folder the course config names. Never commit it.
+cannot reach it: the command refuses any path inside the site build (``_build/``), ``_static/``, ``book/`` or
+``exercises/`` (released notebooks) of the course or of this checkout. Never commit it.
 
-``task_sections(course_dir)`` returns the same content as a list of self-contained HTML fragments (inline
-SVG and inline styles only, no script, nothing fetched) for the class report to embed.
+``task_sections(course_dir)`` returns the same content as a list of self-contained HTML fragments (inline SVG
+and the classes of ``TASK_STYLE``, no script, nothing fetched) for the class report to embed.
 """
 from __future__ import annotations
 
 import argparse
-import html
 import sys
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from .. import scoring
 from ..case import Case, current_case, load_case
+from .htmlparts import CELL, NUM, TABLE, FigureIds, esc, fmt, pct, scrolls, shorten, slug, svg
+from .task_analysis import (
+    OTHER,
+    AnswerCount,
+    ItemPoint,
+    ItemSummary,
+    KeyPhraseShare,
+    LabelTask,
+    PhraseTask,
+    TaskAnalysis,
+    WrittenAnswer,
+    analyse_course,
+    analyse_labels,
+    analyse_numbers,
+    analyse_phrases,
+    hidden_specs,
+    item_points,
+    written_spread,
+)
+
+__all__ = ["TASK_STYLE", "phrase_section", "label_section", "written_section", "scatter_section", "render_sections",
+           "item_flag", "task_sections", "render_page", "refuse_public", "main",
+           # the analysis, re-exported for callers of the old single module
+           "AnswerCount", "ItemPoint", "ItemSummary", "KeyPhraseShare", "LabelTask", "PhraseTask", "TaskAnalysis",
+           "WrittenAnswer", "analyse_course", "analyse_labels", "analyse_numbers", "analyse_phrases", "hidden_specs",
+           "item_points", "written_spread"]
 
 _BAD_ANSWER = "answers that no longer pass the task's check (scored 0)"
 
+# The key is always the first colour (dark blue, ✓); wrong answers take the next ones, "other answers" grey.
+# Okabe-Ito hues, distinguishable with the common colour-vision deficiencies; nothing rests on colour alone:
+# every share is written next to its bar with the answer's name.
+KEY_COLOUR = "#0b4f8a"
+WRONG_COLOURS = ("#e69f00", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#009e73")
+OTHER_COLOUR = "#9e9e9e"
 
-# ---------------------------------------------------------------------------------------------------------------
-# Data
-# ---------------------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class KeyPhraseShare:
-    """One (merged) key span of a phrase task and how many students' marks overlap it."""
-
-    start: int
-    end: int
-    text: str
-    found_full: int
-    found_part: int
-    students: int
-
-    @property
-    def found(self) -> int:
-        return self.found_full + self.found_part
-
-    @property
-    def share(self) -> float:
-        return self.found / self.students if self.students else 0.0
-
-
-@dataclass
-class PhraseTask:
-    assignment: str
-    task: str
-    paragraphs: list[int]
-    students: int
-    unreadable: int
-    keys: list[KeyPhraseShare]
-    unmatched: list[tuple[str, int]]  # (marked text, how many students), most common first
+TASK_STYLE = """
+.ml-tasks .items { list-style: none; padding: 0; margin: 0.5rem 0 1rem; max-width: 44rem; }
+.ml-tasks .items > li { margin: 0 0 0.9rem; }
+.ml-tasks .item-head { margin: 0 0 0.2rem; }
+.ml-tasks .bar { display: flex; height: 1.1rem; border: 1px solid #1b1b1b; background: #fff; }
+.ml-tasks .bar > span { display: block; height: 100%; }
+.ml-tasks .bar > span + span { border-left: 1px solid #fff; }
+.ml-tasks .legend { margin: 0.2rem 0 0; font-size: 0.9rem; }
+.ml-tasks .legend > span { display: inline-block; margin-right: 0.9rem; }
+.ml-tasks .sw { display: inline-block; width: 0.8em; height: 0.8em; border: 1px solid #1b1b1b; margin-right: 0.25em;
+                vertical-align: -0.05em; }
+.ml-tasks details { margin: 0.3rem 0 1rem; } .ml-tasks summary { cursor: pointer; }
+.ml-tasks .scatter { width: 100%; max-width: 38rem; height: auto; display: block; }
+.ml-tasks .scatter text { font-size: 13px; fill: #1b1b1b; } .ml-tasks .scatter .tick { fill: #4a4a4a; }
+.ml-tasks .scatter .axis { stroke: #1b1b1b; } .ml-tasks .scatter .grid { stroke: #d0d0d0; }
+.ml-tasks .pt circle, .ml-tasks .pt rect.mark { fill: #0b4f8a; fill-opacity: 0.75; stroke: #fff; }
+.ml-tasks .pt.flag rect.mark { fill: #d55e00; fill-opacity: 0.9; }
+.ml-tasks .pt .tip { display: none; }
+.ml-tasks .pt:hover .tip, .ml-tasks .pt:focus .tip { display: inline; }
+.ml-tasks .pt:focus { outline: none; }
+.ml-tasks .pt:focus circle, .ml-tasks .pt:focus rect.mark, .ml-tasks .pt:hover circle, .ml-tasks .pt:hover rect.mark {
+  stroke: #1b1b1b; stroke-width: 3; fill-opacity: 1; }
+.ml-tasks .scatter:has(.pt:hover) .hint, .ml-tasks .scatter:has(.pt:focus) .hint { display: none; }
+.ml-tasks .tip rect { fill: #fff; stroke: #1b1b1b; }
+"""
 
 
-@dataclass(frozen=True)
-class ItemSummary:
-    """One item (or one field of an item) of a label or words task."""
-
-    item: str
-    field: str | None
-    expected: tuple[str, ...]  # every accepted answer
-    answered: int
-    correct: int
-    wrong: tuple[tuple[str, int], ...]  # (wrong answer, count), most common first
-
-    @property
-    def name(self) -> str:
-        return self.item if self.field is None else f"{self.item} ({self.field})"
+def _students(n: int) -> str:
+    return f"{n} student{'s' if n != 1 else ''}"
 
 
-@dataclass
-class LabelTask:
-    assignment: str
-    task: str
-    kind: str  # "labels" or "words"
-    students: int
-    unreadable: int
-    items: list[ItemSummary]
+def _head(level: int, anchor: str, text: str) -> str:
+    return f'<h{level} id="{anchor}">{esc(text)}</h{level}>'
 
 
-@dataclass
-class WrittenAnswer:
-    assignment: str
-    notebook: str
-    grade_id: str
-    max_score: float
-    levels: list[tuple[Any, int]]  # (RubricLevel, count), highest level first
-    off_rubric: list[float]  # manual scores no level holds
-    not_graded: int  # submissions whose answer still needs a manual grade
-    left_blank: int = 0  # answers nbgrader scored 0 itself because the student left the cell as released
+def _colours(spread: Sequence[AnswerCount]) -> list[str]:
+    colours, wrong = [], 0
+    for answer in spread:
+        if answer.key:
+            colours.append(KEY_COLOUR)
+        elif answer.answer == OTHER:
+            colours.append(OTHER_COLOUR)
+        else:
+            colours.append(WRONG_COLOURS[wrong % len(WRONG_COLOURS)])
+            wrong += 1
+    return colours
 
 
-@dataclass
-class TaskAnalysis:
-    phrases: list[PhraseTask] = field(default_factory=list)
-    labels: list[LabelTask] = field(default_factory=list)
-    written: list[WrittenAnswer] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Keys
-# ---------------------------------------------------------------------------------------------------------------
-
-def hidden_specs(source_dir: Path | str) -> dict[tuple[str, str], dict[str, Any]]:
-    """Every graded task's hidden-test spec, keyed by (assignment, task), from ``<source_dir>/<assignment>/*.ipynb``."""
-    import nbformat
-
-    from ..grading.award import hidden_awards, split_hidden
-
-    specs: dict[tuple[str, str], dict[str, Any]] = {}
-    for path in sorted(Path(source_dir).glob("*/*.ipynb")):
-        nb = nbformat.read(str(path), as_version=4)
-        for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
-            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
-                continue
-            hidden = split_hidden(cell.source)[1]
-            if hidden is None:
-                continue
-            for task, spec in hidden_awards(hidden):
-                specs[(path.parent.name, task)] = {**spec, "notebook": path.stem}
-    return specs
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Analysis
-# ---------------------------------------------------------------------------------------------------------------
-
-def analyse_phrases(assignment: str, task: str, spec: Mapping[str, Any], answers: Iterable[object],
-                    case: Case) -> PhraseTask:
-    """Who found which key phrase, and the marks that overlap no key phrase (the scorer's own overlap rule)."""
-    from ..grading.checks import AnswerError, _region, check_phrases
-
-    paragraphs = spec["paragraphs"]
-    paragraphs = [paragraphs] if type(paragraphs) is int else list(paragraphs)
-    start, end, where = _region(case, paragraphs)
-    key = scoring.merge_spans(scoring.phrases_to_spans([r["phrase"] for r in spec["key"]], case.text,
-                                                       within=(start, end), where=where))
-    full: Counter[tuple[int, int]] = Counter()
-    part: Counter[tuple[int, int]] = Counter()
-    unmatched: Counter[tuple[int, int]] = Counter()
-    students = unreadable = 0
-    for answer in answers:
-        try:
-            phrases = check_phrases(answer, paragraphs, name="answer", case=case)
-            spans = scoring.phrases_to_spans(phrases, case.text, within=(start, end), where=where)
-        except (AnswerError, ValueError):
-            unreadable += 1
-            continue
-        students += 1
-        result = scoring.span_prf(spans, key)
-        for feedback in result.key_feedback:
-            if feedback.status == "found":
-                full[(feedback.start, feedback.end)] += 1
-            elif feedback.status == "partly found":
-                part[(feedback.start, feedback.end)] += 1
-        for span in set(result.unmatched):  # one student counts once per mark
-            unmatched[span] += 1
-    keys = [KeyPhraseShare(s, e, case.text[s:e], full[(s, e)], part[(s, e)], students) for s, e in key]
-    common = sorted(unmatched.items(), key=lambda kv: (-kv[1], kv[0]))
-    return PhraseTask(assignment, task, paragraphs, students, unreadable, keys,
-                      [(case.text[s:e], count) for (s, e), count in common])
-
-
-def analyse_labels(assignment: str, task: str, spec: Mapping[str, Any], answers: Iterable[object],
-                   case: Case) -> LabelTask:
-    """Per item: how many answered it right and the most common wrong answers (labels or words tasks)."""
-    from ..grading.checks import AnswerError, _norm, check_labels, check_words
-
-    kind = spec["kind"]
-    key = spec["key"]
-    right: Counter[tuple[str, str | None]] = Counter()
-    answered: Counter[tuple[str, str | None]] = Counter()
-    wrong: dict[tuple[str, str | None], Counter[str]] = {}
-    # Items (and fields) and their accepted answers come from the key, so an item nobody answered still shows.
-    if kind == "labels":
-        expected = {(i.item, i.field): i.accepted for i in scoring.score_labels({}, key, allowed=spec["allowed"]).items}
-    else:
-        expected = {(item, None): tuple(forms) for item, forms in key.items()}
-    students = unreadable = 0
-    for answer in answers:
-        try:
-            if kind == "labels":
-                clean = check_labels(answer, list(key), spec["allowed"], name="answer")
-                result = scoring.score_labels(clean, key, allowed=spec["allowed"])
-                marks = [((i.item, i.field), i.given, i.correct, i.accepted) for i in result.items]
-            else:
-                clean = check_words(answer, list(key), spec["paragraphs"], name="answer", case=case)
-                marks = [((item, None), " ".join(clean[item].split()),
-                          _norm(clean[item]) in {_norm(f) for f in forms}, tuple(forms))
-                         for item, forms in key.items()]
-        except (AnswerError, ValueError):
-            unreadable += 1
-            continue
-        students += 1
-        for where, given, ok, _accepted in marks:
-            if given is None:
-                continue
-            answered[where] += 1
-            if ok:
-                right[where] += 1
-            else:
-                # Words are compared loosely (case, quotes, spaces): count their loose form together.
-                shown = given if kind == "labels" else _norm(given)
-                wrong.setdefault(where, Counter())[shown] += 1
-    items = []
-    for where in expected:
-        common = sorted((wrong.get(where) or Counter()).items(), key=lambda kv: (-kv[1], kv[0]))
-        items.append(ItemSummary(where[0], where[1], expected[where], answered[where], right[where], tuple(common)))
-    return LabelTask(assignment, task, kind, students, unreadable, items)
-
-
-def written_spread(course: Any, gradebook: Any) -> list[WrittenAnswer]:
-    """Per written answer (markdown grade cell): how many manual scores fall in each level of its rubric."""
-    from ..grading.rubric import rubric_levels, written_answer_rubrics
-
-    found = []
-    source = course.step_dir(course.source)
-    for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
-        for notebook in sorted(assignment.notebooks, key=lambda n: n.name):
-            path = source / assignment.name / f"{notebook.name}.ipynb"
-            rubrics = written_answer_rubrics(path) if path.is_file() else {}
-            for cell in sorted(notebook.grade_cells, key=lambda c: c.name):
-                if cell.cell_type != "markdown":
-                    continue
-                if cell.name not in rubrics:
-                    raise ValueError(f"no rubric for the written answer {cell.name!r}: expected it in the answer "
-                                     f"cell of {path} (the source notebook nbgrader generated the assignment from)")
-                levels = rubric_levels(rubrics[cell.name])
-                counts: Counter[Any] = Counter()
-                off, pending, blank = [], 0, 0
-                for submission in gradebook.notebook_submissions(notebook.name, assignment.name):
-                    grade = next((g for g in submission.grades if g.name == cell.name), None)
-                    if grade is None:
-                        continue
-                    if grade.manual_score is None:
-                        if grade.needs_manual_grade:
-                            pending += 1
-                        elif grade.auto_score is not None:
-                            blank += 1  # nbgrader gives an unchanged answer cell 0 without a grader
-                        continue
-                    level = next((lv for lv in levels if lv.holds(grade.manual_score)), None)
-                    if level is None:
-                        off.append(float(grade.manual_score))
-                    else:
-                        counts[level] += 1
-                found.append(WrittenAnswer(assignment.name, notebook.name, cell.name, float(cell.max_score),
-                                           [(level, counts[level]) for level in levels], sorted(off), pending,
-                                           blank))
-    return found
-
-
-def analyse_course(course_dir: Path | str = ".", *, case: Case | None = None) -> TaskAnalysis:
-    """Everything the sections show, for one course directory (GradebookMissing when it has no gradebook)."""
-    from nbgrader.api import Gradebook
-
-    from ..grading.report import open_course
-    from ..grading.status import read_answers
-
-    course = open_course(course_dir)
-    case = case or load_case(current_case())
-    specs = hidden_specs(course.step_dir(course.source))
-    answers = read_answers(course.root)
-    by_task: dict[tuple[str, str], list[object]] = {}
-    for (assignment, _student), tasks in sorted(answers.items()):
-        for task, record in tasks.items():
-            by_task.setdefault((assignment, task), []).append(record.get("answer"))
-    analysis = TaskAnalysis()
-    answered = {assignment for (assignment, _task) in by_task}
-    waiting = sorted({assignment for assignment, _task in specs} - answered)
-    if waiting:
-        analysis.notes.append("no answers recorded yet (not shown): " + ", ".join(waiting))
-    for (assignment, task), spec in sorted(specs.items()):
-        if assignment not in answered:
-            continue
-        given = by_task.get((assignment, task), [])
-        if spec.get("kind") == "phrases":
-            analysis.phrases.append(analyse_phrases(assignment, task, spec, given, case))
-        elif spec.get("kind") in ("labels", "words"):
-            analysis.labels.append(analyse_labels(assignment, task, spec, given, case))
-    unknown = sorted(set(by_task) - set(specs))
-    if unknown:
-        analysis.notes.append("answers recorded for tasks the source notebooks no longer grade (left out): "
-                              + ", ".join(f"{a} {t}" for a, t in unknown))
-    with Gradebook(course.db_url, course.course_id) as gradebook:
-        # A written answer nobody has submitted yet has nothing to show.
-        analysis.written = [w for w in written_spread(course, gradebook)
-                            if w.not_graded or w.left_blank or w.off_rubric or any(c for _, c in w.levels)]
-    return analysis
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# HTML
-# ---------------------------------------------------------------------------------------------------------------
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _pct(share: float) -> str:
-    return f"{round(100 * share)} %"
-
-
-_figures = 0
-_TABLE = 'style="border-collapse:collapse;margin:0.5rem 0 1rem"'
-_CELL = 'style="border:1px solid #767676;padding:0.2rem 0.5rem;text-align:left;vertical-align:top"'
-_NUM = 'style="border:1px solid #767676;padding:0.2rem 0.5rem;text-align:right;font-variant-numeric:tabular-nums"'
-
-
-def _bar_chart(title: str, description: str, bars: Sequence[tuple[str, float, str]], top: float) -> str:
-    """Horizontal bars, one per (label, value, value as text), with a title and a text description."""
-    global _figures
-    _figures += 1
-    tid, did = f"ml-tasks-fig{_figures}-t", f"ml-tasks-fig{_figures}-d"
-    row, label_w, bar_w = 24, 160, 200
-    height = row * len(bars) + 8
-    body = []
-    for index, (label, value, shown) in enumerate(bars):
-        y = 4 + index * row
-        width = 0 if top <= 0 else bar_w * value / top
-        short = label if len(label) <= 24 else label[:23] + "…"
-        body.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="#1b1b1b">'
-                    f'{_esc(short)}</text>'
-                    f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row - 8}" fill="#0b4f8a"/>'
-                    f'<text x="{label_w + width + 4:.1f}" y="{y + 15}" font-size="12" fill="#1b1b1b">{_esc(shown)}</text>')
-    return (f'<svg viewBox="0 0 {label_w + bar_w + 70} {height}" role="img" aria-labelledby="{tid} {did}" '
-            f'xmlns="http://www.w3.org/2000/svg" style="width:100%;max-width:36rem;height:auto;display:block">'
-            f'<title id="{tid}">{_esc(title)}</title><desc id="{did}">{_esc(description)}</desc>'
-            + "".join(body) + "</svg>")
-
-
-def _scrolls(table: str) -> str:
-    """A table in a box that scrolls sideways on a narrow screen (focusable, so a keyboard can scroll it)."""
-    return ('<div style="overflow-x:auto" tabindex="0" role="region" '
-            f'aria-label="table (scrolls sideways on a narrow screen)">{table}</div>')
+def _stacked(title: str, text: str, spread: Sequence[AnswerCount], total: int, *, mark_key: bool = True) -> str:
+    """One item: its title and text, a stacked bar of its answers (hidden from AT), and the shares as text."""
+    colours = _colours(spread)
+    segments = "".join(f'<span style="width:{100 * a.count / total:.2f}%;background:{c}"></span>'
+                       for a, c in zip(spread, colours) if total and a.count)
+    legend = "".join(
+        f'<span><span class="sw" style="background:{c}"></span>{"✓ " if a.key and mark_key else ""}{esc(a.shown)}'
+        f'{" (key)" if a.key and mark_key else ""}: {a.count} ({pct(a.count / total) if total else "–"})</span>'
+        for a, c in zip(spread, colours))
+    heading = f"<strong>{esc(title)}</strong>" + (f" {esc(text)}" if text else "")
+    return (f'<li><p class="item-head">{heading}</p><div class="bar" aria-hidden="true">{segments}</div>'
+            f'<p class="legend">{legend}</p></li>')
 
 
 def _shade(share: float) -> str:
@@ -376,86 +146,121 @@ def _paragraphs_html(task: PhraseTask, case: Case) -> str:
             if key.end <= paragraph.start or key.start >= paragraph.end:
                 continue
             s, e = max(key.start, paragraph.start), min(key.end, paragraph.end)
-            pieces.append(_esc(case.text[at:s]))
-            pieces.append(f'<mark style="{_shade(key.share)}">{_esc(case.text[s:e])}</mark>'
-                          f'<sup style="font-size:0.75em"> [K{index}: {_pct(key.share)}]</sup>')
+            pieces.append(esc(case.text[at:s]))
+            pieces.append(f'<mark style="{_shade(key.share)}">{esc(case.text[s:e])}</mark>'
+                          f'<sup style="font-size:0.75em;white-space:nowrap"> [K{index}: {pct(key.share)}]</sup>')
             at = e
-        pieces.append(_esc(case.text[at:paragraph.end]))
+        pieces.append(esc(case.text[at:paragraph.end]))
         out.append(f'<p><span style="font-weight:bold">¶{number}</span> {"".join(pieces)}</p>')
     return "".join(out)
 
 
-def phrase_section(task: PhraseTask, case: Case, *, top_unmatched: int = 5) -> str:
+def _none_yet(head: str, unreadable: int) -> str:
+    return head + (f"<p>No readable answer was recorded for this task yet"
+                   f"{f' ({unreadable} {_BAD_ANSWER})' if unreadable else ''}.</p></section>")
+
+
+def phrase_section(task: PhraseTask, case: Case, *, top_unmatched: int = 5, level: int = 4) -> str:
     """One phrase task as a self-contained HTML section."""
     n = task.students
-    head = (f'<section aria-labelledby="ml-{_esc(task.task)}-h"><h3 id="ml-{_esc(task.task)}-h">'
-            f'{_esc(task.assignment)}: phrase task {_esc(task.task)}</h3>')
+    anchor = f"task-{slug(task.task)}"
+    head = (f'<section class="ml-tasks" aria-labelledby="{anchor}">'
+            + _head(level, anchor, f"{task.task}: mark the phrases (paragraph{'s' if len(task.paragraphs) > 1 else ''} "
+                                   f"{', '.join(map(str, task.paragraphs))})"))
     if not n:
-        return head + (f"<p>No readable answer was recorded for this task yet"
-                       f"{f' ({task.unreadable} {_BAD_ANSWER})' if task.unreadable else ''}.</p></section>")
-    intro = (f"<p>{n} student{'s' if n != 1 else ''} answered"
+        return _none_yet(head, task.unreadable)
+    intro = (f"<p>{_students(n)} answered"
              f"{f'; {task.unreadable} more gave {_BAD_ANSWER}' if task.unreadable else ''}. Each key phrase "
              "is shaded by the share of them whose marks overlap it (in full or in part, the rule the scorer uses); "
              "the darker, the more found it, and the share is written after it as [K<i>n</i>: share].</p>")
-    rows = "".join(f"<tr><td {_CELL}>K{i}</td><td {_CELL}>{_esc(k.text)}</td><td {_NUM}>{k.found_full}</td>"
-                   f"<td {_NUM}>{k.found_part}</td><td {_NUM}>{k.found} of {n} ({_pct(k.share)})</td></tr>"
+    bars = "".join(
+        _stacked(f"K{i}", f"“{k.text}”" + (f" ({', '.join(k.techniques)})" if k.techniques else ""),
+                 (AnswerCount("full", "found in full", k.found_full, True),
+                  AnswerCount("part", "found in part", k.found_part, False),
+                  AnswerCount(OTHER, "missed", k.missed, False)), n, mark_key=False)
+        for i, k in enumerate(task.keys, start=1))
+    rows = "".join(f"<tr><td {CELL}>K{i}</td><td {CELL}>{esc(k.text)}</td><td {CELL}>{esc(', '.join(k.techniques))}</td>"
+                   f"<td {NUM}>{k.found_full}</td><td {NUM}>{k.found_part}</td>"
+                   f"<td {NUM}>{k.found} of {n} ({pct(k.share)})</td></tr>"
                    for i, k in enumerate(task.keys, start=1))
-    table = _scrolls(f"<table {_TABLE}><caption>Key phrases of {_esc(task.task)} and who found them</caption><thead><tr>"
-             f"<th {_CELL} scope=\"col\">Key</th><th {_CELL} scope=\"col\">Phrase</th><th {_CELL} scope=\"col\">"
-             f"Found in full</th><th {_CELL} scope=\"col\">Found in part</th><th {_CELL} scope=\"col\">Found at all"
-             f"</th></tr></thead><tbody>{rows}</tbody></table>")
-    chart = _bar_chart(f"Share of the class that found each key phrase of {task.task}",
-                       "; ".join(f"K{i} '{k.text}': {k.found} of {n} ({_pct(k.share)})"
-                                 for i, k in enumerate(task.keys, start=1)),
-                       [(f"K{i} {k.text}", k.share, _pct(k.share)) for i, k in enumerate(task.keys, start=1)], 1.0)
+    table = scrolls(f"<table {TABLE}><caption>Key phrases of {esc(task.task)} and who found them</caption><thead><tr>"
+                    f"<th {CELL} scope=\"col\">Key</th><th {CELL} scope=\"col\">Phrase</th>"
+                    f"<th {CELL} scope=\"col\">Technique</th><th {CELL} scope=\"col\">Found in full</th>"
+                    f"<th {CELL} scope=\"col\">Found in part</th><th {CELL} scope=\"col\">Found at all</th></tr></thead>"
+                    f"<tbody>{rows}</tbody></table>", f"Key phrases of {task.task} as a table")
     common = task.unmatched[:top_unmatched]
     if common:
-        marks = "".join(f"<li>“{_esc(text)}”: {count} student{'s' if count != 1 else ''}</li>"
-                        for text, count in common)
-        unmatched = (f"<h4>Most common marks that matched no key phrase</h4><ol>{marks}</ol>"
+        marks = "".join(f"<li>“{esc(text)}”: {_students(count)}</li>" for text, count in common)
+        unmatched = (f"<p><strong>Most common marks that matched no key phrase</strong></p><ol>{marks}</ol>"
                      "<p>A mark a few students share can point to a reading the key leaves out (worth discussing, "
                      "and a reason to look at the key again) as well as to a misreading.</p>")
     else:
         unmatched = "<p>Every mark overlapped a key phrase.</p>"
-    return head + intro + _paragraphs_html(task, case) + table + chart + unmatched + "</section>"
+    return (head + intro + _paragraphs_html(task, case) + f'<ul class="items">{bars}</ul>' + table + unmatched
+            + "</section>")
 
 
-def label_section(task: LabelTask) -> str:
-    """One label (or words) task as a self-contained HTML section: per item, right answers and the most common wrong one."""
+_WHAT = {"labels": "choose a label", "words": "copy the words", "numbers": "compute the numbers"}
+
+
+def label_section(task: LabelTask, *, level: int = 4) -> str:
+    """One label, words or numbers task as a self-contained HTML section: per item, the spread of answers."""
     n = task.students
-    what = "label" if task.kind == "labels" else "words"
-    head = (f'<section aria-labelledby="ml-{_esc(task.task)}-h"><h3 id="ml-{_esc(task.task)}-h">'
-            f'{_esc(task.assignment)}: {what} task {_esc(task.task)}</h3>')
+    anchor = f"task-{slug(task.task)}"
+    head = (f'<section class="ml-tasks" aria-labelledby="{anchor}">'
+            + _head(level, anchor, f"{task.task}: {_WHAT.get(task.kind, task.kind)}"))
     if not n:
-        return head + (f"<p>No readable answer was recorded for this task yet"
-                       f"{f' ({task.unreadable} {_BAD_ANSWER})' if task.unreadable else ''}.</p></section>")
+        return _none_yet(head, task.unreadable)
+    intro = (f"<p>{_students(n)} answered"
+             f"{f'; {task.unreadable} more gave {_BAD_ANSWER}' if task.unreadable else ''}. Per item, every answer "
+             "given and its share; ✓ marks each answer the key accepts (a contested item has more than one).</p>")
+    # A multi-field item's text is shown with its first field only: the next fields are the same claim.
+    bars = "".join(_stacked(item.title, item.text if index == 0 or task.items[index - 1].item != item.item else "",
+                            item.spread, item.answered) for index, item in enumerate(task.items))
     rows = []
     for item in task.items:
         share = item.correct / item.answered if item.answered else 0.0
+        accepted = " or ".join(f"“{esc(a.shown)}”" for a in item.spread if a.key) or \
+            " or ".join(f"“{esc(a)}”" for a in item.expected)
         if item.wrong:
             top = item.wrong[0][1]
-            ties = [answer for answer, count in item.wrong if count == top]
-            wrong = " / ".join(f"“{_esc(a)}”" for a in ties) + f" ({top} student{'s' if top != 1 else ''})"
+            ties = [next((a.shown for a in item.spread if a.answer == w), w) for w, c in item.wrong if c == top]
+            wrong = " / ".join(f"“{esc(a)}”" for a in ties) + f" ({_students(top)})"
         else:
             wrong = "none"
-        accepted = " or ".join(f"“{_esc(a)}”" for a in item.expected)
-        rows.append(f"<tr><td {_CELL}>{_esc(item.name)}</td><td {_CELL}>{accepted}</td>"
-                    f"<td {_NUM}>{item.correct} of {item.answered} ({_pct(share)})</td><td {_CELL}>{wrong}</td></tr>")
-    intro = (f"<p>{n} student{'s' if n != 1 else ''} answered"
-             f"{f'; {task.unreadable} more gave {_BAD_ANSWER}' if task.unreadable else ''}. Where the key accepts "
-             "more than one answer (a contested item), each is listed.</p>")
-    table = _scrolls(f"<table {_TABLE}><caption>Items of {_esc(task.task)}: right answers and the most common wrong one"
-             f"</caption><thead><tr><th {_CELL} scope=\"col\">Item</th><th {_CELL} scope=\"col\">Key</th>"
-             f"<th {_CELL} scope=\"col\">Right</th><th {_CELL} scope=\"col\">Most common wrong answer</th></tr>"
-             f"</thead><tbody>{''.join(rows)}</tbody></table>")
-    return head + intro + table + "</section>"
+        rows.append(f"<tr><td {CELL}>{esc(item.title)}</td><td {CELL}>{esc(item.text)}</td><td {CELL}>{accepted}</td>"
+                    f"<td {NUM}>{item.correct} of {item.answered} ({pct(share)})</td><td {CELL}>{wrong}</td></tr>")
+    table = scrolls(f"<table {TABLE}><caption>Items of {esc(task.task)}: right answers and the most common wrong one"
+                    f"</caption><thead><tr><th {CELL} scope=\"col\">Item</th><th {CELL} scope=\"col\">Text</th>"
+                    f"<th {CELL} scope=\"col\">Key</th><th {CELL} scope=\"col\">Right</th>"
+                    f"<th {CELL} scope=\"col\">Most common wrong answer</th></tr></thead>"
+                    f"<tbody>{''.join(rows)}</tbody></table>", f"Items of {task.task} as a table")
+    return head + intro + f'<ul class="items">{bars}</ul>' + table + "</section>"
 
 
-def written_section(answer: WrittenAnswer) -> str:
+def _bar_chart(ids: FigureIds, title: str, description: str, bars: Sequence[tuple[str, float, str]],
+               top: float) -> str:
+    """Horizontal bars, one per (label, value, value as text), with a title and a text description."""
+    row, label_w, bar_w = 24, 160, 200
+    height = row * len(bars) + 8
+    body = []
+    for index, (label, value, shown) in enumerate(bars):
+        y = 4 + index * row
+        width = 0 if top <= 0 else bar_w * value / top
+        body.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="#1b1b1b">'
+                    f'{esc(shorten(label, 24))}</text>'
+                    f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row - 8}" fill="#0b4f8a"/>'
+                    f'<text x="{label_w + width + 4:.1f}" y="{y + 15}" font-size="12" fill="#1b1b1b">{esc(shown)}</text>')
+    return svg(ids, title, description, label_w + bar_w + 70, height, "".join(body), css_class="bars").replace(
+        "<svg ", '<svg style="width:100%;max-width:36rem;height:auto;display:block" ', 1)
+
+
+def written_section(answer: WrittenAnswer, ids: FigureIds, *, level: int = 4) -> str:
     """One written answer as a self-contained HTML section: manual scores per rubric level."""
     graded = sum(count for _, count in answer.levels) + len(answer.off_rubric)
-    head = (f'<section aria-labelledby="ml-{_esc(answer.grade_id)}-h"><h3 id="ml-{_esc(answer.grade_id)}-h">'
-            f'{_esc(answer.assignment)}: written answer {_esc(answer.grade_id)} (out of {answer.max_score:g})</h3>')
+    anchor = f"written-{slug(answer.assignment)}-{slug(answer.grade_id)}"
+    head = (f'<section class="ml-tasks" aria-labelledby="{anchor}">'
+            + _head(level, anchor, f"written answer {answer.grade_id} (out of {answer.max_score:g})"))
     pending = (f" {answer.not_graded} more still need{'s' if answer.not_graded == 1 else ''} a manual grade."
                if answer.not_graded else "")
     if answer.left_blank:
@@ -463,42 +268,123 @@ def written_section(answer: WrittenAnswer) -> str:
                     f"{'it' if answer.left_blank == 1 else 'them'} 0; not counted above).")
     if not graded:
         return head + f"<p>No answer has a manual score yet.{pending}</p></section>"
-    bars = [(level.describe(), count, f"{count} ({_pct(count / graded)})") for level, count in answer.levels]
-    rows = "".join(f"<tr><td {_CELL}>{_esc(label)}</td><td {_NUM}>{shown}</td></tr>" for label, _, shown in bars)
+    bars = [(level_.describe(), count, f"{count} ({pct(count / graded)})") for level_, count in answer.levels]
+    rows = "".join(f"<tr><td {CELL}>{esc(label)}</td><td {NUM}>{shown}</td></tr>" for label, _, shown in bars)
     if answer.off_rubric:
         off = ", ".join(f"{s:g}" for s in answer.off_rubric)
-        rows += f"<tr><td {_CELL}>scores no level holds: {_esc(off)}</td><td {_NUM}>{len(answer.off_rubric)}</td></tr>"
-    chart = _bar_chart(f"Manual scores of {answer.grade_id} per rubric level",
+        rows += f"<tr><td {CELL}>scores no level holds: {esc(off)}</td><td {NUM}>{len(answer.off_rubric)}</td></tr>"
+    chart = _bar_chart(ids, f"Manual scores of {answer.grade_id} per rubric level",
                        "; ".join(f"{label}: {shown}" for label, _, shown in bars),
                        bars, max(count for _, count, _ in bars) or 1)
-    table = _scrolls(f"<table {_TABLE}><caption>Manual scores of {_esc(answer.grade_id)} per rubric level</caption><thead>"
-             f"<tr><th {_CELL} scope=\"col\">Level</th><th {_CELL} scope=\"col\">Students</th></tr></thead>"
-             f"<tbody>{rows}</tbody></table>")
-    return head + f"<p>{graded} answer{'s' if graded != 1 else ''} graded by hand.{pending}</p>" + chart + table + "</section>"
+    table = scrolls(f"<table {TABLE}><caption>Manual scores of {esc(answer.grade_id)} per rubric level</caption><thead>"
+                    f"<tr><th {CELL} scope=\"col\">Level</th><th {CELL} scope=\"col\">Students</th></tr></thead>"
+                    f"<tbody>{rows}</tbody></table>", f"Manual scores of {answer.grade_id} as a table")
+    return (head + f"<p>{graded} answer{'s' if graded != 1 else ''} graded by hand.{pending}</p>" + chart + table
+            + "</section>")
 
 
-def render_sections(analysis: TaskAnalysis, case: Case) -> list[str]:
-    """The sections, in order: a heading and warning, phrase tasks, label tasks, written answers."""
-    sections = [("<section><h2>Graded tasks (instructors only)</h2><p><strong>This part shows the answer keys.</strong> "
-                 "Keep the file away from students: do not publish it or put it in a folder they can read.</p>"
-                 + "".join(f"<p>Note: {_esc(note)}</p>" for note in analysis.notes) + "</section>")]
-    sections += [phrase_section(task, case) for task in analysis.phrases]
-    sections += [label_section(task) for task in analysis.labels]
-    sections += [written_section(answer) for answer in analysis.written]
+def item_flag(point: ItemPoint) -> str:
+    if point.discrimination is not None and point.n >= 4 and point.discrimination < -2 / point.n ** 0.5:
+        return "negative discrimination: check the key and the wording"
+    if point.difficulty < 0.25:
+        return "most students wrong: check the key and the wording"
+    if point.difficulty > 0.95:
+        return "nearly everyone right: tells little"
+    return ""
+
+
+def scatter_section(points: Sequence[ItemPoint], ids: FigureIds) -> str:
+    """Every graded item's difficulty × discrimination: a scatter whose points show their item on hover and focus."""
+    head = ('<section class="ml-tasks" aria-labelledby="items-scatter"><h3 id="items-scatter">Items: share right '
+            "and discrimination</h3>")
+    shown = [p for p in points if p.discrimination is not None]
+    if not shown:
+        return head + "<p>Too few students answered to relate any item to the rest (three or more needed).</p></section>"
+    # Narrow, so its 13-unit text stays near 10 px on a 390 px phone; the tip's lines are cut to fit.
+    width, height, left, right, top, bottom = 480, 400, 58, 16, 64, 52
+    x = lambda v: left + v * (width - left - right)  # noqa: E731
+    y = lambda v: top + (1 - v) / 2 * (height - top - bottom)  # noqa: E731
+    parts = []
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(f'<line class="grid" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{height - bottom}"/>'
+                     f'<text class="tick" x="{x(tick):.1f}" y="{height - bottom + 18}" '
+                     f'text-anchor="{"start" if tick == 0 else "end" if tick == 1 else "middle"}">'  # clear of the y ticks
+                     f"{round(tick * 100)} %</text>")
+    for tick in (-1, -0.5, 0, 0.5, 1):
+        parts.append(f'<line class="{"axis" if tick == 0 else "grid"}" x1="{left}" x2="{width - right}" '
+                     f'y1="{y(tick):.1f}" y2="{y(tick):.1f}"/><text class="tick" x="{left - 8}" y="{y(tick) + 4:.1f}" '
+                     f'text-anchor="end">{fmt(tick, 1)}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.1f}" y="{height - 10}" text-anchor="middle">share of students '
+                 "right (easier to the right)</text>")
+    parts.append(f'<text x="14" y="{(top + height - bottom) / 2:.1f}" text-anchor="middle" '
+                 f'transform="rotate(-90 14 {(top + height - bottom) / 2:.1f})">discrimination</text>')
+    parts.append('<text class="hint" x="8" y="22">Hover over a point, or Tab to it, to read its item.</text>')
+    for point in shown:
+        flag = item_flag(point)
+        label = (f"{point.task} {point.item}: {point.text or 'no text shown'}; {pct(point.difficulty)} right, "
+                 f"discrimination {fmt(point.discrimination or 0)}, {_students(point.n)}" + (f"; {flag}" if flag else ""))
+        first = shorten(f"{point.task} {point.item}: {point.text}" if point.text else f"{point.task} {point.item}", 62)
+        second = f"{pct(point.difficulty)} right, discrimination {fmt(point.discrimination or 0)}" + \
+            (f" ({flag.split(':')[0]})" if flag else "")
+        cx, cy = x(point.difficulty), y(point.discrimination or 0)
+        mark = (f'<rect class="mark" x="{cx - 5:.1f}" y="{cy - 5:.1f}" width="10" height="10"/>' if flag.startswith("neg")
+                else f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5"/>')
+        parts.append(f'<g class="pt{" flag" if flag.startswith("neg") else ""}" tabindex="0" role="img" '
+                     f'aria-label="{esc(label)}">{mark}<g class="tip"><rect x="2" y="2" width="{width - 4}" height="46"/>'
+                     f'<text x="10" y="20">{esc(first)}</text><text x="10" y="40">{esc(second)}</text></g></g>')
+    chart = svg(ids, "Graded items: share right against discrimination",
+                "Each point is one graded item (one field of a multi-field item, one key phrase of a phrase task): "
+                "across, the share of students who got it right; up, how much getting it right goes with doing well on "
+                "the rest of its assignment (below 0: students who do worse elsewhere get it right more often: reread "
+                "its key and wording). Every point is also a row of the table below.",
+                width, height, "".join(parts), css_class="scatter", role="group")
+    rows = "".join(f"<tr><td {CELL}>{esc(p.task)}</td><td {CELL}>{esc(p.item)}</td><td {CELL}>{esc(p.text)}</td>"
+                   f"<td {NUM}>{p.n}</td><td {NUM}>{pct(p.difficulty)}</td>"
+                   f"<td {NUM}>{'–' if p.discrimination is None else fmt(p.discrimination)}</td>"
+                   f"<td {CELL}>{esc(item_flag(p))}</td></tr>" for p in points)
+    table = scrolls(f"<table {TABLE}><caption>Every graded item: share right and discrimination</caption><thead><tr>"
+                    f"<th {CELL} scope=\"col\">Task</th><th {CELL} scope=\"col\">Item</th><th {CELL} scope=\"col\">Text"
+                    f"</th><th {CELL} scope=\"col\">Students</th><th {CELL} scope=\"col\">Right</th>"
+                    f"<th {CELL} scope=\"col\">Discrimination</th><th {CELL} scope=\"col\">Flag</th></tr></thead>"
+                    f"<tbody>{rows}</tbody></table>", "Every graded item as a table")
+    intro = ("<p>Discrimination is the correlation between being right on an item and the student's share right on "
+             "the rest of the assignment's items. A square marks an item that goes against the rest (clearly below 0); "
+             "a flag is a prompt to reread the item, not a verdict.</p>")
+    return head + intro + chart + f"<details><summary>Every item as a table</summary>{table}</details></section>"
+
+
+def render_sections(analysis: TaskAnalysis, case: Case, ids: FigureIds | None = None) -> list[str]:
+    """The sections, in order: a heading and warning, the items' scatter, then each assignment in course order
+    with its tasks in notebook order and its written answers."""
+    ids = ids or FigureIds("tasks")
+    contents = "".join(f'<li>{esc(a)}</li>' for a in analysis.assignments())
+    sections = [("<section class='ml-tasks' aria-labelledby='graded-tasks'><h2 id='graded-tasks'>Graded tasks "
+                 "(instructors only)</h2><p><strong>This part shows the answer keys.</strong> Keep the file away from "
+                 "students: do not publish it or put it in a folder they can read.</p>"
+                 + "".join(f"<p>Note: {esc(note)}</p>" for note in analysis.notes)
+                 + (f"<p>Assignments in course order:</p><ol>{contents}</ol>" if contents else "") + "</section>")]
+    sections.append(scatter_section(analysis.points, ids))
+    for assignment in analysis.assignments():
+        sections.append(f"<h3 id='assignment-{slug(assignment)}'>{esc(assignment)}</h3>")
+        for task in analysis.tasks:
+            if task.assignment != assignment:
+                continue
+            sections.append(phrase_section(task, case) if isinstance(task, PhraseTask) else label_section(task))
+        sections += [written_section(w, ids) for w in analysis.written if w.assignment == assignment]
     return sections
 
 
-def task_sections(course_dir: Path | str = ".") -> list[str]:
+def task_sections(course_dir: Path | str = ".", ids: FigureIds | None = None) -> list[str]:
     """The class report's graded-task sections for one course (keys included: instructors only)."""
     case = load_case(current_case())
-    return render_sections(analyse_course(course_dir, case=case), case)
+    return render_sections(analyse_course(course_dir, case=case), case, ids)
 
 
 def render_page(sections: Sequence[str]) -> str:
     """The sections as one self-contained page (the standalone command's output)."""
     return ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>Graded tasks: class report (instructors only)</title></head>"
+            f"<title>Graded tasks: class report (instructors only)</title><style>{TASK_STYLE}</style></head>"
             '<body style="font-family:system-ui,sans-serif;color:#1b1b1b;background:#fff;max-width:60rem;'
             'margin:1rem auto;padding:0 1rem;line-height:1.5;overflow-wrap:break-word">'
             "<main><h1>Graded tasks: class report</h1>" + "".join(sections) + "</main></body></html>")

@@ -8,7 +8,7 @@ tests.
 
 Scoring policy (stated to students in each notebook):
 
-* phrases: points x ``medialit.scoring.phrase_credit(F1)`` (span F1 of DESIGN.md section 3, via
+* phrases: points x ``medialit.scoring.phrase_credit(F1)`` (span F1 of docs/DESIGN.md section 3, via
   ``medialit.scoring.span_prf``), rounded down to 0.01: full points from an F1 of 0.6 (the book's "good
   work"), none at 0.3 or below (marking whole paragraphs scores less), evenly in between. One mapping
   for every phrase task: a spec may not set its own (``min_f1`` is refused).
@@ -32,18 +32,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import scoring
+from ..assessment.phrase_spans import phrase_spans
 from ..case import Case, load_case
 from .checks import (
-    _SUBMITTED,
+    SUBMITTED,
     AnswerError,
-    _case,
-    _norm,
-    _region,
     check_choice,
     check_labels,
     check_numbers,
     check_phrases,
     check_words,
+    course_case,
+    normalise_answer,
 )
 
 # nbgrader's own delimiters (ClearHiddenTests matches them anywhere in a line).
@@ -68,7 +68,7 @@ def _spec_error(problem: str) -> ValueError:
 def score_task(spec: Mapping[str, Any], answer: object, *, case: Case | None = None) -> TaskResult:
     """Score one answer (plain JSON values) against one hidden-test spec."""
     # A generated notebook's spec names its case (the grader may score several cases in one process).
-    case = case or (load_case(spec["case"]) if type(spec.get("case")) is str else _case())
+    case = case or (load_case(spec["case"]) if type(spec.get("case")) is str else course_case())
     kind, points = spec.get("kind"), spec.get("points")
     # A participation task may weigh nothing (the instructor's choice); a task with a key must be worth something.
     lowest_ok = (lambda p: p >= 0) if kind == "participation" else (lambda p: p > 0)
@@ -98,16 +98,12 @@ def _score_phrases(spec: Mapping[str, Any], answer: object, case: Case) -> tuple
     if "min_f1" in spec:
         raise _spec_error("'min_f1' is no longer a setting: every phrase task uses "
                           "medialit.scoring.phrase_credit; remove it")
-    paragraphs = spec["paragraphs"]
-    start, end, where = _region(case, paragraphs)
-    phrases = check_phrases(answer, paragraphs, name="your phrases", case=case)
-    student = scoring.phrases_to_spans(phrases, case.text, within=(start, end), where=where)
-    key_phrases = [record["phrase"] for record in spec["key"]]
     try:
-        key = scoring.phrases_to_spans(key_phrases, case.text, within=(start, end), where=where)
+        spans = phrase_spans(spec, case)  # the same spans the class report counts (medialit.assessment.phrase_spans)
     except ValueError as error:
         raise _spec_error(str(error)) from None
-    result = scoring.span_prf(student, key)
+    phrases = check_phrases(answer, spec["paragraphs"], name="your phrases", case=case)
+    result = scoring.span_prf(spans.of(phrases), list(spans.key))
     fraction = scoring.phrase_credit(result.f1)
     note = (f"\nCredit: {fraction:.0%} of the points (full from an F1 of {scoring.FULL_CREDIT_F1:g}, "
             f"none at {scoring.NO_CREDIT_F1:g} or below, evenly in between).")
@@ -133,7 +129,7 @@ def _score_labels(spec: Mapping[str, Any], answer: object) -> tuple[float, str]:
 def _score_words(spec: Mapping[str, Any], answer: object, case: Case) -> tuple[float, str]:
     key, paragraphs = spec["key"], spec["paragraphs"]
     clean = check_words(answer, list(key), paragraphs, name="your answer", case=case)
-    right = {item: _norm(clean[item]) in {_norm(form) for form in forms} for item, forms in key.items()}
+    right = {item: normalise_answer(clean[item]) in {normalise_answer(form) for form in forms} for item, forms in key.items()}
     lines = [f"You got {sum(right.values())} of {len(right)} right."]
     lines += [f"  {item}: {'right' if ok else 'not right'}" for item, ok in right.items()]
     return sum(right.values()) / len(right), "\n".join(lines)
@@ -193,9 +189,9 @@ def award(task: str, spec: Mapping[str, Any]) -> float:
         raise RuntimeError("medialit's grading preprocessors are not configured: add "
                            "`from medialit.grading import configure_nbgrader; configure_nbgrader(c)` "
                            "to nbgrader_config.py and autograde again.")
-    if task not in _SUBMITTED:
+    if task not in SUBMITTED:
         raise AnswerError(f"No answer was recorded for task {task}: run the checks above first.")
-    result = score_task(spec, json.loads(_SUBMITTED[task])["answer"])
+    result = score_task(spec, json.loads(SUBMITTED[task])["answer"])
     print(result.feedback)
     return result.points
 

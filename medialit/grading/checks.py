@@ -28,14 +28,70 @@ class AnswerError(ValueError):
         # IPython (Jupyter) shows these lines instead of the traceback. The student's mistake is in the answer,
         # not in the course's code, so the hint stands alone in a box rather than under 15 lines of frames.
         # Only the display changes: the cell still fails, so nbgrader and "run all" still stop here.
-        import textwrap  # here, not at the top: this file is otherwise another module's to edit
+        return boxed(str(self), " Check your answer ")
 
-        lines = [part for para in str(self).splitlines() for part in (textwrap.wrap(para, 76) or [""])] or [""]
-        title = " Check your answer "
-        width = max(len(title) + 2, *(len(line) for line in lines))
-        return ([f"┌─{title}{'─' * (width - len(title) + 1)}┐"]
-                + [f"│ {line.ljust(width)} │" for line in lines]
-                + [f"└{'─' * (width + 2)}┘"])
+
+def boxed(text: str, title: str) -> list[str]:
+    """`text` wrapped to 76 columns in a box with `title` on its top edge: how the checks show a message."""
+    import textwrap  # here, not at the top: this file is otherwise another module's to edit
+
+    lines = [part for para in text.splitlines() for part in (textwrap.wrap(para, 76) or [""])] or [""]
+    width = max(len(title) + 2, *(len(line) for line in lines))
+    return ([f"┌─{title}{'─' * (width - len(title) + 1)}┐"]
+            + [f"│ {line.ljust(width)} │" for line in lines]
+            + [f"└{'─' * (width + 2)}┘"])
+
+
+# --------------------------------------------------------------------------------------------
+# Running a notebook out of order: a check before its answer, an answer cell not yet answered.
+# --------------------------------------------------------------------------------------------
+
+NOT_ANSWERED = ("This task has no answer yet. This is your answer cell (its first line says [YOUR ANSWER]): "
+                "replace the lines `# YOUR CODE HERE` and `raise NotImplementedError()` with your answer, run this "
+                "cell, then run the check cell under it.")
+
+
+def answer_first(name: str) -> str:
+    """What a check cell says when the answer it checks, `name`, has not been set yet."""
+    return (f"`{name}` is not set yet: answer the cell above first. Write your answer in the cell marked "
+            f"[YOUR ANSWER] above this one, run it, then run this check again.")
+
+
+def _current_cell(shell: Any) -> str:
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None) or [""]
+    return history[-1] or ""
+
+
+def _friendly_errors(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> Any:
+    """IPython's handler for NameError and NotImplementedError: a box saying what to do, in the two cases the
+    course's notebooks make (a check cell run before its answer, an answer cell still holding nbgrader's stub);
+    any other error keeps its usual traceback. The cell still fails, so Run All and the grader stop as before."""
+    source = _current_cell(shell)
+    missing = value.name if isinstance(value, NameError) else None
+    if missing and "grading." in source:
+        message, title = answer_first(missing), " Answer the cell above first "
+    elif etype is NotImplementedError and "YOUR CODE HERE" in source:
+        message, title = NOT_ANSWERED, " This task has no answer yet "
+    else:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    # Shown as the course's own AnswerError, whose name says what it is; the cell has failed all the same.
+    lines = boxed(message, title)
+    shell._showtraceback(AnswerError, AnswerError(message), lines)
+    return None
+
+
+def install_friendly_errors() -> bool:
+    """Register `_friendly_errors` with the running IPython kernel (once); False outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((NameError, NotImplementedError), _friendly_errors)
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,11 +138,13 @@ def plain(value: object, name: str = "answer", _depth: int = 0) -> Any:
     )
 
 
-def _case() -> Case:
+def course_case() -> Case:
+    """The case of the assignment being answered (use_case), as the checks and the hidden tests load it."""
     return load_case(current_case())
 
 
-def _region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[int, int, str]:
+def paragraph_region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[int, int, str]:
+    """The [start, end) of a paragraph or a run of paragraphs in the article, and how to name it in feedback."""
     numbers = [paragraphs] if isinstance(paragraphs, int) else list(paragraphs)
     first, last = case.paragraph(numbers[0]), case.paragraph(numbers[-1])
     where = (f"paragraph {numbers[0]}" if len(numbers) == 1
@@ -101,8 +159,8 @@ def _region(case: Case, paragraphs: int | list[int] | tuple[int, ...]) -> tuple[
 def check_phrases(phrases: object, paragraph: int | list[int], *, name: str = "phrases",
                   case: Case | None = None) -> list[str]:
     """Check a list of phrases copied from the given paragraph(s); return a clean copy."""
-    case = case or _case()
-    start, end, where = _region(case, paragraph)
+    case = case or course_case()
+    start, end, where = paragraph_region(case, paragraph)
     if type(phrases) is str:
         raise AnswerError(f"`{name}` must be a list of strings, e.g. [\"first phrase\", \"second phrase\"], "
                           "not one string: put square brackets around it.")
@@ -142,7 +200,8 @@ def _check_mapping(answers: object, items: list[str], name: str) -> dict[str, An
     return clean
 
 
-def _norm(text: str) -> str:
+def normalise_answer(text: str) -> str:
+    """A typed answer for comparing: curly quotes straightened, runs of spaces folded, case folded."""
     return " ".join(text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"').split()).casefold()
 
 
@@ -175,7 +234,7 @@ def check_labels(answers: object, items: list[str], allowed: list[str] | dict[st
 def _check_label(label: object, allowed: list[str], where: str) -> str:
     if type(label) is not str:
         raise AnswerError(f"`{where}` must be one of {', '.join(map(repr, allowed))} (a string), not {_kind(label)}.")
-    if _norm(label) in {_norm(a) for a in allowed}:
+    if normalise_answer(label) in {normalise_answer(a) for a in allowed}:
         return label
     # The same technique by another of its names: the readable name for a label, or the label for a name.
     technique = find_technique(label)
@@ -189,7 +248,7 @@ def _check_label(label: object, allowed: list[str], where: str) -> str:
 def check_words(answers: object, items: list[str], paragraphs: dict[str, int], *, name: str = "answers",
                 case: Case | None = None) -> dict[str, str]:
     """Check a dict item -> words copied from that item's paragraph (e.g. a reporting verb)."""
-    case = case or _case()
+    case = case or course_case()
     clean = _check_mapping(answers, items, name)
     for item, value in clean.items():
         if type(value) is not str or not value.strip():
@@ -198,7 +257,7 @@ def check_words(answers: object, items: list[str], paragraphs: dict[str, int], *
         if len(value.split()) > 4:
             raise AnswerError(f"`{name}[{item!r}]` has {len(value.split())} words; give only the reporting verb "
                               "(and the words that go with it), at most 4 words.")
-        if _norm(value) not in _norm(case.paragraph(paragraphs[item]).text):
+        if normalise_answer(value) not in normalise_answer(case.paragraph(paragraphs[item]).text):
             raise AnswerError(f"`{name}[{item!r}]` is {value!r}, which does not occur in paragraph "
                               f"{paragraphs[item]}; copy the words exactly.")
     return clean
@@ -226,8 +285,8 @@ def check_choice(choice: object, confidence: object, options: list[str], *, item
         raise AnswerError(f"{item}: put your answer in place of the first `...`: one of {listed}.")
     if type(choice) is not str:
         raise AnswerError(f"{item}: your answer must be one of {listed}, in quotes, not a {_kind(choice)}.")
-    spelled = {_norm(option): option for option in options}
-    if _norm(choice) not in spelled:
+    spelled = {normalise_answer(option): option for option in options}
+    if normalise_answer(choice) not in spelled:
         raise AnswerError(f"{item}: {choice!r} is not one of the answers; use one of {listed}.")
     if confidence is Ellipsis or confidence is None:
         raise AnswerError(f"{item}: put how sure you are in place of `confidence=...`: a number from {low} "
@@ -240,20 +299,20 @@ def check_choice(choice: object, confidence: object, options: list[str], *, item
                 if 0 < confidence <= 1 and low <= confidence * 100 <= high else "")
         raise AnswerError(f"{item}: confidence is {confidence:g}; give a number from {low} (a guess) to "
                           f"{high} (certain).{hint}")
-    return {"answer": spelled[_norm(choice)], "confidence": plain(confidence)}
+    return {"answer": spelled[normalise_answer(choice)], "confidence": plain(confidence)}
 
 
 # --------------------------------------------------------------------------------------------
 # Recording
 # --------------------------------------------------------------------------------------------
 
-_SUBMITTED: dict[str, str] = {}
+SUBMITTED: dict[str, str] = {}
 
 
 def submit(task: str, answer: object) -> None:
     """Record a checked answer for ``task`` as plain JSON (the autograder reads this record)."""
     record = json.dumps({"task": task, "answer": plain(answer)}, ensure_ascii=False, allow_nan=False)
-    _SUBMITTED[task] = record
+    SUBMITTED[task] = record
     from IPython.display import display  # only needed inside a notebook
     display({ANSWER_MIME: json.loads(record),
              "text/plain": f"Your answer for task {task} has the right form and is recorded."}, raw=True)

@@ -28,8 +28,10 @@ says when it starts each one), and a worker stopped for it or killed fails just 
 was on; the submissions it had not started go to a fresh worker. A regrade that fails keeps the
 earlier autograded notebook and its grades (nbgrader itself deletes them first).
 
-Do not grade by hand in formgrader while this runs: manual scores entered meanwhile are kept,
-but a regraded submission's `needs_manual_grade` flag is computed from the snapshot.
+
+Grading by hand in Formgrader while this runs loses nothing: the merge writes only automatic points
+and computes each grade's `needs_manual_grade` from the course gradebook as it is at merge time
+(medialit/grading/regrade.py), so a score saved meanwhile stays saved and settled.
 """
 from __future__ import annotations
 
@@ -50,43 +52,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from medialit._imports import import_jsonschema
 from medialit.grading.sandbox import SandboxUnavailable, check_sandbox
 
-# nbgrader imports nbformat, which imports jsonschema: the fast way first saves ~2 s per run
-# (medialit/_imports.py); nothing here validates a format that needs the hidden IRI checker.
-import_jsonschema()
-
-from .status import read_status, record_failure, status_path  # noqa: E402
-
-SQLITE_PREFIX = "sqlite:///"
-DEFAULT_STRUCTURE = os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}")
-CONFIG_FILE = "nbgrader_config.py"
-
-
-@dataclass(frozen=True)
-class Course:
-    """Where a course keeps its steps, read from its nbgrader_config.py the way nbgrader does."""
-
-    root: Path
-    db_url: str
-    course_id: str
-    source: str
-    submitted: str
-    autograded: str
-    # False only when the course's config turns the sandbox off (for measuring: see sandbox.py).
-    sandboxed: bool = True
-
-    @property
-    def db_path(self) -> Path:
-        return sqlite_path(self.db_url, self.root)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.db_url.startswith(SQLITE_PREFIX)
-
-    def step_dir(self, step: str) -> Path:
-        return self.root / step
+from .course import (  # the course-directory code (course.py), re-exported under the names callers know
+    CONFIG_FILE,
+    SQLITE_PREFIX,
+    Course,
+    load_course,
+    timestamp_of,
+)
+from .intake import is_safe_id, shown, stage_submission, unsafe_submissions
+from .status import read_status, record_failure, status_path, write_status
 
 
 @dataclass
@@ -146,72 +122,11 @@ class Report:
                          "the signal is in the gradebook.")
             lines += [f"  NOT GRADED {assignment} for {student}" for assignment, student in sorted(self.not_graded)]
         for pair in sorted(self.failed):
-            lines.append(f"  FAILED {pair[0]} for {pair[1]}: {self.reasons.get(pair, 'nbgrader could not grade it')}")
+            lines.append(f"  FAILED {shown(pair[0])} for {shown(pair[1])}: "
+                         f"{self.reasons.get(pair, 'nbgrader could not grade it')}")
         if self.log_dir is not None:
             lines.append(f"nbgrader logs: {self.log_dir}")
         return "\n".join(lines)
-
-
-def sqlite_path(db_url: str, root: Path) -> Path:
-    if not db_url.startswith(SQLITE_PREFIX) or db_url == SQLITE_PREFIX:
-        raise ValueError(f"expected a SQLite gradebook file (db_url 'sqlite:///path/gradebook.db'), got {db_url!r}")
-    path = Path(db_url[len(SQLITE_PREFIX):])
-    return path if path.is_absolute() else root / path
-
-
-def load_course(course_dir: Path) -> Course:
-    """Read the course's nbgrader_config.py (if any) and return its directories and gradebook."""
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    root = course_dir.resolve()
-    if not root.is_dir():
-        raise ValueError(f"course directory {course_dir} does not exist")
-    config = Config()
-    if (root / CONFIG_FILE).is_file():
-        config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
-    coursedir = CourseDirectory(config=config)
-    coursedir.root = str(root)
-    if os.path.normpath(coursedir.directory_structure) != os.path.normpath(DEFAULT_STRUCTURE):
-        raise ValueError(
-            f"grade_class supports nbgrader's default directory_structure {DEFAULT_STRUCTURE!r}, "
-            f"this course uses {coursedir.directory_structure!r}"
-        )
-    for step in (coursedir.source_directory, coursedir.submitted_directory, coursedir.autograded_directory):
-        if os.path.isabs(step) or os.sep in os.path.normpath(step):
-            raise ValueError(f"step directory {step!r} must be a plain folder name inside the course directory")
-    course = Course(
-        root=root,
-        db_url=coursedir.db_url,
-        course_id=coursedir.course_id or "default_course",
-        source=coursedir.source_directory,
-        submitted=coursedir.submitted_directory,
-        autograded=coursedir.autograded_directory,
-        sandboxed=bool(config.get("SandboxedKernelManager", {}).get("sandbox", True)),
-    )
-    if db_url_is_memory(course.db_url):
-        raise ValueError(f"the gradebook {course.db_url!r} lives in memory; give nbgrader a file or a server (db_url)")
-    if course.is_sqlite and not course.db_path.is_file():
-        raise ValueError(
-            f"no gradebook at {course.db_path}: run `nbgrader generate_assignment <assignment>` first, "
-            "which records the assignment's cells in the gradebook"
-        )
-    return course
-
-
-def db_url_is_memory(db_url: str) -> bool:
-    return db_url in ("sqlite://", SQLITE_PREFIX) or db_url.endswith(":memory:")
-
-
-def timestamp_of(path: Path) -> Any:
-    from nbgrader.utils import parse_utc
-
-    stamp = path / "timestamp.txt"
-    if not stamp.is_file():
-        return None
-    text = stamp.read_text().strip()
-    return parse_utc(text) if text else None
 
 
 def find_pairs(course: Course, assignments: Iterable[str], force: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -236,6 +151,8 @@ def find_pairs(course: Course, assignments: Iterable[str], force: bool) -> tuple
         for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
             assignment, student = assignment_dir.name, student_dir.name
             if assignment not in known or (wanted and assignment not in wanted):
+                continue
+            if not is_safe_id(student):  # refused with its reason by unsafe_submissions (intake.check_id)
                 continue
             dest = course.step_dir(course.autograded) / student / assignment
             if dest.exists() and not force:
@@ -296,11 +213,9 @@ def prepare_worker(course: Course, job: Job) -> None:
     # The source is only read (locked cells, extra files), so a link is enough.
     (job.root / course.source).symlink_to(course.step_dir(course.source), target_is_directory=True)
     for assignment, student in job.pairs:
-        shutil.copytree(
-            course.step_dir(course.submitted) / student / assignment,
-            job.root / course.submitted / student / assignment,
-            symlinks=True,
-        )
+        # Only the regular files of each submission, never a link, a pipe or a hard link (intake.py); what is
+        # refused goes into the worker's manifest, and its autograde flags it.
+        stage_submission(course.root, job.root, course.submitted, assignment, student)
     if course.is_sqlite:
         copy_sqlite(course.db_path, job.root / "gradebook.db")
     else:
@@ -345,6 +260,8 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    from .regrade import needs_manual_grade
+
     own = source is None
     if own:
         source = Gradebook(source_db_url, course_id)
@@ -374,8 +291,10 @@ def merge_submission(source_db_url: str, target, assignment: str, student: str, 
             target_notebook.flagged = notebook.flagged
             for grade in notebook.grades:
                 mine = target.find_grade(grade.cell.name, notebook.name, assignment, student)
+                # From the course gradebook's state, not the worker's snapshot: a grade a grader settled in
+                # Formgrader while the workers ran stays settled (regrade.py).
+                mine.needs_manual_grade = needs_manual_grade(mine, grade.auto_score)
                 mine.auto_score = grade.auto_score
-                mine.needs_manual_grade = grade.needs_manual_grade
             for comment in notebook.comments:
                 mine_comment = target.find_comment(comment.cell.name, notebook.name, assignment, student)
                 mine_comment.auto_comment = comment.auto_comment
@@ -571,12 +490,10 @@ def failure_reasons(log: Path) -> dict[str, str]:
 
 
 def _carry_status(course: Course, job: Job, assignment: str, student: str) -> None:
-    """Move the worker's status record of one submission into the course's store."""
-    produced = status_path(job.root, assignment, student)
-    if produced.is_file():
-        dest = status_path(course.root, assignment, student)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), str(dest))
+    """Copy the worker's status record of one submission (in its gradebook copy) into the course's store."""
+    record = read_status(job.root, assignment, student, db_url=job.db_url, course_id=course.course_id)
+    if record is not None:
+        write_status(course.root, assignment, student, record, db_url=course.db_url, course_id=course.course_id)
 
 
 def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: str, student: str, report: Report,
@@ -618,7 +535,9 @@ def merge_one(course: Course, job: Job, target: Any, source: Any, assignment: st
         if stored.get("status") == "failed" and stored.get("reason") and not job.stopped_for:
             reason = stored["reason"]
         reason = found or reason or "nbgrader could not grade it (see the logs)"
-        record_failure(course.root, assignment, student, reason, str(log) if log else None)
+        target.db.rollback()  # end the read above: on SQLite an open reader would block the status store's write
+        record_failure(course.root, assignment, student, reason, str(log) if log else None,
+                       db_url=course.db_url, course_id=course.course_id)
         report.failed.append(pair)
         report.reasons[pair] = reason
     job.done.add(pair)
@@ -770,8 +689,14 @@ def grade_class(
         raise ValueError(f"workers must be a whole number of at least 1, got {workers!r}")
     started = time.perf_counter()
     course = load_course(Path(course_dir))
+    from .report import check_gradebook
+
+    check_gradebook(course)  # a server that is down or a wrong password: one line (password masked), not a traceback
     pairs, skipped = find_pairs(course, assignments, force)
     report = Report(skipped=skipped)
+    for pair, reason in unsafe_submissions(course.step_dir(course.submitted), assignments):
+        report.failed.append(pair)
+        report.reasons[pair] = reason
     if not pairs:
         report.seconds = time.perf_counter() - started
         return report

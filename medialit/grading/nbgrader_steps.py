@@ -18,17 +18,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .._imports import import_jsonschema
-
 # nbconvert imports nbformat, which imports jsonschema: import it the fast way first (see _imports.py).
-import_jsonschema()
-from nbconvert.preprocessors import Preprocessor  # noqa: E402
-from traitlets import Bool  # noqa: E402
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
-from .award import hidden_awards, score_task, split_hidden  # noqa: E402
-from .checks import ANSWER_MIME, _case  # noqa: E402
-from .execute import SandboxedExecute  # noqa: E402
-from .sandbox import SandboxUnavailable, check_sandbox  # noqa: E402
+from .award import hidden_awards, score_task, split_hidden
+from .checks import ANSWER_MIME, course_case
+from .execute import SandboxedExecute
+from .sandbox import SandboxUnavailable, check_sandbox
 
 STASHED_NOTE = "# (hidden tests were scored by medialit.grading outside this notebook's kernel)"
 
@@ -47,6 +44,8 @@ class FlagTampering(Preprocessor):
         from nbgrader.api import Gradebook
 
         info = resources["nbgrader"]
+        # Flags already found for this submission (intake.IntakeAutograde: refused files, a bad timestamp).
+        earlier: list[str] = list(resources.get("medialit", {}).get("flags", []))
         problems: list[str] = []
         with Gradebook(info["db_url"]) as gb:
             source_nb = gb.find_notebook(info["notebook"], info["assignment"])
@@ -73,14 +72,14 @@ class FlagTampering(Preprocessor):
                         problems.append(f"cell {grade_id!r} had its points changed")
             for grade_id in sorted((set(released) | graded_ids) - seen):
                 problems.append(f"cell {grade_id!r} was deleted or lost its nbgrader metadata")
-            if problems:
+            if problems or earlier:
                 submission = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
                 submission.flagged = True
                 gb.db.commit()
         for problem in problems:
             self.log.warning("medialit FLAG: student %s, %s/%s: %s (nbgrader restores it from the source).",
                              info["student"], info["assignment"], info["notebook"], problem)
-        resources.setdefault("medialit", {})["flags"] = problems
+        resources.setdefault("medialit", {})["flags"] = earlier + problems
         return nb, resources
 
 
@@ -103,6 +102,46 @@ class RequireSandbox(Preprocessor):
                 self.log.warning("medialit: SandboxedKernelManager.sandbox is False: student code runs UNSANDBOXED "
                                  "with the grader's rights (for measuring only; never for a real class).")
             RequireSandbox._checked = True
+        return nb, resources
+
+
+class SettleForeignCells(Preprocessor):
+    """Make ordinary cells of nbgrader cells this notebook never had (runs first among the course's cell steps).
+
+    A cell pasted from another assignment, or one a student gave nbgrader metadata of their own (an invented
+    grade cell worth 100), has a grade_id the gradebook does not know for this notebook. nbgrader's
+    OverwriteCells then deletes only its grade_id, and a later step fails on the rest (KeyError 'grade_id'),
+    leaving the whole notebook ungraded. Here such a cell loses its nbgrader metadata: it costs only itself
+    (it is worth nothing) and is recorded as an incident.
+    """
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            source_nb = gb.find_notebook(info["notebook"], info["assignment"])
+            known = {c.name for c in [*source_nb.source_cells, *source_nb.grade_cells, *source_nb.task_cells]}
+        incidents = resources.setdefault("medialit", {}).setdefault("incidents", [])
+        for index, cell in enumerate(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            if isinstance(grade_id, str) and grade_id in known:
+                continue
+            del cell.metadata["nbgrader"]
+            if not isinstance(meta, dict) or not (meta.get("grade") or meta.get("solution") or meta.get("locked")
+                                                  or meta.get("task") or grade_id):
+                continue  # empty nbgrader metadata (Jupyter's toolbar leaves it): nothing to report
+            shown = repr(grade_id)[:80] if grade_id is not None else "without an id"
+            message = (f"cell {index + 1} ({shown}) is not part of this assignment (pasted from another one, or "
+                       "given nbgrader metadata by hand); it was graded as an ordinary cell, worth nothing")
+            incidents.append({"cell": str(grade_id)[:80] if grade_id is not None else None, "task": None,
+                              "kind": "foreign_cell", "message": message})
+            self.log.warning("medialit: %s/%s: %s", info.get("student"), info.get("assignment"), message)
         return nb, resources
 
 
@@ -158,6 +197,11 @@ class StashHiddenTests(Preprocessor):
             if hidden is None:
                 continue
             awards = hidden_awards(hidden)
+            if not awards:
+                # An ordinary nbgrader test cell (assert statements, no award()): nbgrader's own semantics, its
+                # hidden tests run in the (sandboxed) kernel. docs/grading.md says what that guarantees less.
+                resources.setdefault("medialit", {}).setdefault("standard_cells", []).append(meta.get("grade_id"))
+                continue
             if len(awards) != 1:
                 raise ValueError(f"cell {_nbgrader_meta(cell).get('grade_id')!r}: hidden tests must hold exactly "
                                  f"one award() call, found {len(awards)}")
@@ -168,7 +212,7 @@ class StashHiddenTests(Preprocessor):
                                  f"{spec.get('points')!r} differ from the cell's nbgrader points {points!r}")
             stash[index] = (task, spec)
             cell.source = visible.rstrip("\n") + "\n" + STASHED_NOTE
-        _case()  # load the case now, before any student code runs
+        course_case()  # load the case now, before any student code runs
         resources.setdefault("medialit", {})["stash"] = stash
         return nb, resources
 
@@ -229,13 +273,26 @@ def configure_nbgrader(c: Any) -> None:
     if OverwriteCells not in sanitize or DeduplicateIds not in sanitize or Execute not in autograde:
         raise RuntimeError("nbgrader's default autograde steps changed; update medialit.grading.configure_nbgrader")
     sanitize.insert(0, RequireSandbox)
+    sanitize.insert(sanitize.index(DeduplicateIds), SettleForeignCells)
     sanitize.insert(sanitize.index(DeduplicateIds), SettleDuplicateCells)
     sanitize.insert(sanitize.index(OverwriteCells), FlagTampering)
+    # nbgrader's own add_missing_grade_cells raises KeyError on some deletions (missing_cells.py).
+    from .missing_cells import install as restore_missing_cells
+
+    restore_missing_cells(sanitize)
     # Student code runs only in the sandbox, with kernel restarts instead of lost notebooks.
     autograde[autograde.index(Execute)] = SandboxedExecute
     autograde.insert(autograde.index(SandboxedExecute), StashHiddenTests)
     autograde.insert(autograde.index(SandboxedExecute) + 1, ScoreAnswers)
-    # Last step of each phase: flags, incidents, failures kept on disk (status.py).
+    # Before nbgrader touches a submission: ids, links, sizes, timestamps (intake.py); collect, zip_collect, feedback too.
+    from .intake import install as install_intake
+
+    install_intake(c)
+    # A regrade changes only automatic points (regrade.py).
+    from .regrade import install as keep_hand_grading
+
+    keep_hand_grading(autograde)
+    # Last step of each phase: flags, incidents, failures kept in the gradebook's status table (status.py).
     from .status import install
 
     install(c, sanitize, autograde)

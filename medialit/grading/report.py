@@ -2,8 +2,8 @@
 
 Each student × assignment gets one status, from three sources compared with each other: the
 folders (``submitted/``, ``autograded/``), the gradebook the course's nbgrader_config.py names
-(SQLite or PostgreSQL, read through ``class_runner.load_course``), and the status store
-(``grading-status/``, see status.py) with the reasons for flags, incidents and failures:
+(SQLite or PostgreSQL, read through ``course.load_course``), and the status store
+(a table beside nbgrader's in the gradebook, see status.py) with the reasons for flags, incidents and failures:
 
 * ``graded``: autograded, nothing left to grade by hand;
 * ``needs manual grading``: autograded, N answers still to grade by hand (the score is provisional);
@@ -18,6 +18,15 @@ grades.csv columns plus the status, and a warning while grades are provisional.
 ``python -m medialit.grading export --canvas FILE`` writes a file for Canvas's gradebook import instead (or,
 with ``--to``, as well): one row per student, one column per assignment (``--per-task``: per graded cell),
 a "Points Possible" row and a status column marked read only (see ``canvas_table``; docs/grading.md).
+Only final grades get a number there; ``--include-provisional`` writes the others too.
+
+Every number written is ``points(x)``: rounded to hundredths, the precision scores have (the course's
+scoring rounds to 0.01), so no file says ``2.2600000000000002``. Report, grades.csv and the Canvas file
+show the same score for a submission: ``Row.final_score``, the score after nbgrader's late penalty.
+
+Every export command exits by one rule, ``exit_status`` (docs/grading.md, "Exit status of the exports"):
+0 written and nothing to say, 1 written with warnings (provisional or failed grades, submissions not graded
+yet, students left out), 2 refused (nothing written: no gradebook, a bad option).
 """
 from __future__ import annotations
 
@@ -29,11 +38,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-# class_runner first: it imports jsonschema the fast way before anything imports nbformat.
-from .class_runner import Course, load_course, timestamp_of  # isort: skip
-from nbgrader.plugins import CsvExportPlugin  # noqa: E402
+from nbgrader.plugins import CsvExportPlugin
 
-from .status import read_all  # noqa: E402
+from .course import Course, GradebookMissing, load_course, timestamp_of
+from .csv_cells import safe_row
+from .intake import UnsafeId, check_id, shown
+from .late import late_text
+from .lms import HELD_FILE
+from .status import read_all
 
 GRADED = "graded"
 MANUAL = "needs manual grading"
@@ -42,9 +54,22 @@ NOT_SUBMITTED = "not submitted"
 PENDING = "submitted, not graded yet"
 STATUSES = (GRADED, MANUAL, FAILED, PENDING, NOT_SUBMITTED)
 
+# The exit-status rule of every export command (grading export, assessment.report --canvas, ...).
+EXIT_WRITTEN, EXIT_WARNINGS, EXIT_REFUSED = 0, 1, 2
+# Scores are in hundredths: scoring.phrase_credit and the share-of-items scores round to 0.01.
+PRECISION = 2
 
-class GradebookMissing(ValueError):
-    """The configured gradebook does not exist or holds no nbgrader tables; nothing was created."""
+
+def points(value: float | None) -> float | None:
+    """A score as every file writes it: rounded to the gradebook's hundredths (None stays None)."""
+    return None if value is None else round(float(value), PRECISION) + 0.0  # + 0.0: no -0.0 in a file
+
+
+def exit_status(warnings: list[str], *, refused: bool = False) -> int:
+    """The one exit-status rule of the export commands: 0 written, 1 written with warnings, 2 refused."""
+    if refused:
+        return EXIT_REFUSED
+    return EXIT_WARNINGS if warnings else EXIT_WRITTEN
 
 
 @dataclass
@@ -57,11 +82,24 @@ class Row:
     score: float | None = None
     max_score: float | None = None
     late_penalty: float = 0.0
+    seconds_late: float = 0.0
     timestamp: Any = None
     manual_pending: int = 0
     reason: str | None = None
+    log: str | None = None
     flags: list[str] = field(default_factory=list)
     incidents: list[str] = field(default_factory=list)
+
+    @property
+    def final_score(self) -> float | None:
+        """The score after the late penalty, as every file shows it (None: no score yet)."""
+        if self.score is None:
+            return None
+        return points(max(0.0, self.score - (self.late_penalty or 0.0)))
+
+    def late(self) -> str:
+        """"late by N h, penalty P" (the due date includes the student's extension), or "" when on time."""
+        return late_text(self.seconds_late, self.late_penalty)
 
     def describe(self) -> str:
         text = self.status
@@ -69,6 +107,8 @@ class Row:
             text = f"{MANUAL} ({self.manual_pending} answer{'s' if self.manual_pending != 1 else ''})"
         elif self.status == FAILED:
             text = f"{FAILED} (NOT GRADED, counts 0)"
+        if self.late():
+            text += f"  {self.late()}"
         # The words an instructor greps for stay on the submission's own line; the reasons follow below it.
         if self.flags:
             text += f"  FLAGGED ({len(self.flags)})"
@@ -117,12 +157,7 @@ def check_gradebook(course: Course) -> None:
 
 def open_course(course_dir: Path | str = ".") -> Course:
     """The course and its configured gradebook, checked to exist (ValueError says what to fix)."""
-    try:
-        course = load_course(Path(course_dir))
-    except ValueError as error:
-        if "no gradebook" in str(error):
-            raise GradebookMissing(str(error)) from None
-        raise
+    course = load_course(Path(course_dir))  # GradebookMissing when a SQLite gradebook file is missing
     check_gradebook(course)
     return course
 
@@ -131,19 +166,30 @@ def diagnose(folder: Path, notebooks: list[str]) -> str | None:
     """Why the notebooks in a submission folder cannot be graded, when the files themselves say so."""
     import nbformat
 
+    from .intake import IntakeRefused, load_notebook_json
+
     problems = []
     for name in notebooks:
         path = folder / f"{name}.ipynb"
-        if not path.is_file():
-            problems.append(f"{name}.ipynb is missing from {folder} (nbgrader scores a missing notebook 0)")
-            continue
+        # Through intake: never a link followed, never a huge or deeply nested file parsed (RecursionError).
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = load_notebook_json(folder, f"{name}.ipynb")
+        except FileNotFoundError:
+            others = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+            found = f"; the folder has {', '.join(shown(o) for o in others)}: rename it to {name}.ipynb" if others else ""
+            problems.append(f"{name}.ipynb is missing from {folder} (nbgrader scores a missing notebook 0){found}")
+            continue
+        except IntakeRefused as error:
+            problems.append(f"{name}.ipynb refused at intake: {error}")
+            continue
         except UnicodeDecodeError:
             problems.append(f"{name}.ipynb is not text (not a notebook file)")
             continue
         except ValueError as error:
             problems.append(f"{name}.ipynb is not valid JSON ({error}); ask the student for the notebook again")
+            continue
+        except OSError as error:
+            problems.append(f"{path} cannot be read ({error.strerror})")
             continue
         try:
             nbformat.validate(nbformat.reads(json.dumps(data), as_version=4))
@@ -182,6 +228,13 @@ def _submission_rows(course: Course, gradebook: Any, assignments: Sequence[str] 
             folder, done = submitted / student / assignment, autograded / student / assignment
             record = records.get((assignment, student)) or {}
             row = Row(assignment, student, PENDING)
+            try:
+                check_id(student, "student")
+            except UnsafeId as error:  # never graded under it (intake.py): say so, with the name to use
+                if folder.is_dir():
+                    row.status, row.reason = FAILED, str(error)
+                    yield row
+                    continue
             for notebook, entry in sorted((record.get("notebooks") or {}).items()):
                 row.flags += [f"{notebook}: {flag}" for flag in entry.get("flags", [])]
                 row.incidents += [f"{notebook}: {_incident_text(i)}" for i in entry.get("incidents", [])]
@@ -199,17 +252,22 @@ def _submission_rows(course: Course, gradebook: Any, assignments: Sequence[str] 
             if submission is not None:
                 row.score, row.max_score = submission.score, submission.max_score
                 row.late_penalty = submission.late_submission_penalty or 0.0
+                row.seconds_late = submission.total_seconds_late or 0.0
                 row.timestamp = submission.timestamp
                 if any(nb.flagged for nb in submission.notebooks) and not row.flags:
                     row.flags.append("flagged in the gradebook: locked cells edited or deleted "
                                      "(reason not stored: graded before the status store existed; see the autograde log)")
             else:
                 row.max_score = known[assignment].max_score
-            if not folder.is_dir() and submission is None:
+            if not folder.is_dir() and (submission is None or _only_extension(submission)):
                 row.status = NOT_SUBMITTED
                 yield row
                 continue
             graded_all = done.is_dir() and all((done / f"{nb}.ipynb").is_file() for nb in notebooks)
+            if not folder.is_dir() and not done.is_dir() and record.get("status") == "graded":
+                # Another grader's clone of the course: the files are on their disk, the gradebook and the status
+                # store (in the same database) say it was graded.
+                graded_all = True
             if graded_all and submission is not None and record.get("status") in (None, "graded"):
                 new, old = timestamp_of(folder), timestamp_of(done)
                 if folder.is_dir() and new is not None and old is not None and new > old:
@@ -222,10 +280,8 @@ def _submission_rows(course: Course, gradebook: Any, assignments: Sequence[str] 
                 continue
             found = diagnose(folder, notebooks) if folder.is_dir() else f"submitted/{student}/{assignment} is gone"
             if record.get("status") == "failed":
-                row.status, row.reason = FAILED, record.get("reason") or found
-                if record.get("log"):
-                    row.reason = f"{row.reason} (log: {record['log']})"
-            elif record.get("status") == "grading" or submission is not None:
+                row.status, row.reason, row.log = FAILED, record.get("reason") or found, record.get("log")
+            elif record.get("status") == "grading" or (submission is not None and not _only_extension(submission)):
                 # nbgrader created the submission (or started its notebooks) and left no autograded copy.
                 row.status = FAILED
                 row.reason = found or record.get("reason") or "nbgrader could not grade it (see the autograde log)"
@@ -234,6 +290,12 @@ def _submission_rows(course: Course, gradebook: Any, assignments: Sequence[str] 
                 if found:
                     row.reason = f"will fail: {found}"
             yield row
+
+
+def _only_extension(submission: Any) -> bool:
+    """The submission row exists only to hold an extension (late.extend): nothing was ever autograded into it."""
+    return submission.extension is not None and submission.timestamp is None and all(
+        grade.auto_score is None for notebook in submission.notebooks for grade in notebook.grades)
 
 
 def collect(course_dir: Path | str = ".", assignments: Sequence[str] = (), students: Sequence[str] = ()) -> list[Row]:
@@ -248,20 +310,34 @@ def collect(course_dir: Path | str = ".", assignments: Sequence[str] = (), stude
 def _score(row: Row) -> str:
     if row.score is None:
         return f"{'-':>6} / {row.max_score or 0:6.2f}"
-    return f"{row.score:6.2f} / {row.max_score or 0:6.2f}"
+    return f"{row.final_score:6.2f} / {row.max_score or 0:6.2f}"
 
 
-def format_report(rows: list[Row]) -> list[str]:
-    """The report's lines: one per student × assignment, its reasons indented below, then the counts."""
+def held_files(course_root: Path) -> list[str]:
+    """Files `nbgrader zip_collect` held back (someone not on the roster: lms.LmsCollector), one line each."""
+    out = []
+    for path in sorted(Path(course_root).glob(f"downloaded/*/{HELD_FILE}")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for entry in csv.DictReader(handle):
+                out.append(f"{path.parent.name}: {entry['file']} ({entry['reason']}; listed in {path})")
+    return out
+
+
+def format_report(rows: list[Row], course_root: Path | None = None) -> list[str]:
+    """The report's lines: one per student × assignment, its reasons indented below, held files, then the counts."""
     lines = []
     for row in rows:
-        lines.append(f"{row.assignment:<16} {row.student:<24} {_score(row)}  {row.describe()}")
+        # shown(): an id is a folder name a student chose; no control character of it reaches the terminal.
+        lines.append(f"{shown(row.assignment):<16} {shown(row.student):<24} {_score(row)}  {row.describe()}")
         if row.reason:
             lines.append(f"    reason: {row.reason}")
+        if row.log:
+            lines.append(f"    log: {row.log}")
         lines += [f"    FLAG {flag}" for flag in row.flags]
         lines += [f"    incident {incident}" for incident in row.incidents]
     counts = Counter(row.status for row in rows)
     manual = sum(row.manual_pending for row in rows)
+    lines += [f"HELD {held}" for held in held_files(course_root)] if course_root is not None else []
     lines.append("total: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
                  + (f" ({manual} answer(s) to grade by hand)" if manual else ""))
     return lines
@@ -269,7 +345,7 @@ def format_report(rows: list[Row]) -> list[str]:
 
 def report(course: str | Path = ".") -> list[str]:
     """One line per student × assignment with its status, score, flags, incidents and failures."""
-    return format_report(collect(course))
+    return format_report(collect(course), Path(course))
 
 
 def warnings_for(rows: list[Row]) -> list[str]:
@@ -288,7 +364,8 @@ def warnings_for(rows: list[Row]) -> list[str]:
 
 
 COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score",
-           "late_submission_penalty", "score", "max_score", "status", "manual_pending", "reason", "flags", "incidents"]
+           "late_submission_penalty", "score", "max_score", "status", "manual_pending", "reason", "flags", "incidents",
+           "late", "log"]
 
 
 def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
@@ -298,7 +375,7 @@ def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
     due = {a.name: a.duedate for a in gradebook.assignments}
     with open(dest, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        writer.writerow(safe_row(COLUMNS))
         for row in rows:
             try:
                 person = gradebook.find_student(row.student)
@@ -306,10 +383,12 @@ def write_csv(rows: list[Row], gradebook: Any, dest: Path | str) -> None:
             except MissingEntry:
                 names = (None, None, None)
             raw = row.score if row.score is not None else 0.0
-            values = [row.assignment, due.get(row.assignment), row.timestamp, row.student, *names, raw,
-                      row.late_penalty, max(0.0, raw - row.late_penalty), row.max_score, row.status,
-                      row.manual_pending, row.reason, " | ".join(row.flags), " | ".join(row.incidents)]
-            writer.writerow(["" if v is None else v for v in values])
+            final = row.final_score if row.final_score is not None else 0.0
+            values = [row.assignment, due.get(row.assignment), row.timestamp, row.student, *names, points(raw),
+                      points(row.late_penalty), final, points(row.max_score), row.status,
+                      row.manual_pending, row.reason, " | ".join(row.flags), " | ".join(row.incidents),
+                      row.late(), row.log]
+            writer.writerow(safe_row(["" if v is None else v for v in values]))  # no formula from an id or name (csv_cells.py)
 
 
 def export(course_dir: Path | str = ".", dest: Path | str = "grades.csv") -> tuple[list[Row], list[str]]:
@@ -337,29 +416,35 @@ CANVAS_POINTS = "Points Possible"
 CANVAS_READ_ONLY = "(read only)"
 
 
-def _canvas_status(row: Row) -> str:
+def _canvas_status(row: Row, include_provisional: bool = False) -> str:
     """One assignment's status for the status column (a blank score is never a zero: say why it is blank)."""
     if row.status == MANUAL:
-        text = f"{MANUAL} ({row.manual_pending} answer{'s' if row.manual_pending != 1 else ''}; score provisional)"
+        answers = f"{row.manual_pending} answer{'s' if row.manual_pending != 1 else ''}"
+        text = (f"{MANUAL} ({answers}; score provisional)" if include_provisional else
+                f"{MANUAL} ({answers}): score left blank until final")
     elif row.status == GRADED:
         text = GRADED
     else:
         text = f"{row.status}: score left blank"
+    if row.late():
+        text += f", {row.late()}"
     return f"{row.assignment}: {text}" + (f" FLAGGED ({len(row.flags)})" if row.flags else "")
 
 
 def _canvas_number(value: float | None) -> str:
-    return "" if value is None else f"{round(value, 2):g}"
+    return "" if value is None else f"{points(value):g}"
 
 
 def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_column: str = "SIS Login ID",
-                 section: str = "") -> list[list[str]]:
+                 section: str = "", include_provisional: bool = False) -> list[list[str]]:
     """The Canvas import file's rows: header, Points Possible, then one row per student.
 
-    A score is written for a submission that is graded or needs manual grading (then it is provisional, and
-    the status column says so); failed, not graded yet or not submitted leave the cell blank, which Canvas
-    reads as "no change". With ``per_task`` there is one column per graded cell (task or written answer);
-    an answer still waiting for its manual grade is blank.
+    A score is written for a submission that is graded (final); one that needs manual grading is left blank
+    with the status column saying why, unless ``include_provisional`` (then its provisional score is written
+    and the status says provisional). Failed, not graded yet or not submitted leave the cell blank, which
+    Canvas reads as "no change". With ``per_task`` there is one column per graded cell (task or written
+    answer), each its own grade: an answer still waiting for its manual grade is blank, every other cell of
+    an autograded submission gets its points.
     """
     from nbgrader.api import MissingEntry
 
@@ -385,18 +470,21 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
         try:
             person = gradebook.find_student(student)
             last, first = (person.last_name or "").strip(), (person.first_name or "").strip()
+            canvas_id = (person.lms_user_id or "").strip()  # Canvas's own number, from the roster import
         except MissingEntry:
-            last = first = ""
+            last = first = canvas_id = ""
         shown = f"{last}, {first}" if last and first else (last or first or student)
         ids = {"SIS User ID": "", "SIS Login ID": ""}
         ids[id_column] = student
         cells = []
         for assignment, cell, _ in columns:
             graded = by_student[student].get(assignment)
-            if graded is None or graded.status not in (GRADED, MANUAL):
+            # Per task, each cell is its own grade: final unless it waits for its manual grade (below).
+            final = (GRADED, MANUAL) if include_provisional or cell is not None else (GRADED,)
+            if graded is None or graded.status not in final:
                 cells.append("")
             elif cell is None:
-                cells.append(_canvas_number(max(0.0, (graded.score or 0.0) - graded.late_penalty)))
+                cells.append(_canvas_number(graded.final_score or 0.0))
             else:
                 try:
                     notebooks = gradebook.find_submission(assignment, student).notebooks
@@ -405,23 +493,31 @@ def canvas_table(rows: list[Row], gradebook: Any, *, per_task: bool = False, id_
                     grade = None
                 pending = grade is None or (grade.needs_manual_grade and grade.manual_score is None)
                 cells.append("" if pending else _canvas_number(grade.score))
-        status = "; ".join(_canvas_status(by_student[student][a]) for a in names if a in by_student[student])
-        table.append([shown, "", ids["SIS User ID"], ids["SIS Login ID"], section] + cells + [status])
+        status = "; ".join(_canvas_status(by_student[student][a], include_provisional)
+                           for a in names if a in by_student[student])
+        table.append([shown, canvas_id, ids["SIS User ID"], ids["SIS Login ID"], section] + cells + [status])
     return table
 
 
 def export_canvas(course_dir: Path | str = ".", dest: Path | str = "canvas-grades.csv", *, per_task: bool = False,
-                  id_column: str = "SIS Login ID", section: str = "") -> tuple[list[Row], list[str]]:
+                  id_column: str = "SIS Login ID", section: str = "", include_provisional: bool = False
+                  ) -> tuple[list[Row], list[str]]:
     """Write the Canvas gradebook import file; returns the rows and the warnings to show."""
     from nbgrader.api import Gradebook
 
     course = open_course(course_dir)
     with Gradebook(course.db_url, course.course_id) as gradebook:
         rows = list(_submission_rows(course, gradebook))
-        table = canvas_table(rows, gradebook, per_task=per_task, id_column=id_column, section=section)
+        table = canvas_table(rows, gradebook, per_task=per_task, id_column=id_column, section=section,
+                             include_provisional=include_provisional)
     with open(dest, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(table)
-    return rows, warnings_for(rows)
+        csv.writer(out).writerows(safe_row(row) for row in table)
+    warnings = warnings_for(rows)
+    manual = sum(1 for row in rows if row.status == MANUAL)
+    if manual and not include_provisional:
+        warnings.append(f"{manual} score(s) left blank in {dest} until their manual grading is done "
+                        "(--include-provisional writes them)")
+    return rows, warnings
 
 
 class StatusExportPlugin(CsvExportPlugin):
@@ -448,7 +544,11 @@ class StatusExportPlugin(CsvExportPlugin):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`report [COURSE_DIR]` and `export [--to FILE] [--canvas FILE ...] [COURSE_DIR]` (medialit/grading/__main__.py)."""
+    """`report [COURSE_DIR]` and `export [--to FILE] [--canvas FILE ...] [COURSE_DIR]` (medialit/grading/__main__.py).
+
+    `report` exits 1 when a submission failed, else 0; `export` follows ``exit_status``: 0 written, 1 written
+    with warnings, 2 refused (nothing written).
+    """
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m medialit.grading")
@@ -464,25 +564,30 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--canvas-id", choices=["sis-login", "sis-user"], default="sis-login",
                      help="Canvas file: put the nbgrader student id in SIS Login ID (default) or SIS User ID")
     exp.add_argument("--section", default="", help="Canvas file: the Section to write on every row (default blank)")
+    exp.add_argument("--include-provisional", action="store_true",
+                     help="Canvas file: also write scores still waiting for manual grading (default: left blank)")
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
             rows = collect(args.course_dir)
-            print("\n".join(format_report(rows)))
-        else:
-            if args.canvas:
-                id_column = "SIS Login ID" if args.canvas_id == "sis-login" else "SIS User ID"
-                rows, warnings = export_canvas(args.course_dir, args.canvas, per_task=args.per_task,
-                                               id_column=id_column, section=args.section)
-                print(f"wrote {len({r.student for r in rows})} students to {args.canvas} (Canvas gradebook import)")
-            if args.to or not args.canvas:
-                dest = Path(args.to) if args.to else Path(args.course_dir) / "grades.csv"
-                rows, warnings = export(args.course_dir, dest)
-                print(f"wrote {len(rows)} rows to {dest}")
-            for warning in warnings:
-                print(f"WARNING: {warning}", file=sys.stderr)
+            print("\n".join(format_report(rows, Path(args.course_dir))))
+            # A failed submission is something to act on: scripts see it in the exit status.
+            return 1 if any(row.status == FAILED for row in rows) else 0
+        warnings: list[str] = []
+        if args.canvas:
+            id_column = "SIS Login ID" if args.canvas_id == "sis-login" else "SIS User ID"
+            rows, warnings = export_canvas(args.course_dir, args.canvas, per_task=args.per_task,
+                                           id_column=id_column, section=args.section,
+                                           include_provisional=args.include_provisional)
+            print(f"wrote {len({r.student for r in rows})} students to {args.canvas} (Canvas gradebook import)")
+        if args.to or not args.canvas:
+            dest = Path(args.to) if args.to else Path(args.course_dir) / "grades.csv"
+            rows, csv_warnings = export(args.course_dir, dest)
+            warnings += [w for w in csv_warnings if w not in warnings]
+            print(f"wrote {len(rows)} rows to {dest}")
+        for warning in warnings:
+            print(f"WARNING: {warning}", file=sys.stderr)
+        return exit_status(warnings)
     except ValueError as error:
         print(f"python -m medialit.grading {args.command}: {error}", file=sys.stderr)
-        return 2
-    # A failed submission is something to act on: scripts see it in the exit status.
-    return 1 if any(row.status == FAILED for row in rows) else 0
+        return EXIT_REFUSED

@@ -39,14 +39,57 @@ def source_notebook_path(coursedir: Any, assignment_id: str, notebook_id: str) -
     return Path(folder) / f"{notebook_id}.ipynb"
 
 
+# The rubric boxes of the page being rendered, by placeholder token (SafeSubmissionHandler sets and reads it).
+RUBRIC_BOXES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("medialit_rubric_boxes",
+                                                                                      default=None)
+BOX_CLASS = "medialit-rubric"  # nh3 strips this class and every data- attribute from student HTML (sanitize.py)
+BOX_STYLE = (f"<style>aside.{BOX_CLASS} {{ margin: 0.5em 0 1.5em 0; padding: 0.6em 1em; border: 3px double #7a4a00; "
+             f"background: #fff6e5; }} aside.{BOX_CLASS} > .{BOX_CLASS}-title {{ font-weight: bold; "
+             f"border-bottom: 1px solid #7a4a00; padding-bottom: 0.3em; }} aside.{BOX_CLASS} > "
+             f".{BOX_CLASS}-title::before {{ content: 'GRADERS ONLY \\2014  '; letter-spacing: 0.05em; }}</style>")
+
+
+def rubric_box(grade_id: str, rubric_html: str, source: str) -> str:
+    """The rubric's frame: markup the sanitizer never lets a student's content produce (an <aside> with the
+    course's class and a data- attribute), so a blockquote typed into an answer cannot pass for it."""
+    from html import escape
+
+    return (f'<aside class="{BOX_CLASS}" data-medialit-rubric="{escape(grade_id)}" aria-label="Rubric for graders">'
+            f'<p class="{BOX_CLASS}-title">Rubric for <code>{escape(grade_id)}</code>, for graders only (from '
+            f'<code>{escape(source)}</code>; students never see it)</p>\n{rubric_html}</aside>')
+
+
 def rubric_cell(grade_id: str, rubric: str, source: str) -> nbformat.NotebookNode:
-    """A plain markdown cell (no nbgrader metadata, so it is never graded) holding one rubric as a quote."""
-    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in rubric.splitlines())
-    text = (f"> **Rubric for `{grade_id}`**, for graders only (from `{source}`; students never see it)\n>\n"
-            + quoted)
-    cell = nbformat.v4.new_markdown_cell(text)
+    """A plain markdown cell (no nbgrader metadata, so it is never graded) standing in for one rubric box.
+
+    Its text is only a random token; the page's writer (sanitize.SafeSubmissionHandler) puts the box in its
+    place after everything student-written has been rendered and sanitized. Without that writer (no box
+    registry), the cell says the rubric is in solutions/.
+    """
+    import secrets
+
+    from .sanitize import markdown_to_safe_html
+
+    boxes = RUBRIC_BOXES.get()
+    if boxes is None:
+        cell = nbformat.v4.new_markdown_cell(f"(The rubric for `{grade_id}` is in `{source}`.)")
+    else:
+        token = f"medialitrubric{secrets.token_hex(16)}"
+        boxes[token] = rubric_box(grade_id, markdown_to_safe_html(rubric), source)
+        cell = nbformat.v4.new_markdown_cell(token)
     cell.metadata[RUBRIC_MARK] = grade_id
     return cell
+
+
+def place_boxes(html: str, boxes: dict[str, str]) -> str:
+    """Put each rubric box where its token was rendered (as a paragraph of its own), with the boxes' style."""
+    for token, box in boxes.items():
+        html = html.replace(f"<p>{token}</p>", box, 1)
+    if boxes:
+        at = html.find("</head>")
+        if at >= 0:
+            html = html[:at] + BOX_STYLE + html[at:]
+    return html
 
 
 def insert_rubrics(nb: nbformat.NotebookNode, resources: dict[str, Any], log: Any) -> int:

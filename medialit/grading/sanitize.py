@@ -34,17 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import nbformat
 import nh3
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
-from .._imports import import_jsonschema
-
-import_jsonschema()  # nbconvert imports nbformat, which imports jsonschema: the fast way first
-import nbformat  # noqa: E402
-from nbconvert.exporters import HTMLExporter  # noqa: E402
-from nbconvert.preprocessors import Preprocessor  # noqa: E402
-from traitlets import Bool  # noqa: E402
-
-from . import rubric  # noqa: E402
+from . import rubric
 
 # --- limits -------------------------------------------------------------------------------------------
 
@@ -103,10 +99,16 @@ def clean_html(html: str) -> str:
 @jinja2.pass_context
 def safe_markdown2html(context: Any, source: str) -> str:
     """Drop-in for HTMLExporter's markdown2html filter: nbconvert's renderer, then nh3 on the result."""
-    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
-
     cell = context.get("cell", {}) or {}
     attachments = cell.get("attachments", {}) if hasattr(cell, "get") else {}
+    return markdown_to_safe_html(source, attachments)
+
+
+def markdown_to_safe_html(source: str, attachments: Any = None) -> str:
+    """Markdown rendered by nbconvert's own mistune renderer, then cleaned by nh3."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    attachments = attachments or {}
     source, _ = _cut(str(source or ""), MAX_SOURCE_CHARS)
     # Anchor links are left out: their ids would land in the page's id space next to Formgrader's own
     # inputs (and nh3 drops ids anyway).
@@ -383,6 +385,7 @@ class SanitizeForHTML(Preprocessor):
         # The template of the exporter that runs us says which page this is; rubrics go to Formgrader only,
         # and then only while SafeSubmissionHandler renders (rubric.FORMGRADER_COURSE is set).
         if getattr(self.parent, "template_name", None) == "formgrade":
+            escape_resources(resources)  # the template prints the student's id and name unescaped
             rubric.insert_rubrics(nb, resources, self.log)
         return nb, resources
 
@@ -406,6 +409,8 @@ class MarkPending(Preprocessor):
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         from nbgrader.api import Gradebook, MissingEntry
 
+        from .late import late_text
+
         info = resources["nbgrader"]
         pending: list[str] = []
         with Gradebook(info["db_url"]) as gb:
@@ -420,6 +425,11 @@ class MarkPending(Preprocessor):
                 if grade.needs_manual_grade:
                     meta["medialit_pending"] = True
                     pending.append(meta["grade_id"])
+            try:  # lateness in the course's one wording (late.late_text), as report and the exports show it
+                submission = gb.find_submission(info["assignment"], info["student"])
+                info["medialit_late"] = late_text(submission.total_seconds_late, info.get("late_penalty"))
+            except MissingEntry:
+                info["medialit_late"] = ""
         info["medialit_pending"] = pending
         if pending:
             self.log.warning("medialit: feedback for student %s, %s/%s is provisional: %d answer(s) not graded yet "
@@ -432,8 +442,9 @@ class MarkPending(Preprocessor):
 
 _BODY_MARK = 'id="notebook-container"'  # the template's own markup ends here; the student's notebook follows
 _SCRIPT_OPEN = re.compile(r"<script\b", re.IGNORECASE)
-# The template's two inline event handlers (the show/hide-name eye icons), allowed by hash only.
-_TEMPLATE_HANDLERS = ("toggle_name(true);", "toggle_name(false);")
+# The templates' inline event handlers (the show/hide-name eye icons of the submission page, the gradebook's
+# "Show All Names" button), allowed by hash only.
+_TEMPLATE_HANDLERS = ("toggle_name(true);", "toggle_name(false);", "toggleAllNames()")
 
 
 def _hash(text: str) -> str:
@@ -459,6 +470,18 @@ def submission_csp(nonce: str) -> str:
     ])
 
 
+def _stamp_scripts(html: str, nonce: str) -> str:
+    """Give every <script> tag of ``html`` the nonce, except scripts from other hosts (MathJax's CDN)."""
+
+    def stamp(match: re.Match[str]) -> str:
+        tail = html[match.end():match.end() + 300]
+        if re.match(r"""[^>]*\bsrc\s*=\s*["']?(https?:)?//""", tail, re.IGNORECASE):
+            return match.group(0)
+        return f'{match.group(0)} nonce="{nonce}"'
+
+    return _SCRIPT_OPEN.sub(stamp, html)
+
+
 def add_nonce(html: str, nonce: str) -> str:
     """Give the template's script tags (all before the notebook container) the nonce; scripts from other
     hosts (MathJax from a CDN) get none, so no request leaves for them. Anything after the container mark
@@ -467,14 +490,7 @@ def add_nonce(html: str, nonce: str) -> str:
     if cut < 0:
         return html
     head, rest = html[:cut], html[cut:]
-
-    def stamp(match: re.Match[str]) -> str:
-        tail = head[match.end():match.end() + 300]
-        if re.match(r"""[^>]*\bsrc\s*=\s*["']?(https?:)?//""", tail, re.IGNORECASE):
-            return match.group(0)
-        return f'{match.group(0)} nonce="{nonce}"'
-
-    head = _SCRIPT_OPEN.sub(stamp, head)
+    head = _stamp_scripts(head, nonce)
     # formgrade.js waits for MathJax's startup signal and throws "MathJax is not defined" without it (stock
     # nbgrader does the same offline). MathJax comes from a CDN, which this policy blocks, so say at once
     # that it has started: the page works, formulas stay as source text.
@@ -487,13 +503,69 @@ def add_nonce(html: str, nonce: str) -> str:
     return head + rest
 
 
+# Fields of the submission page's resources that nbconvert's formgrade template prints unescaped, in HTML and
+# inside the template's own <script> (``var assignment_id = "{{ resources.assignment_id }}"``).
+_RESOURCE_TEXT = ("student", "first_name", "last_name", "assignment_id", "notebook_id", "notebook_path", "filename")
+
+
+def escape_resources(resources: dict[str, Any]) -> None:
+    """HTML-escape the ids and names a Formgrader page prints, in place: safe both in HTML and inside the
+    template's script strings (where a quote becomes ``&#34;`` text and cannot end the string)."""
+    import markupsafe
+
+    for key in _RESOURCE_TEXT:
+        if isinstance(resources.get(key), str):
+            resources[key] = str(markupsafe.escape(resources[key]))
+
+
+_ESCAPING_ENVS: dict[int, Any] = {}
+
+
+def _escaping_env(env: Any) -> Any:
+    """nbgrader's Formgrader jinja environment with autoescape on (it prints ids with ``{{ student_id }}``)."""
+    if env is None:
+        raise RuntimeError("Formgrader's jinja environment is missing")
+    if id(env) not in _ESCAPING_ENVS:
+        _ESCAPING_ENVS[id(env)] = jinja2.Environment(loader=env.loader, autoescape=True)
+    return _ESCAPING_ENVS[id(env)]
+
+
+def page_csp(nonce: str) -> str:
+    """The policy of every other Formgrader page: the template's own scripts by nonce, nothing inline."""
+    return submission_csp(nonce)
+
+
+class _SafePage:
+    """Mixed into each of nbgrader's Formgrader page handlers: autoescaped templates and a nonce-based CSP."""
+
+    _medialit_nonce = ""
+    settings: dict[str, Any]  # tornado's, from the handler this is mixed into
+
+    @property
+    def content_security_policy(self) -> str:
+        if not self._medialit_nonce:
+            self._medialit_nonce = secrets.token_urlsafe(18)
+        return page_csp(self._medialit_nonce)
+
+    def render(self, name: str, **ns: Any) -> str:
+        if isinstance(ns.get("resources"), dict):  # formgrade_404.tpl prints the submission's resources
+            escape_resources(ns["resources"])
+        return _escaping_env(self.settings.get("nbgrader_jinja2_env")).get_template(name).render(**ns)
+
+    def write(self, chunk: Any) -> None:
+        if isinstance(chunk, str) and self._medialit_nonce and not getattr(self, "_medialit_submission", False):
+            chunk = _stamp_scripts(chunk, self._medialit_nonce)
+        super().write(chunk)  # type: ignore[misc]  # the handler's write (tornado's RequestHandler)
+
+
 def _handler_classes() -> tuple[type, type]:
     from nbgrader.server_extensions.formgrader import handlers
 
-    class SafeSubmissionHandler(handlers.SubmissionHandler):
+    class SafeSubmissionHandler(_SafePage, handlers.SubmissionHandler):
         """nbgrader's submission page, with a nonce-based CSP and, for rubric.py, the course directory."""
 
         _medialit_nonce = ""
+        _medialit_submission = True  # only the template's part before the notebook gets the nonce (add_nonce)
 
         @property
         def content_security_policy(self) -> str:
@@ -503,14 +575,18 @@ def _handler_classes() -> tuple[type, type]:
 
         def get(self, submission_id: str) -> Any:
             token = rubric.FORMGRADER_COURSE.set(self.coursedir)
+            boxes = rubric.RUBRIC_BOXES.set({})
             try:
                 return super().get(submission_id)
             finally:
                 rubric.FORMGRADER_COURSE.reset(token)
+                rubric.RUBRIC_BOXES.reset(boxes)
 
         def write(self, chunk: Any) -> None:
             if isinstance(chunk, str) and self._medialit_nonce:
                 chunk = add_nonce(chunk, self._medialit_nonce)
+                # The rubric boxes go in last, after the student's content was rendered and sanitized (rubric.py).
+                chunk = rubric.place_boxes(chunk, rubric.RUBRIC_BOXES.get() or {})
             super().write(chunk)
 
     class SafeSubmissionFilesHandler(handlers.SubmissionFilesHandler):
@@ -523,21 +599,40 @@ def _handler_classes() -> tuple[type, type]:
     return SafeSubmissionHandler, SafeSubmissionFilesHandler
 
 
+_SAFE_PAGES: dict[type, type] = {}
+
+
+def _safe_page_class(handler: type) -> type:
+    """``handler`` with _SafePage mixed in (one class per nbgrader handler, so reloading the config is idempotent)."""
+    if handler not in _SAFE_PAGES:
+        _SAFE_PAGES[handler] = type(f"Safe{handler.__name__}", (_SafePage, handler),
+                                    {"__doc__": f"nbgrader's {handler.__name__}, autoescaped, with a nonce CSP."})
+    return _SAFE_PAGES[handler]
+
+
 def install_formgrader_handlers() -> bool:
-    """Swap nbgrader's submission handlers for the safe ones in its route list, before the formgrader
-    extension registers them (it reads nbgrader_config.py first). Returns whether the routes were found."""
+    """Swap nbgrader's Formgrader page handlers for safe ones in its route list, before the formgrader
+    extension registers them (it reads nbgrader_config.py first): the submission page and its files as
+    before, and every other page (Manage Students, the gradebook, ...) autoescaped with a nonce CSP.
+    Returns whether the submission routes were found."""
     from nbgrader.server_extensions.formgrader import handlers
+    from nbgrader.server_extensions.formgrader.base import BaseHandler
 
     safe_page, safe_files = _handler_classes()
+    made = set(_SAFE_PAGES.values())
     found = 0
     for index, route in enumerate(handlers.default_handlers):
-        if route[1] is handlers.SubmissionHandler or getattr(route[1], "__name__", "") == "SafeSubmissionHandler":
+        handler = route[1]
+        if handler is handlers.SubmissionHandler or getattr(handler, "__name__", "") == "SafeSubmissionHandler":
             handlers.default_handlers[index] = (route[0], safe_page, *route[2:])
             found += 1
-        elif route[1] is handlers.SubmissionFilesHandler or getattr(route[1], "__name__", "") == \
+        elif handler is handlers.SubmissionFilesHandler or getattr(handler, "__name__", "") == \
                 "SafeSubmissionFilesHandler":
             handlers.default_handlers[index] = (route[0], safe_files, *route[2:])
             found += 1
+        elif (isinstance(handler, type) and issubclass(handler, BaseHandler) and handler not in made
+              and not issubclass(handler, _SafePage)):
+            handlers.default_handlers[index] = (route[0], _safe_page_class(handler), *route[2:])
     return found == 2
 
 

@@ -1,19 +1,28 @@
-"""What happened to each submission during autograding, kept on disk, not only in a log.
+"""What happened to each submission during autograding, kept where the gradebook is, not only in a log.
 
 nbgrader's gradebook has no place for *why*: a flagged notebook is one boolean, a timeout or a dead
 kernel is a zero, and a notebook nbgrader could not grade leaves nothing but a log line. So the
-course keeps one small JSON file per submission in the course directory:
+course keeps one small JSON record per submission in a table beside nbgrader's, in the same database
+(``medialit_grading_status``: course id, assignment, student, the record), so every grader whose clone
+points at the same gradebook (SQLite file or PostgreSQL server) sees the same statuses and the same
+answers. A copy of each record is also written, as a cache only, to the course directory:
 
     grading-status/<assignment>/<student>.json
+
+(records found only there, written before the table existed, are still read; the table wins otherwise).
 
 holding the submission's status (``grading`` while nbgrader works on it, ``graded``, or ``failed``
 with the reason), and for each notebook the flags (``FlagTampering``) and incidents (timeouts,
 dead or restarted kernels, stray markers, pasted cells, truncated output: whatever the course's
 steps put in ``resources["medialit"]["incidents"]``), and the answer each graded task scored
 (``ScoreAnswers`` leaves them in ``resources["medialit"]["answers"]``: the student's own answer, the
-points it earned and the task's maximum), which the class reports read (``read_answers``). The files sit beside ``submitted/`` (not in
-the gradebook), so they work the same whether the gradebook is SQLite or PostgreSQL, and class_runner's
-workers carry theirs back when they merge. The folder is gitignored: it names students.
+points it earned and the task's maximum), which the class reports read (``read_answers``). class_runner's
+workers write into their own gradebook copy, and the merge carries each record into the course's. The
+cache folder is gitignored: it names students.
+
+Every function takes the course directory, whose nbgrader_config.py names the gradebook; ``db_url`` and
+``course_id`` (keyword only) name another one (a grading worker's copy). A course with no gradebook yet
+keeps its records on disk only.
 
 ``RecordStatus`` writes them. It runs twice per notebook, last in nbgrader's sanitize steps (the
 flags and incidents found there live in that phase's resources only: nbgrader gives each phase
@@ -34,6 +43,8 @@ from typing import Any
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
+TABLE = "medialit_grading_status"
+
 STATUS_DIR = "grading-status"
 # Marks which records this process started, so the second notebook of a submission adds to the
 # record the first one started instead of replacing it (one nbgrader process grades a submission once).
@@ -50,41 +61,153 @@ def status_path(root: Path | str, assignment: str, student: str) -> Path:
     return Path(root) / STATUS_DIR / assignment / f"{student}.json"
 
 
-def read_status(root: Path | str, assignment: str, student: str) -> dict[str, Any] | None:
-    """The stored record of one submission, or None; a damaged file is reported as such, not skipped."""
-    path = status_path(root, assignment, student)
-    if not path.is_file():
-        return None
+def _table() -> Any:
+    from sqlalchemy import Column, MetaData, String, Table, Text
+
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = Table(TABLE, MetaData(), Column("course_id", String(128), primary_key=True),
+                       Column("assignment", String(128), primary_key=True),
+                       Column("student", String(128), primary_key=True),
+                       Column("record", Text, nullable=False), Column("updated", String(32)))
+    return _TABLE
+
+
+_TABLE: Any = None
+_ENGINES: dict[str, Any] = {}
+_COURSES: dict[tuple[str, float], tuple[str, str] | None] = {}
+
+
+def course_gradebook(root: Path | str) -> tuple[str, str] | None:
+    """(db_url, course_id) the course directory's nbgrader_config.py names, or None when it has no gradebook yet."""
+    root = Path(root).resolve()
+    config = root / "nbgrader_config.py"
+    key = (str(root), config.stat().st_mtime if config.is_file() else 0.0)
+    if key not in _COURSES:
+        from .class_runner import load_course
+
+        try:
+            course = load_course(root)
+            _COURSES[key] = (course.db_url, course.course_id)
+        except ValueError:  # no gradebook (yet): the records stay on disk
+            _COURSES[key] = None
+    return _COURSES[key]
+
+
+def _engine(db_url: str) -> Any:
+    """One engine per gradebook, with the table made if missing; an unreachable server is one clear line."""
+    if db_url not in _ENGINES:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        # NullPool: no connection outlives its use (nbgrader's own SQLite writers must never wait for ours).
+        engine = create_engine(db_url, poolclass=NullPool, future=True,
+                               **({"connect_args": {"timeout": 60}} if db_url.startswith("sqlite") else {}))
+        try:
+            _table().create(bind=engine, checkfirst=True)
+        except Exception as error:  # noqa: BLE001 - the server down, a wrong password, a missing driver
+            from .report import redact
+
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise StatusStoreUnavailable(f"cannot open the gradebook {redact(db_url)} for the status store: "
+                                         f"{error.__class__.__name__}: {first}") from None
+        _ENGINES[db_url] = engine
+    return _ENGINES[db_url]
+
+
+class StatusStoreUnavailable(ValueError):
+    """The gradebook that holds the status table cannot be reached (the message masks the password)."""
+
+
+def _where(db_url: str | None, course_id: str | None, root: Path | str) -> tuple[str, str] | None:
+    if db_url is not None:
+        return db_url, course_id or "default_course"
+    return course_gradebook(root)
+
+
+def _parse(text: str, where: str, assignment: str, student: str) -> dict[str, Any]:
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(text)
         if not isinstance(record, dict):
             raise ValueError("not a JSON object")
-    except (OSError, ValueError) as error:
+    except ValueError as error:
         return {"assignment": assignment, "student": student, "status": "failed",
-                "reason": f"the status file {path} is damaged ({error}); autograde this submission again",
+                "reason": f"the status record in {where} is damaged ({error}); autograde this submission again",
                 "notebooks": {}}
     return record
 
 
-def read_all(root: Path | str) -> dict[tuple[str, str], dict[str, Any]]:
-    """Every stored record, keyed by (assignment, student)."""
-    store = Path(root) / STATUS_DIR
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    if not store.is_dir():
-        return found
-    for path in sorted(store.glob("*/*.json")):
-        record = read_status(root, path.parent.name, path.stem)
-        if record is not None:
-            found[(path.parent.name, path.stem)] = record
-    return found
-
-
-def write_status(root: Path | str, assignment: str, student: str, record: dict[str, Any]) -> Path:
-    """Write one record atomically (a reader never sees half a file, a crash never leaves one)."""
+def _read_disk(root: Path | str, assignment: str, student: str) -> dict[str, Any] | None:
     path = status_path(root, assignment, student)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        text = f"unreadable: {error}"
+    return _parse(text, str(path), assignment, student)
+
+
+def read_status(root: Path | str, assignment: str, student: str, *, db_url: str | None = None,
+                course_id: str | None = None) -> dict[str, Any] | None:
+    """The stored record of one submission, or None; a damaged record is reported as such, not skipped."""
+    status_path(root, assignment, student)  # refuses ids that are not usable
+    where = _where(db_url, course_id, root)
+    if where is not None:
+        from sqlalchemy import select
+
+        table = _table()
+        with _engine(where[0]).connect() as connection:
+            text = connection.execute(select(table.c.record).where(
+                table.c.course_id == where[1], table.c.assignment == assignment,
+                table.c.student == student)).scalar()
+        if text is not None:
+            return _parse(text, f"the gradebook's {TABLE} table", assignment, student)
+    return _read_disk(root, assignment, student)
+
+
+def read_all(root: Path | str, *, db_url: str | None = None, course_id: str | None = None
+             ) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every stored record, keyed by (assignment, student): the gradebook's, then any found only on disk."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    where = _where(db_url, course_id, root)
+    if where is not None:
+        from sqlalchemy import select
+
+        table = _table()
+        with _engine(where[0]).connect() as connection:
+            for assignment, student, text in connection.execute(
+                    select(table.c.assignment, table.c.student, table.c.record).where(table.c.course_id == where[1])):
+                found[(assignment, student)] = _parse(text, f"the gradebook's {TABLE} table", assignment, student)
+    store = Path(root) / STATUS_DIR
+    if store.is_dir():
+        for path in sorted(store.glob("*/*.json")):
+            key = (path.parent.name, path.stem)
+            if key not in found:
+                record = _read_disk(root, *key)
+                if record is not None:
+                    found[key] = record
+    return dict(sorted(found.items()))
+
+
+def write_status(root: Path | str, assignment: str, student: str, record: dict[str, Any], *,
+                 db_url: str | None = None, course_id: str | None = None) -> Path:
+    """Write one record into the gradebook's table, and atomically into the disk cache; returns the cache file."""
+    path = status_path(root, assignment, student)
     record = {**record, "assignment": assignment, "student": student,
               "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    where = _where(db_url, course_id, root)
+    if where is not None:
+        from sqlalchemy import delete
+
+        table = _table()
+        text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        with _engine(where[0]).begin() as connection:
+            key = (table.c.course_id == where[1]) & (table.c.assignment == assignment) & (table.c.student == student)
+            connection.execute(delete(table).where(key))
+            connection.execute(table.insert().values(course_id=where[1], assignment=assignment, student=student,
+                                                     record=text, updated=record["updated"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{student}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -97,13 +220,14 @@ def write_status(root: Path | str, assignment: str, student: str, record: dict[s
     return path
 
 
-def record_failure(root: Path | str, assignment: str, student: str, reason: str, log: str | None = None) -> Path:
+def record_failure(root: Path | str, assignment: str, student: str, reason: str, log: str | None = None, *,
+                   db_url: str | None = None, course_id: str | None = None) -> Path:
     """Mark a submission failed, keeping the flags and incidents already recorded for it."""
-    record = read_status(root, assignment, student) or {"notebooks": {}}
+    record = read_status(root, assignment, student, db_url=db_url, course_id=course_id) or {"notebooks": {}}
     record.update(status="failed", reason=reason)
     if log:
         record["log"] = log
-    return write_status(root, assignment, student, record)
+    return write_status(root, assignment, student, record, db_url=db_url, course_id=course_id)
 
 
 def _clean_flags(flags: Any) -> list[str]:
@@ -149,9 +273,10 @@ def _clean_answers(answers: Any) -> dict[str, dict[str, Any]]:
 
 
 def record_notebook(root: Path | str, assignment: str, student: str, notebook: str, phase: str,
-                    flags: Any, incidents: Any, answers: Any = None) -> Path:
+                    flags: Any, incidents: Any, answers: Any = None, *, db_url: str | None = None,
+                    course_id: str | None = None) -> Path:
     """Record one notebook's findings after nbgrader's sanitize (`phase="sanitize"`) or autograde phase."""
-    record = read_status(root, assignment, student)
+    record = read_status(root, assignment, student, db_url=db_url, course_id=course_id)
     if record is None or record.get("run") != RUN_ID:
         # A new grading of this submission: earlier rounds' findings no longer describe it.
         record = {"run": RUN_ID, "notebooks": {}}
@@ -169,20 +294,24 @@ def record_notebook(root: Path | str, assignment: str, student: str, notebook: s
     record["reason"] = None if record["status"] == "graded" else (
         "nbgrader started grading this submission and has not finished: it is being graded right now, "
         "or grading stopped half-way (see the autograde log)")
-    return write_status(root, assignment, student, record)
+    return write_status(root, assignment, student, record, db_url=db_url, course_id=course_id)
 
 
 def _course_root(step: Preprocessor) -> Path:
     """The course directory of the nbgrader command running `step` (a worker's copy in class_runner)."""
+    return Path(_coursedir(step).root)
+
+
+def _coursedir(step: Preprocessor) -> Any:
     node: Any = step
     while node is not None:
         coursedir = getattr(node, "coursedir", None)
         if coursedir is not None:
-            return Path(coursedir.root)
+            return coursedir
         node = getattr(node, "parent", None)
     from nbgrader.coursedir import CourseDirectory
 
-    return Path(CourseDirectory(config=step.config).root)
+    return CourseDirectory(config=step.config)
 
 
 class RecordStatus(Preprocessor):
@@ -196,13 +325,17 @@ class RecordStatus(Preprocessor):
         # nbgrader's Autograde sets _sanitizing while it runs the sanitize steps.
         converter = getattr(self.parent, "parent", None)
         phase = "sanitize" if getattr(converter, "_sanitizing", False) else "autograde"
-        record_notebook(_course_root(self), info["assignment"], info["student"], info["notebook"], phase,
+        # The gradebook this nbgrader command writes (a grading worker's own copy, or the course's).
+        coursedir = _coursedir(self)
+        record_notebook(Path(coursedir.root), info["assignment"], info["student"], info["notebook"], phase,
                         found.get("flags"), found.get("incidents"),
-                        found.get("answers") if phase == "autograde" else None)
+                        found.get("answers") if phase == "autograde" else None,
+                        db_url=info.get("db_url") or coursedir.db_url, course_id=coursedir.course_id or "default_course")
         return nb, resources
 
 
-def read_answers(root: Path | str) -> dict[tuple[str, str], dict[str, dict[str, Any]]]:
+def read_answers(root: Path | str, *, db_url: str | None = None, course_id: str | None = None
+                 ) -> dict[tuple[str, str], dict[str, dict[str, Any]]]:
     """Every autograded task's answer, keyed by (assignment, student), then task id.
 
     Each value is ``{"answer": <what the student's check recorded>, "points": float, "max_points": float,
@@ -210,7 +343,7 @@ def read_answers(root: Path | str) -> dict[tuple[str, str], dict[str, dict[str, 
     submission graded before answers were kept has none (autograde it again to add them).
     """
     found: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-    for key, record in read_all(root).items():
+    for key, record in read_all(root, db_url=db_url, course_id=course_id).items():
         tasks: dict[str, dict[str, Any]] = {}
         for notebook, entry in sorted((record.get("notebooks") or {}).items()):
             for task, answer in sorted(((entry or {}).get("answers") or {}).items()):

@@ -20,7 +20,7 @@ import traitlets
 from ..case import Case, load_case
 from ..detector import DEFAULT_THRESHOLD, Mark, detect, detect_paragraphs, load_lexicon, sentence_score
 from ..scoring import SpanScore, span_prf
-from .highlighter import TECHNIQUE_LABELS, _check_paragraphs, _speaker_name, tokenize
+from .highlighter import TECHNIQUE_LABELS, checked_paragraphs, speaker_name, tokenize
 
 HERE = Path(__file__).resolve().parent
 
@@ -44,13 +44,18 @@ class DetectorLab(anywidget.AnyWidget):
     _data = traitlets.Dict().tag(sync=True)
     # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
     # JupyterLab nothing is restored: the kernel's traits are the truth there.
-    _keep = traitlets.List(["selection", "threshold", "rewrite"]).tag(sync=True)
+    _keep = traitlets.List(["selection", "threshold", "rewrite", "checked", "_checked_selection"]).tag(sync=True)
+    # The course's one answer-guarding rule: scores against the key, and the key itself, open only after a real
+    # attempt, a Check with at least one mark. `_checked_selection` holds the marks as checked, so the student's
+    # score against the key is the checked one, not a live probe of the key (detector_lab.js).
+    checked = traitlets.Bool(False).tag(sync=True)
+    _checked_selection = traitlets.Any(None).tag(sync=True)
 
     def __init__(self, case: Case | str, paragraphs: Iterable[int] | None = None, **kwargs: Any) -> None:
         if isinstance(case, str):
             case = load_case(case)
         self._case = case
-        self._numbers = _check_paragraphs(case, paragraphs)
+        self._numbers = checked_paragraphs(case, paragraphs)
         self._key = [phrase for phrase in case.loaded_language if phrase.paragraph in self._numbers]
         kwargs.setdefault("rewrite", case.detector_rewrite)
         super().__init__(_data=self._payload(), **kwargs)
@@ -125,7 +130,7 @@ class DetectorLab(anywidget.AnyWidget):
         key = [{
             "paragraph": p.paragraph, "start": p.start, "end": p.end, "text": p.text,
             "technique_label": TECHNIQUE_LABELS.get(p.technique, p.technique.replace("_", " ")),
-            "speaker": _speaker_name(case, p.speaker),
+            "speaker": speaker_name(case, p.speaker),
         } for p in self._key]
         lexicon = load_lexicon()
         # The whole word list goes to the browser: the rewrite box must score any word the student types.

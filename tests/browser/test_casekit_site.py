@@ -9,14 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import AXE_SCRIPT, serve_directory, site_pages, wait_for_widgets
 from playwright.sync_api import Browser, Page, expect
-from test_page_weight import BUDGET_BYTES, widget_chapters
-from test_site_accessibility import FAILING_IMPACTS, RUN_AXE, format_violations
 
 from medialit.case import SEEDS_DIR
 from medialit.casekit.build import build_case
 from medialit.tooling.page_weight import measure_load
+
+from support.axe import FAILING_IMPACTS, RUN_AXE, format_violations
+from support.page_weight import BUDGET_BYTES, widget_chapters
+from support.site import AXE_SCRIPT, serve_directory, site_pages, wait_for_widgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1200)]
 

@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import artifact_path
 from playwright.sync_api import Browser
 
 from medialit import CASE
 from medialit.assessment.check import load_check
 from medialit.assessment.report import main
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_check_report import synthetic_class  # noqa: E402  (the same synthetic class as the report's test)
+from support.check_class import synthetic_class
+from support.site import artifact_path
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

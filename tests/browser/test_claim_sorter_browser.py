@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MYST_PAGE_HEAD, build_fixture_book
 from playwright.sync_api import Locator, Page, expect
 
 from medialit import CASE, load_case
 from medialit.scoring import CLAIM_MISTAKES
 from medialit.widgets import ClaimSorter
+
+from support.fixture_book import FixturePage, register
+from support.site import MYST_PAGE_HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -116,15 +118,18 @@ def hostile_seeds(folder: Path) -> Path:
     return root
 
 
+register(
+    FixturePage("claims", PRACTICE_PAGE),
+    FixturePage("claims-hostile", HOSTILE_PAGE, case=hostile_seeds),
+    FixturePage("claims-preset", PRESET_PAGE),
+    FixturePage("claims-mistakes", MISTAKES_PAGE),
+)
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = hostile_seeds(tmp_path_factory.mktemp("hostile-case"))
-    return build_fixture_book(tmp_path_factory.mktemp("claim-sorter-book"), {
-        "claims": PRACTICE_PAGE,
-        "hostile": HOSTILE_PAGE.replace("CASE_ROOT", str(data)),
-        "preset": PRESET_PAGE,
-        "mistakes": MISTAKES_PAGE,
-    })
+def site(fixture_site: Path) -> Path:
+    """The session's fixture book, which has this module's pages (claims, claims-hostile, -preset, -mistakes)."""
+    return fixture_site
 
 
 @pytest.fixture(scope="module")
@@ -317,7 +322,7 @@ def test_choosing_a_run_of_words_and_no_verb(site: Path, serve, page: Page, page
 
 def test_answers_saved_from_python_show_on_the_page(site: Path, serve, page: Page, page_watch) -> None:
     with serve(site) as url:
-        widget = open_page(page, url + "book/preset.html")
+        widget = open_page(page, url + "book/claims-preset.html")
         box = card(widget, "cl-05")
         expect(box.get_by_label("Named source")).to_be_checked()
         expect(box.get_by_label(re.compile("^Fact"))).to_be_checked()
@@ -332,7 +337,7 @@ def test_answers_saved_from_python_show_on_the_page(site: Path, serve, page: Pag
 
 def test_markup_in_the_data_shows_as_text(site: Path, serve, page: Page, page_watch, screenshot) -> None:
     with serve(site) as url:
-        widget = open_page(page, url + "book/hostile.html")
+        widget = open_page(page, url + "book/claims-hostile.html")
         first = widget.locator(".ml-cs-card").first
         expect(first.locator(".ml-cs-claim")).to_contain_text(SCRIPT_PAYLOAD)
         expect(first.locator(".ml-cs-token").first).to_contain_text(SCRIPT_PAYLOAD)
@@ -460,7 +465,7 @@ def test_each_kind_of_mistake_gets_the_message_python_gives(site: Path, serve, p
                     expect(line.locator(".ml-cs-note")).to_have_count(0)
 
     with serve(site) as url:
-        widget = open_page(page, url + "book/mistakes.html")
+        widget = open_page(page, url + "book/claims-mistakes.html")
         widget.get_by_role("button", name="Check my answers").click()
         sorter.answers = MISTAKE_ANSWERS
         compare(widget)

@@ -7,27 +7,27 @@ scores them with medialit.assessment, the same numbers the widget shows.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_jupyterlab import (
+
+from medialit import CASE
+from medialit.assessment.check import load_check, score_form
+
+from support.jupyter import (
     LAB,
     SLOW,
     Server,
     assert_clean_client,
     expect_printed,
-    jupyter_server,
     open_and_run_all,
     output_of,
     rerun,
     write_notebook,
 )
 
-from medialit import CASE
-from medialit.assessment.check import load_check, score_form
-
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One JupyterLab per session: every test that uses it is in one xdist group, so one worker starts it.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
 
 CELLS = [
     """\
@@ -41,10 +41,10 @@ check""",
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(LAB, tmp_path_factory.mktemp("jupyter-lab-check")) as running:
-        yield running
+@pytest.fixture
+def server(lab_server: Server) -> Server:
+    """The session's one JupyterLab (tests/browser/conftest.py); this module's notebooks have names of their own."""
+    return lab_server
 
 
 def test_answers_reach_python(server: Server, page: Page, page_watch) -> None:

@@ -1,4 +1,4 @@
-"""Every chapter with widgets stays at most 800 KB transferred (issue 13, *Light pages*).
+"""Every chapter with widgets stays at most 683 KB transferred (issues 13 and 22, *Light pages*).
 
 Counted as the slow-phone benchmark counts it (medialit.tooling.page_weight.measure_load: Chromium's
 encodedDataLength over every request until the load event, the first usable widget and network quiet),
@@ -10,27 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import site_pages
 from playwright.sync_api import Browser
 
 from medialit.tooling.page_weight import measure_load
 
+from support.page_weight import BUDGET_BYTES, widget_chapters
+
 pytestmark = pytest.mark.browser
-
-BUDGET_BYTES = 800_000
-VIEW_TAG = 'type="application/vnd.jupyter.widget-view+json"'
-
-
-def widget_chapters(site: Path) -> list[str]:
-    return [page for page in site_pages(site) if VIEW_TAG in (site / page).read_text(encoding="utf-8")]
-
 
 def test_the_site_has_widget_chapters_to_weigh(built_site: Path) -> None:
     chapters = widget_chapters(built_site)
     assert "book/loaded-language.html" in chapters and "book/machine.html" in chapters, chapters
 
 
-def test_each_widget_chapter_weighs_at_most_800_kb(browser: Browser, built_site: Path, site_url: str) -> None:
+def test_each_widget_chapter_weighs_at_most_its_budget(browser: Browser, built_site: Path, site_url: str) -> None:
     heavy = {}
     for chapter in widget_chapters(built_site):
         load = measure_load(browser, site_url + chapter, timeout_ms=30_000)

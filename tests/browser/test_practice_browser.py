@@ -8,8 +8,9 @@ answer stay closed until a first Check; everything shown survives a reload (loca
 from __future__ import annotations
 
 import pytest
-from conftest import save_screenshot, wait_for_widgets
 from playwright.sync_api import Locator, Page, expect
+
+from support.site import save_screenshot, wait_for_widgets
 
 pytestmark = pytest.mark.browser
 

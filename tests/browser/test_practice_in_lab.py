@@ -3,24 +3,24 @@ reached Python (`answers`, validated by the kernel, and how far up the ladder ea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_jupyterlab import (
+
+from support.jupyter import (
     LAB,
     SLOW,
     Server,
     assert_clean_client,
     expect_printed,
-    jupyter_server,
     open_and_run_all,
     output_of,
     rerun,
     write_notebook,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One JupyterLab per session: every test that uses it is in one xdist group, so one worker starts it.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
 
 CELLS = [
     """\
@@ -33,10 +33,10 @@ practice_set""",
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with jupyter_server(LAB, tmp_path_factory.mktemp("jupyter-lab-practice")) as running:
-        yield running
+@pytest.fixture
+def server(lab_server: Server) -> Server:
+    """The session's one JupyterLab (tests/browser/conftest.py); this module's notebooks have names of their own."""
+    return lab_server
 
 
 def test_practice_answers_and_ladder_reach_python(server: Server, page: Page, page_watch) -> None:

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import is_loopback_url, save_screenshot, wait_for_widgets
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, expect
+
+from support.saved_work import new_context, open_page
+from support.site import save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,52 +24,29 @@ REWRITE = "The Pentagon says a column of 500 pro-government fighters tried to ta
 COMPARER_NOTE = "The Pentagon's figure could be checked against hospital records."
 
 
-def new_context(browser: Browser, *, from_disk: bool) -> tuple[BrowserContext, list[str]]:
-    """A context that may reach only loopback (served) or only files (from disk); returns it and its errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
-                                  service_workers="block")
-    errors: list[str] = []
-    local = {"file", "data", "blob", "about"} if from_disk else set()
-
-    def route(r):
-        url = r.request.url
-        if url.split(":", 1)[0] in local or (not from_disk and is_loopback_url(url)):
-            r.continue_()
-        else:
-            errors.append(f"request left the site: {url}")
-            r.abort("blockedbyclient")
-
-    context.route("**/*", route)
-    return context, errors
-
-
-def open_page(context: BrowserContext, errors: list[str], url: str) -> Page:
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("console", lambda m: errors.append(f"console error: {m.text}") if m.type == "error" else None)
-    page.goto(url)
-    if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
-        wait_for_widgets(page)
-    else:
-        page.wait_for_load_state("load")
-    return page
-
 
 def word(widget: Locator, text: str, paragraph: int) -> Locator:
-    block = widget.locator(".ml-hl-paragraph").filter(has=widget.page.get_by_text(f"Paragraph {paragraph}", exact=True))
-    found = block.locator(".ml-hl-tok").filter(has_text=re.compile(f"^{re.escape(text)}$"))
+    found = widget.locator(f'.ml-hl-text[data-paragraph="{paragraph}"] .ml-hl-tok').filter(
+        has_text=re.compile(f"^{re.escape(text)}$"))
     expect(found).to_have_count(1)
     return found
+
+
+def mark_words(widget: Locator, words: str) -> None:
+    """Mark a phrase by typing its words into the Highlighter's box (it occurs once in the widget's text)."""
+    box = widget.get_by_role("textbox", name="Type the words to mark:")
+    box.fill(words)
+    box.press("Enter")
+    expect(widget.locator(".ml-hl-marklist .ml-hl-quote").filter(has_text=words)).to_have_count(1)
 
 
 def do_some_work(context: BrowserContext, errors: list[str], base: Callable[[str], str]) -> None:
     """Mark and check in the first Highlighter, answer a claim, write a comparer note and the Stop notes."""
     page = open_page(context, errors, base("book/loaded-language.html"))
     highlighter = page.locator(".ml-hl").first
-    word(highlighter, "unprovoked", 1).click()
-    word(highlighter, "massacre", 1).click(modifiers=["Shift"])
+    mark_words(highlighter, "unprovoked massacre")
     highlighter.get_by_role("button", name="Check").click()
-    expect(highlighter.locator(".ml-hl-scores")).to_be_visible()
+    expect(highlighter.locator(".ml-hl-sentence")).to_be_visible()
     page.close()
 
     page = open_page(context, errors, base("book/sourcing.html"))
@@ -90,11 +69,11 @@ def do_some_work(context: BrowserContext, errors: list[str], base: Callable[[str
 def assert_work_is_back(context: BrowserContext, errors: list[str], base: Callable[[str], str]) -> None:
     page = open_page(context, errors, base("book/loaded-language.html"))
     highlighter = page.locator(".ml-hl").first
-    expect(word(highlighter, "massacre", 1)).to_have_attribute("aria-selected", "true")
+    expect(word(highlighter, "massacre", 1)).to_have_class(re.compile("ml-marked"))
     expect(highlighter.locator(".ml-hl-marklist .ml-hl-quote")).to_have_text(["“unprovoked massacre”"])
-    expect(highlighter.locator(".ml-hl-scores")).to_be_visible()  # still checked
+    expect(highlighter.locator(".ml-hl-sentence")).to_be_visible()  # still checked
     # The other Highlighters on the page are untouched.
-    expect(page.locator(".ml-hl").nth(1).locator(".ml-hl-tok[aria-selected=true]")).to_have_count(0)
+    expect(page.locator(".ml-hl").nth(1).locator(".ml-hl-tok.ml-marked")).to_have_count(0)
     page.close()
 
     page = open_page(context, errors, base("book/sourcing.html"))
@@ -147,7 +126,7 @@ def test_a_new_edition_does_not_restore_marks_into_changed_text(browser: Browser
     context, errors = new_context(browser, from_disk=False)
     try:
         page = open_page(context, errors, site_url + "book/loaded-language.html")
-        word(page.locator(".ml-hl").first, "unprovoked", 1).click()
+        mark_words(page.locator(".ml-hl").first, "unprovoked")
         # Re-key the stored entry as an older edition with different data would have keyed it.
         moved = page.evaluate("""() => {
             const keys = Object.keys(localStorage).filter((k) => k.includes(':widget:'));
@@ -161,7 +140,7 @@ def test_a_new_edition_does_not_restore_marks_into_changed_text(browser: Browser
         assert moved == "moved", f"expected one widget entry, found {moved}"
         page.close()
         page = open_page(context, errors, site_url + "book/loaded-language.html")
-        expect(page.locator(".ml-hl").first.locator(".ml-hl-tok[aria-selected=true]")).to_have_count(0)
+        expect(page.locator(".ml-hl").first.locator(".ml-hl-tok.ml-marked")).to_have_count(0)
     finally:
         context.close()
     assert not errors, errors
@@ -226,7 +205,7 @@ def test_my_work_lists_downloads_and_starts_over(browser: Browser, site_url: str
         expect(page.get_by_label(re.compile("Your notes before reading"))).to_have_value("")
         page.close()
         page = open_page(context, errors, base("book/loaded-language.html"))
-        expect(page.locator(".ml-hl").first.locator(".ml-hl-tok[aria-selected=true]")).to_have_count(0)
+        expect(page.locator(".ml-hl").first.locator(".ml-hl-tok.ml-marked")).to_have_count(0)
         page.close()
     finally:
         context.close()

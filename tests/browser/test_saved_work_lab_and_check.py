@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
-from test_saved_work import new_context, open_page
 
 from medialit import CASE
 from medialit.assessment.check import load_check
+
+from support.saved_work import new_context, open_page
 
 pytestmark = pytest.mark.browser
 

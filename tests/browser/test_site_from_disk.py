@@ -2,7 +2,8 @@
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import _WIDGETS_RENDERED, save_screenshot
+
+from support.site import WIDGETS_RENDERED, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ def test_widget_page_works_from_disk(browser, built_site, page_path):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     try:
         page.goto((built_site / page_path).as_uri())
-        page.wait_for_function(_WIDGETS_RENDERED, timeout=30_000)
+        page.wait_for_function(WIDGETS_RENDERED, timeout=30_000)
         assert page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count() > 0
         assert page.get_by_text("Loading widget").count() == 0
         save_screenshot(page, f"from-disk-{page_path}", full_page=False)

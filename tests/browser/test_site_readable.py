@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_site_accessibility import AXE, FAILING_IMPACTS, RUN_AXE, format_violations  # noqa: E402 (same audit)
+
+from support.axe import AXE, FAILING_IMPACTS, RUN_AXE, format_violations
 
 pytestmark = pytest.mark.browser
 

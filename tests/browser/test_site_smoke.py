@@ -12,9 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MYST_PAGE_HEAD, build_fixture_book
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from support.fixture_book import FixturePage, register
+from support.site import MYST_PAGE_HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,10 +122,13 @@ Counter(value=41)
 '''
 
 
+register(FixturePage("widget", WIDGET_PAGE))
+
+
 @pytest.fixture(scope="module")
-def widget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A one-page book built with the project's _config.yml; returns its _build/html."""
-    return build_fixture_book(tmp_path_factory.mktemp("widget-book"), {"widget": WIDGET_PAGE})
+def widget_site(fixture_site: Path) -> Path:
+    """The session's fixture book (built with the project's _config.yml), with the counter page; its _build/html."""
+    return fixture_site
 
 
 @pytest.mark.slow

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MYST_PAGE_HEAD, build_fixture_book
 from playwright.sync_api import Locator, Page, expect
 
 from medialit import CASE, load_case
+
+from support.fixture_book import FixturePage, register
+from support.site import MYST_PAGE_HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -78,14 +80,17 @@ def hostile_seeds(folder: Path) -> Path:
     return root
 
 
+register(
+    FixturePage("statements", PRACTICE_PAGE),
+    FixturePage("statements-hostile", HOSTILE_PAGE, case=hostile_seeds),
+    FixturePage("statements-preset", PRESET_PAGE),
+)
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = hostile_seeds(tmp_path_factory.mktemp("hostile-statements"))
-    return build_fixture_book(tmp_path_factory.mktemp("statement-comparer-book"), {
-        "statements": PRACTICE_PAGE,
-        "hostile": HOSTILE_PAGE.replace("CASE_ROOT", str(data)),
-        "preset": PRESET_PAGE,
-    })
+def site(fixture_site: Path) -> Path:
+    """The session's fixture book, which has this module's pages (statements, statements-hostile, -preset)."""
+    return fixture_site
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +264,7 @@ def test_prompts_and_the_later_reports_reveal(site: Path, serve, page: Page, pag
 
 def test_state_saved_from_python_shows_on_the_page(site: Path, serve, page: Page, page_watch) -> None:
     with serve(site) as url:
-        widget = open_page(page, url + "book/preset.html")
+        widget = open_page(page, url + "book/statements-preset.html")
         expect(widget.locator('textarea[data-prompt="gains"]')).to_have_value(PRESET_NOTE)
         expect(widget.locator('textarea[data-prompt="checkable"]')).to_have_value("")
         expect(widget.locator(".ml-sc-later")).to_be_visible()
@@ -269,7 +274,7 @@ def test_state_saved_from_python_shows_on_the_page(site: Path, serve, page: Page
 
 def test_markup_in_the_data_shows_as_text(site: Path, serve, page: Page, page_watch, screenshot) -> None:
     with serve(site) as url:
-        widget = open_page(page, url + "book/hostile.html")
+        widget = open_page(page, url + "book/statements-hostile.html")
         expect(widget.locator('th[data-question="casualties"]')).to_have_text(SCRIPT_PAYLOAD)
         expect(widget.locator('tr[data-actor="author"] .ml-sc-actor')).to_have_text(IMG_PAYLOAD)
         block = widget.locator(f'[data-statement="{HOSTILE_STATEMENT}"]').first
@@ -441,7 +446,10 @@ def test_model_answers_appear_only_after_an_answer_is_written(site: Path, serve,
         area.click()
         page.keyboard.type("   ")
         expect(toggle).to_be_hidden()  # blank is not an answer
-        page.keyboard.type("Strike logs and witnesses on both sides.")
+        page.keyboard.type("Strike logs")
+        expect(toggle).to_be_hidden()  # nor are two words: a real attempt comes first
+        expect(prompt.locator(".ml-sc-model-wait")).to_contain_text("at least 6 words; you have 2")
+        page.keyboard.type(" and witnesses on both sides.")
         expect(toggle).to_be_visible()
         expect(prompt.locator(".ml-sc-model-wait")).to_be_hidden()
         expect(panel).to_be_hidden()

@@ -11,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MYST_PAGE_HEAD, build_fixture_book, run_fixture_book_build
 from playwright.sync_api import Page, expect
+
+from support.fixture_book import FixturePage, register
+from support.site import MYST_PAGE_HEAD, run_fixture_book_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -85,9 +87,13 @@ ipywidgets.IntSlider(value=3)
 '''
 
 
+register(FixturePage("probe", PROBE_PAGE))
+
+
 @pytest.fixture(scope="module")
-def probe_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_book(tmp_path_factory.mktemp("runtime-book"), {"probe": PROBE_PAGE})
+def probe_site(fixture_site: Path) -> Path:
+    """The session's fixture book, which has the runtime probe as book/probe.html."""
+    return fixture_site
 
 
 @pytest.fixture

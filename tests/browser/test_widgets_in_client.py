@@ -9,31 +9,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_jupyterlab import (
+
+from support.jupyter import (
     LAB,
     SLOW,
     Server,
     assert_clean_client,
     expect_printed,
-    jupyter_server,
     open_and_run_all,
     output_of,
     rerun,
     write_notebook,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One JupyterLab per session: every test that uses it is in one xdist group, so one worker starts it.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One JupyterLab for this module's tests, stopped at the end even when a test failed."""
-    with jupyter_server(LAB, tmp_path_factory.mktemp("jupyter-lab-widgets")) as running:
-        yield running
+@pytest.fixture
+def server(lab_server: Server) -> Server:
+    """The session's one JupyterLab (tests/browser/conftest.py); this module's notebooks have names of their own."""
+    return lab_server
 
 
 # json.dumps with sorted keys: one exact line to compare, whatever order the browser sent the keys in.

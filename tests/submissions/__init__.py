@@ -556,6 +556,12 @@ HOSTILE_MARKDOWN = '''My rewrite: STUDENT-WRITTEN-ANSWER-KEPT, in plain words.
 <svg onload="window.__pwned_md_svg=1"><circle r="4"/></svg>
 <div style="width: expression(alert(1)); background: url(https://example.org/track.png)">STYLED-TEXT-KEPT</div>
 <img src="https://example.org/pixel.png">
+
+> **Rubric for `ll-rewrite18`**, for graders only (from `solutions/loaded-language/loaded-language.ipynb`; students never see it)
+>
+> * **3 points: full.** FORGED-RUBRIC: any answer that mentions the weather.
+
+<aside class="medialit-rubric" data-medialit-rubric="ll-rewrite18">FORGED-ASIDE: 3 points for everyone.</aside>
 '''
 HOSTILE_OUTPUTS = r'''
 from IPython.display import HTML, SVG, Javascript, Latex, Markdown, display
@@ -588,3 +594,110 @@ def attack_html(name: str, course: Path) -> nbformat.NotebookNode:
     nb.cells.append(nbformat.v4.new_raw_cell('<script>window.__pwned_raw=1</script>RAW-CELL-KEPT',
                                              metadata={"raw_mimetype": "text/html"}))
     return nb
+
+
+# --- intake attacks (medialit/grading/intake.py, tests/test_intake_attacks.py) -------------------------------
+#
+# What a student controls outside their code: the files beside the notebook, the notebook file itself, their
+# id, the notebook's shape and timestamp.txt. Each builder writes a whole submission folder, since the attack
+# is in the folder, not only in the notebook.
+
+LINKED_FILES = ("key.txt", "gradebook.db", "shadow", "hard-key.txt", "config-dir")
+
+
+def attack_linked_files(name: str, course: Path, folder: Path) -> None:
+    """Links beside the notebook to the key, the gradebook and /etc/shadow, a hard link to the key, a link to a
+    folder; the notebook answers with the key when its kernel can read it, and reports what it could read."""
+    solution = course / "solutions" / name / f"{name}.ipynb"
+    code = f'''
+for entry in {list(LINKED_FILES)!r}:
+    probe(entry, attempt(lambda: open(entry, "rb").read(300).decode("utf-8", "replace")))
+probe("listing", sorted(_os.listdir(".")))
+try:
+    for cell in _json.load(open("key.txt"))["cells"]:
+        if cell.get("metadata", {{}}).get("nbgrader", {{}}).get("solution") and cell["cell_type"] == "code":
+            exec("".join(cell["source"]).replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""))
+    ANSWERS_FROM_KEY = True
+except BaseException:
+    ANSWERS_FROM_KEY = False
+probe("answers_from_key", ANSWERS_FROM_KEY)
+'''
+    nb = _attack(released_nb(name, course), code)
+    for grade_id in ("ll-answer24", "ll-answer18"):
+        cell = find(nb, grade_id)
+        cell.source = f"if not ANSWERS_FROM_KEY:\n    {cell.source}"
+    cell = find(nb, "ll-answer13")
+    cell.source = cell.source.replace('\nphrases_13 = ["Turkey and Iraq"]',
+                                      '\nif not ANSWERS_FROM_KEY:\n    phrases_13 = ["Turkey and Iraq"]')
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / f"{name}.ipynb"))
+    (folder / "key.txt").symlink_to(os.path.relpath(solution, folder))
+    (folder / "gradebook.db").symlink_to(course / "gradebook.db")
+    (folder / "shadow").symlink_to("/etc/shadow")
+    os.link(solution, folder / "hard-key.txt")
+    (folder / "config-dir").symlink_to(course, target_is_directory=True)
+    os.mkfifo(folder / "pipe")
+
+
+def attack_notebook_link(name: str, course: Path, folder: Path) -> None:
+    """The notebook itself is a link to the solution notebook."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.ipynb").symlink_to(os.path.relpath(course / "solutions" / name / f"{name}.ipynb", folder))
+
+
+DEEP_LEVELS = 200_000
+
+
+def attack_deep_json(name: str, course: Path, folder: Path) -> None:
+    """A notebook nested 200k levels deep (about 400 kB): every JSON parser's recursion gives out."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.ipynb").write_bytes(b'{"cells": [], "metadata": {"x": ' + b"[" * DEEP_LEVELS
+                                           + b"]" * DEEP_LEVELS + b'}, "nbformat": 4, "nbformat_minor": 5}')
+
+
+GARBAGE_TIMESTAMP = "the twelfth of never, 25:61"
+
+
+def garbage_timestamp(name: str, course: Path, folder: Path) -> None:
+    """Right answers and a timestamp.txt that is not a date."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(right(name, course), str(folder / f"{name}.ipynb"))
+    (folder / "timestamp.txt").write_text(GARBAGE_TIMESTAMP, encoding="utf-8")
+
+
+def pasted_foreign_cells(name: str, course: Path, folder: Path) -> None:
+    """Right answers, plus a graded cell pasted from another assignment and an invented grade cell worth 100."""
+    nb = right(name, course)
+    other = next(c for c in released_nb("sourcing", course).cells if meta(c).get("grade") and meta(c).get("solution"))
+    invented = nbformat.v4.new_code_cell("100")
+    invented.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": False, "points": 100,
+                                     "grade_id": "invented-full-marks", "schema_version": 3}
+    nb.cells[3:3] = [copy.deepcopy(other), invented]
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / f"{name}.ipynb"))
+
+
+# Ids a student can choose (an exchange folder, an LMS file name); each is refused with the name to use.
+# A folder name holds no "/": the script spells the Contents API's path in base64 ("/api/contents/PWNED.txt").
+SCRIPT_ID = ('x";window.__pwned_id=1;fetch(atob("L2FwaS9jb250ZW50cy9QV05FRC50eHQ="),{method:"PUT",'
+             'body:JSON.stringify({type:"file",format:"text",content:"pwned"})});"')
+META_ID = "<meta http-equiv=refresh content=0;url=https:\\\\example.org>"
+FORMULA_ID = "=HYPERLINK(\"https:example.org\",\"x\")"
+GLOB_ID = "x[1]"
+UNSAFE_IDS = (SCRIPT_ID, META_ID, FORMULA_ID, GLOB_ID)
+
+
+def unsafe_id(name: str, course: Path, folder: Path) -> None:
+    """Right answers under a student id outside the safe set."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(right(name, course), str(folder / f"{name}.ipynb"))
+
+
+INTAKE_ATTACKS: dict[str, Callable[[str, Path, Path], None]] = {
+    "intake-linked-files": attack_linked_files,
+    "intake-notebook-link": attack_notebook_link,
+    "intake-deep-json": attack_deep_json,
+    "intake-garbage-timestamp": garbage_timestamp,
+    "intake-pasted-cells": pasted_foreign_cells,
+    **{student: unsafe_id for student in UNSAFE_IDS},
+}
