@@ -247,6 +247,95 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
   }
 
+  // ---- moving work between browsers: the JSON export, imported by merging --------------------------------------
+
+  var MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+  var ACTION_WORDS = { add: "New", replace: "Newer than here, replaces this browser's", keep: "Older than here, left out" };
+
+  // The discernment check's own entries ("medialit-check:<case>:<edition>:<form>"), exported beside the records.
+  function otherEntries() {
+    var store = storage();
+    var out = {};
+    if (!store) return out;
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && OTHER_PREFIXES.some(function (p) { return key.indexOf(p) === 0; })) {
+        try { out[key] = JSON.parse(store.getItem(key)); } catch (error) { /* a damaged entry is not exported */ }
+      }
+    }
+    return out;
+  }
+
+  function isRecord(value) {
+    return value && typeof value === "object" && !Array.isArray(value) && (value.kind === "note" || value.kind === "widget")
+      && typeof value.page === "string" && typeof value.savedAt === "string" && !isNaN(Date.parse(value.savedAt));
+  }
+
+  // A form of the check is further along when it is finished, or else has more answers.
+  function checkProgress(entry) {
+    if (!entry || typeof entry !== "object" || typeof entry.responses !== "object" || !entry.responses) return -1;
+    return (entry.finished ? 1e6 : 0) + Object.keys(entry.responses).length;
+  }
+
+  /**
+   * What importing `data` (a parsed export) would do, entry by entry, without changing anything: add what this
+   * browser lacks, replace what the file has newer (by savedAt), keep what this browser has newer. Entries that
+   * are not the course's are listed as refused, with the reason, never dropped silently.
+   */
+  function planImport(data) {
+    if (!data || typeof data !== "object" || data.format !== PREFIX || !Array.isArray(data.chapters)) {
+      throw new Error("it is not a My work export of this course (it has no \"format\": \"" + PREFIX + "\" with chapters).");
+    }
+    var steps = [];
+    var refused = [];
+    data.chapters.forEach(function (chapter, c) {
+      (chapter && Array.isArray(chapter.items) ? chapter.items : []).forEach(function (record, n) {
+        var where = "item " + (n + 1) + " of chapter " + (c + 1);
+        if (!isRecord(record) || typeof record.key !== "string" || !record.key || record.key.indexOf(PREFIX) === 0) {
+          refused.push(where + " is not a saved note or widget of this course");
+          return;
+        }
+        var clean = JSON.parse(JSON.stringify(record));
+        delete clean.key;
+        var here = read(record.key);
+        var label = (record.pageTitle || record.page) + ": " + (record.title || "Untitled");
+        var action = !here ? "add" : JSON.stringify(here) === JSON.stringify(clean) ? "same"
+          : Date.parse(record.savedAt) > Date.parse(here.savedAt || 0) ? "replace" : "keep";
+        steps.push({ action: action, label: label, key: PREFIX + record.key, value: clean });
+      });
+    });
+    var other = data.other && typeof data.other === "object" ? data.other : {};
+    Object.keys(other).forEach(function (key) {
+      if (!OTHER_PREFIXES.some(function (p) { return key.indexOf(p) === 0; }) || checkProgress(other[key]) < 0) {
+        refused.push("“" + key.slice(0, 60) + "” is not a saved form of the discernment check");
+        return;
+      }
+      var store = storage();
+      var here = null;
+      try { here = store ? JSON.parse(store.getItem(key) || "null") : null; } catch (error) { here = null; }
+      var label = "Discernment check, form “" + key.split(":").pop() + "”";
+      var action = !here ? "add" : JSON.stringify(here) === JSON.stringify(other[key]) ? "same"
+        : checkProgress(other[key]) > checkProgress(here) ? "replace" : "keep";
+      steps.push({ action: action, label: label, key: key, value: other[key] });
+    });
+    return { steps: steps, refused: refused };
+  }
+
+  /** Carry out a plan from planImport; returns how many entries were written. */
+  function applyImport(plan) {
+    var store = storage();
+    if (!store) return 0;
+    var n = 0;
+    plan.steps.forEach(function (step) {
+      if (step.action !== "add" && step.action !== "replace") return;
+      try {
+        store.setItem(step.key, JSON.stringify(step.value));
+        n += 1;
+      } catch (error) { /* storage full: counted as not written */ }
+    });
+    return n;
+  }
+
   function setUpMyWork() {
     var host = document.getElementById("ml-my-work");
     if (!host) return;
@@ -257,8 +346,27 @@
     var printButton = make("button", "ml-work-button ml-work-print", "Print or save as PDF");
     var mdButton = make("button", "ml-work-button ml-work-md", "Download as Markdown");
     var jsonButton = make("button", "ml-work-button ml-work-json", "Download as JSON");
+    var importButton = make("button", "ml-work-button ml-work-import", "Import a JSON export…");
     var resetButton = make("button", "ml-work-button ml-work-reset", "Start over…");
-    [printButton, mdButton, jsonButton, resetButton].forEach(function (b) { b.type = "button"; tools.appendChild(b); });
+    [printButton, mdButton, jsonButton, importButton, resetButton].forEach(function (b) { b.type = "button"; tools.appendChild(b); });
+    // The file chooser itself is hidden; the Import button opens it, so the keyboard meets one button.
+    var importInput = make("input", "ml-work-import-file");
+    importInput.type = "file";
+    importInput.accept = ".json,application/json";
+    importInput.hidden = true;
+    importInput.setAttribute("aria-label", "Choose a my-work.json file to import");
+    tools.appendChild(importInput);
+    var importBox = make("div", "ml-work-import-preview");
+    importBox.hidden = true;
+    importBox.setAttribute("role", "group");
+    importBox.setAttribute("aria-labelledby", "ml-work-import-text");
+    var importText = make("p", "", "");
+    importText.id = "ml-work-import-text";
+    var importList = make("ul", "ml-work-import-list");
+    var importYes = make("button", "ml-work-button ml-work-import-yes", "Import");
+    var importNo = make("button", "ml-work-button ml-work-import-no", "Cancel");
+    importYes.type = importNo.type = "button";
+    importBox.append(importText, importList, importYes, importNo);
     var confirmBox = make("div", "ml-work-confirm");
     confirmBox.hidden = true;
     confirmBox.setAttribute("role", "group");
@@ -270,7 +378,7 @@
     yes.type = no.type = "button";
     confirmBox.append(confirmText, yes, no);
     var body = make("div", "ml-work-body");
-    host.append(tools, confirmBox, status, body);
+    host.append(tools, confirmBox, importBox, status, body);
 
     function draw() {
       var chapters = grouped();
@@ -316,10 +424,77 @@
       status.textContent = "Downloaded my-work.md.";
     });
     jsonButton.addEventListener("click", function () {
-      var data = { course: "medialit deir-ezzor-2018", format: PREFIX, exported: new Date().toISOString(), chapters: grouped() };
+      var data = { course: "medialit deir-ezzor-2018", format: PREFIX, exported: new Date().toISOString(),
+        chapters: grouped(), other: otherEntries() };
       download("my-work.json", "application/json", JSON.stringify(data, null, 2));
-      status.textContent = "Downloaded my-work.json.";
+      status.textContent = "Downloaded my-work.json. Import it on the My work page of another browser to carry on there.";
     });
+    importInput.addEventListener("change", function () {
+      var file = importInput.files && importInput.files[0];
+      importInput.value = ""; // choosing the same file again fires "change" again
+      if (!file) return;
+      if (file.size > MAX_IMPORT_BYTES) {
+        showImportError("“" + file.name + "” is " + Math.round(file.size / 1024) + " KB; an export of this course is far smaller. Choose the my-work.json this page downloaded.");
+        return;
+      }
+      var reader = new FileReader();
+      reader.onload = function () { previewImport(file.name, String(reader.result)); };
+      reader.onerror = function () { showImportError("The file “" + file.name + "” could not be read."); };
+      reader.readAsText(file);
+    });
+
+    var pendingPlan = null;
+    function showImportError(text) {
+      pendingPlan = null;
+      importBox.hidden = false;
+      importList.textContent = "";
+      importYes.hidden = true;
+      importText.textContent = text;
+      importNo.textContent = "Close";
+      importNo.focus();
+    }
+    function previewImport(name, text) {
+      var plan;
+      try {
+        plan = planImport(JSON.parse(text));
+      } catch (error) {
+        showImportError("“" + name + "” cannot be imported: " + (error instanceof SyntaxError ? "it is not valid JSON." : error.message));
+        return;
+      }
+      pendingPlan = plan;
+      importBox.hidden = false;
+      importList.textContent = "";
+      var counts = { add: 0, replace: 0, keep: 0, same: 0 };
+      plan.steps.forEach(function (step) {
+        counts[step.action] += 1;
+        if (step.action === "same") return;
+        importList.appendChild(make("li", "ml-work-import-" + step.action, ACTION_WORDS[step.action] + ": " + step.label));
+      });
+      plan.refused.forEach(function (reason) { importList.appendChild(make("li", "ml-work-import-refused", "Left out: " + reason)); });
+      var changes = counts.add + counts.replace;
+      importText.textContent = "“" + name + "”: " + counts.add + " new, " + counts.replace + " newer than here, " +
+        counts.keep + " older than what this browser has (kept as it is), " + counts.same + " the same." +
+        (changes ? " Nothing changes until you press Import." : " Importing would change nothing.");
+      importYes.hidden = !changes;
+      importNo.textContent = "Cancel";
+      (changes ? importYes : importNo).focus();
+    }
+    importYes.addEventListener("click", function () {
+      if (!pendingPlan) return;
+      var n = applyImport(pendingPlan);
+      pendingPlan = null;
+      importBox.hidden = true;
+      draw();
+      status.textContent = "Imported " + n + " " + (n === 1 ? "item" : "items") + ". Open a chapter to carry on where you left off.";
+      importButton.focus();
+    });
+    importNo.addEventListener("click", function () {
+      pendingPlan = null;
+      importBox.hidden = true;
+      status.textContent = "Nothing was imported.";
+      importButton.focus();
+    });
+    importButton.addEventListener("click", function () { importInput.click(); });
     resetButton.addEventListener("click", function () {
       var n = list().length;
       confirmText.textContent = n
@@ -351,7 +526,7 @@
   window.medialitWork = {
     prefix: PREFIX, available: function () { return Boolean(storage()); }, hash: hash, pageId: pageId,
     pageTitle: pageTitle, positionOf: positionOf, read: read, write: write, remove: remove, list: list, clearAll: clearAll,
-    asMarkdown: function () { return asMarkdown(grouped()); },
+    asMarkdown: function () { return asMarkdown(grouped()); }, planImport: planImport, applyImport: applyImport,
   };
 
   function start() {

@@ -25,6 +25,7 @@ from .records import (
     SKILLS,
     Actor,
     Claim,
+    Decision,
     Figure,
     LaterReport,
     LoadedPhrase,
@@ -41,7 +42,7 @@ from .techniques import techniques as all_techniques
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
-CASE_FILES = ("article", "provenance", "passages", "loaded_language", "claims", "statements", "practice")
+CASE_FILES = ("article", "provenance", "passages", "loaded_language", "claims", "statements", "practice", "decisions")
 
 # Which case the course teaches is configuration, read only by `current_case()`: a case chosen in this process
 # (`use_case`, which a generated notebook's setup cell calls with its own case id), else the environment variable,
@@ -84,6 +85,10 @@ class Case:
     claim_mistakes: dict[str, str] = field(default_factory=dict)
     # The Detector lab's starting sentence for its rewrite box (loaded_language.yaml `detector_rewrite`).
     detector_rewrite: str = ""
+    # The decisions register (decisions.yaml): one decision per device, which every key is checked against.
+    decisions: tuple[Decision, ...] = ()
+    span_rule: str = ""
+    rejected_reasons: tuple[tuple[str, str], ...] = ()  # (words no key's reason may use, what to say instead)
     _text: str = field(repr=False, default="")
 
     @property
@@ -105,6 +110,13 @@ class Case:
             known = ", ".join(self.practice_skills)
             raise ValueError(f"There is no practice set for {skill!r}; the practice sets are: {known}.")
         return items
+
+    def decision(self, decision_id: str) -> Decision:
+        for entry in self.decisions:
+            if entry.id == decision_id:
+                return entry
+        known = ", ".join(d.id for d in self.decisions)
+        raise ValueError(f"There is no decision {decision_id!r} in decisions.yaml; the decisions are: {known}.")
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -528,6 +540,36 @@ def _load_practice(
     return data["invented_notice"], {k: dict(v) for k, v in data["skills"].items()}, tuple(items)
 
 
+def _load_decisions(folder: Path, public_ids: set[str]) -> tuple[tuple[Decision, ...], str, tuple[tuple[str, str], ...]]:
+    """decisions.yaml: the register of decisions; each example must be a public record that exists.
+
+    A case without the file (a new case, before its editor has decided anything) has an empty register."""
+    path = folder / "decisions.yaml"
+    if not path.is_file():
+        return (), "", ()
+    data = read_case_file(path)
+    validate_schema(path, data, "decisions")
+    _check_unique_ids(path, data["devices"], "devices")
+    owners: dict[tuple[str, str], str] = {}
+    entries = []
+    for raw in data["devices"]:
+        label = f"device {raw['id']}"
+        for example in raw.get("examples", ()):
+            if example not in public_ids:
+                raise CaseDataError(path, label, f"example {example!r} is not a public record of this case.",
+                                    "name an id from loaded_language.yaml, claims.yaml or practice.yaml "
+                                    "(graded keys name their decision in their own hidden test).")
+        for word in raw.get("words", ()):
+            other = owners.setdefault((raw["skill"], word.casefold()), raw["id"])
+            if other != raw["id"]:
+                raise CaseDataError(path, label, f"the word {word!r} is already listed under {other!r}.",
+                                    "give each word one device: merge the two entries or drop the word from one.")
+        fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+        entries.append(Decision(**fields))
+    rejected = tuple((r["words"], r["instead"]) for r in data["rejected_reasons"])
+    return tuple(entries), data["span_rule"], rejected
+
+
 @lru_cache(maxsize=8)
 def _load_case_cached(name: str, root: str) -> Case:
     folder = Path(root) / name
@@ -548,6 +590,8 @@ def _load_case_cached(name: str, root: str) -> Case:
                                practice.get("claims", ()), graded, speakers, "source")
     notice, skills, practice_items = _load_practice(folder, article, text, practice, graded)
     claim_mistakes = read_case_file(folder / "claims.yaml")["mistakes"]
+    public_ids = {r["id"] for r in phrases} | {r["id"] for r in claims} | {i.id for i in practice_items}
+    decisions, span_rule, rejected = _load_decisions(folder, public_ids)
     return Case(
         name=name, article=article, provenance=provenance, practice=practice, graded=graded,
         practice_items=practice_items, practice_notice=notice, practice_skills=skills,
@@ -555,5 +599,6 @@ def _load_case_cached(name: str, root: str) -> Case:
         claims=tuple(_claim(folder / "claims.yaml", r) for r in claims),
         questions=questions, actors=actors, statements=statements, later_reports=later_reports,
         model_answers=model_answers, claim_mistakes=dict(claim_mistakes),
-        detector_rewrite=read_case_file(folder / "loaded_language.yaml").get("detector_rewrite", ""), _text=text,
+        detector_rewrite=read_case_file(folder / "loaded_language.yaml").get("detector_rewrite", ""), decisions=decisions,
+        span_rule=span_rule, rejected_reasons=rejected, _text=text,
     )

@@ -162,6 +162,28 @@ class PracticeItem:
     answer: str
 
 @dataclass(frozen=True)
+class Decision:
+    """One entry of the decisions register (decisions.yaml): the course's call on one device, for every key.
+
+    Only the fields that fit the device's skill are set: `decision`, `techniques` and `span` for loaded
+    language, `kinds`, `attributions` and `signals` for sourcing, `reasons` for the machine assignment."""
+
+    id: str
+    skill: str  # "loaded_language" | "claims" | "machine"
+    device: str
+    reason: str  # what a student sees
+    words: tuple[str, ...] = ()  # public word forms that identify the device in a key, a claim or a check item
+    decision: str | None = None  # "loaded" | "not_loaded" | "contested"
+    techniques: tuple[str, ...] = ()  # accepted techniques; the first is the one a key records
+    kinds: tuple[str, ...] = ()
+    attributions: tuple[str, ...] = ()
+    signals: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    span: str = ""
+    examples: tuple[str, ...] = ()  # ids of public records that follow the decision
+
+
+@dataclass(frozen=True)
 class ModelAnswer:
     """A model answer to one of the Statement comparer's prompts: what a strong answer does, and one written out.
 

@@ -68,10 +68,10 @@ def test_the_engine_follows_the_setting(monkeypatch) -> None:
 def test_the_detector_labs_sentence_is_case_data_and_unchanged_for_deir_ezzor() -> None:
     from medialit.widgets import DetectorLab
 
-    # The sentence the widget held in code before it moved to loaded_language.yaml: the built pages keep it.
-    assert DetectorLab(load_case(CASE), paragraphs=[1]).rewrite == (
-        "US warplanes and artillery batteries carried out an attack that caused the deaths of up to 100 "
-        "pro-government troops.")
+    # The case's own sentence (issue 24 made it ll-01's neutral wording read back; tests/test_neutral_rewrites.py).
+    assert DetectorLab(load_case(CASE), paragraphs=[1]).rewrite == load_case(CASE).detector_rewrite == (
+        "US warplanes and artillery batteries carried out an attack, unprovoked in the writer's account, that caused "
+        "the deaths of up to 100 pro-government troops in the northeastern province of Deir Ezzor Wednesday.")
     invented = load_case(INVENTED)
     assert DetectorLab(invented, paragraphs=[1]).rewrite == invented.detector_rewrite != ""
 

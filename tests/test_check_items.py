@@ -189,7 +189,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize("old, new, expected", [
     ("answer: loaded", "answer: biased", "is not an answer to 'Loaded language'"),
     ("skill: claims", "skill: sourcing", "Fix: use one of: loaded_language, claims, statements."),
-    ('edition: "2026-1"', 'edition: "2026 first"', "field edition"),
+    ('edition: "2026-2"', 'edition: "2026 first"', "field edition"),
     ("\ninvented: true", "\ninvented: false", "field invented"),
     ("id: b-ll-01", "id: b-ll-02", "repeats the id"),
     ("id: b-ll-01", "id: a-ll-01", "its id does not start with 'b'-"),

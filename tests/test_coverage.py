@@ -1,7 +1,7 @@
 """Coverage (issue 12): the headline and every paragraph of the article are worked on somewhere in the course.
 
 A paragraph counts when it is a practice or graded passage of a skill (seeds/<case>/passages.yaml), when a statement
-record quotes it (statements.yaml), or when a book chapter has a section headed "Worked example: paragraph(s) N ..."
+record quotes it (statements.yaml), when a practice-set item quotes it (practice.yaml), or when a book chapter has a section headed "Worked example: paragraph(s) N ..."
 that quotes it with the {article} role. The headline counts when a chapter has a section headed "Worked example: the
 headline" that quotes it whole.
 """
@@ -50,6 +50,8 @@ def test_every_paragraph_is_worked_on_somewhere() -> None:
     for skill in ("loaded_language", "claims", "capstone"):
         covered |= set(case.practice_paragraphs(skill)) | set(case.graded_paragraphs(skill))
     covered |= {s.paragraph for s in case.statements if s.paragraph is not None}
+    # The practice sets' items on the article (practice.yaml): worked examples no longer share their passages.
+    covered |= {item.paragraph for item in case.practice_items if item.paragraph is not None}
     covered |= _worked_paragraphs(case)
     missing = sorted({p.number for p in case.paragraphs} - covered)
     assert not missing, f"paragraph(s) {missing} are in no practice, graded or worked example"
@@ -63,6 +65,10 @@ def test_the_headline_is_worked_on() -> None:
     assert any(f"> {title}" in body for body in bodies), "the headline's worked example does not quote it whole"
 
 
-def test_the_worked_examples_of_this_issue_exist() -> None:
+def test_worked_examples_and_practice_never_share_a_passage() -> None:
+    """Issue 19: the paragraphs issue 12 added worked examples on (12, 15, 16, 19) are the practice sets' passages,
+    so the worked examples moved to other passages or invented ones; none quotes a practice item's paragraph."""
     case = load_case(CASE)
-    assert {12, 15, 16, 19, 23} <= _worked_paragraphs(case)
+    practised = {item.paragraph for item in case.practice_items if item.paragraph is not None}
+    assert {12, 15, 16, 19} <= practised
+    assert not _worked_paragraphs(case) & practised, _worked_paragraphs(case) & practised

@@ -58,7 +58,9 @@ class Graded:
         return self.course / "autograded" / student / ATTACKED
 
     def status(self, student: str) -> dict:
-        return json.loads((self.course / "grading-status" / ATTACKED / f"{student}.json").read_text())
+        from medialit.grading.status import read_status
+
+        return read_status(self.course, ATTACKED, student)  # the status store's own reader (gradebook table)
 
 
 def run_module(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -258,7 +260,9 @@ def test_grade_class_stages_through_intake(graded: Graded, tmp_path: Path) -> No
         scores = {s.student.id: s.score for s in gb.find_assignment(ATTACKED).submissions}
     assert scores["right"] >= auto_points(ATTACKED) and scores["intake-garbage-timestamp"] >= auto_points(ATTACKED)
     assert scores["intake-linked-files"] == 0
-    flags = json.loads((course / "grading-status" / ATTACKED / "intake-linked-files.json").read_text())
+    from medialit.grading.status import read_status
+
+    flags = read_status(course, ATTACKED, "intake-linked-files")
     assert sum("intake refused" in f for f in flags["notebooks"][ATTACKED]["flags"]) == 6
     assert "FAILED loaded-language for intake-deep-json: " in result.stdout and "nested more than" in result.stdout
     assert f"FAILED loaded-language for {GLOB_ID}: " in result.stdout and "Rename" in result.stdout
@@ -294,16 +298,19 @@ def test_collect_never_follows_a_link_out_of_inbound(graded: Graded, tmp_path: P
 
 
 def test_zip_collect_refuses_unsafe_names(graded: Graded, tmp_path: Path) -> None:
+    """Through the course's Canvas collector (lms.LmsCollector, set in nbgrader_config.py), whose roster maps
+    an LMS number to an nbgrader id: an id outside the safe set is refused by intake's one check."""
     course = graded.course
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_student("zipper", lms_user_id="7001")
+        gb.update_or_create_student("@zip", lms_user_id="7002")  # an id no other test's folder has
     archive = course / "downloaded" / ATTACKED / "archive"
     archive.mkdir(parents=True)
     source = course / "submitted" / "right" / ATTACKED / f"{ATTACKED}.ipynb"
-    shutil.copy(source, archive / f"zipper_{ATTACKED}.ipynb")
-    shutil.copy(source, archive / f"=cmd_{ATTACKED}.ipynb")
-    result = nbgrader(["zip_collect", ATTACKED, "--force",
-                       r"--FileNameCollectorPlugin.named_regexp=.*/(?P<student_id>[^/_]+)_(?P<file_id>[^/]+)"],
-                      course, timeout=120)
+    shutil.copy(source, archive / f"zipperz_7001_9001_{ATTACKED}.ipynb")
+    shutil.copy(source, archive / f"formulaf_7002_9002_{ATTACKED}.ipynb")
+    result = nbgrader(["zip_collect", ATTACKED, "--force"], course, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (course / "submitted" / "zipper" / ATTACKED / f"{ATTACKED}.ipynb").is_file()
-    assert not (course / "submitted" / "=cmd").exists()
-    assert "'=cmd' is refused" in result.stderr and "Rename" in result.stderr
+    assert not (course / "submitted" / "@zip").exists()
+    assert "student id '@zip' is refused" in result.stderr and "Rename" in result.stderr

@@ -63,7 +63,11 @@ def test_the_key_says_what_the_machine_does(pairs, spec):
 
 def test_only_the_key_earns_full_marks(spec):
     assert score_task(spec["higher"], spec["higher"]["key"]).points == 2
-    assert score_task(spec["why"], spec["why"]["key"]).points == 2
+    first = {k: v[0]["label"] if isinstance(v, list) else v for k, v in spec["why"]["key"].items()}
+    assert score_task(spec["why"], first).points == 2
+    # pair-3 and pair-4 are contested (the decisions register): each defensible reason earns the point.
+    others = {k: v[-1]["label"] if isinstance(v, list) else v for k, v in spec["why"]["key"].items()}
+    assert others != first and score_task(spec["why"], others).points == 2
     assert score_task(spec["why"], {k: "facts" for k in spec["why"]["key"]}).points == 0
 
 

@@ -152,3 +152,11 @@ def test_no_internal_words_in_what_students_read() -> None:
             if INTERNAL.search(line) and "load_case" not in line:
                 found.append(f"{path.name}:{number}: {line.strip()[:90]!r}")
     assert not found, "internal words students would meet; say 'the copy the course received' instead:\n" + "\n".join(found)
+
+
+def test_the_machine_labs_default_sentence_is_the_practice_keys_wording_read_back() -> None:
+    """book/machine.md calls the lab's default sentence paragraph 1's first clause with ll-01's neutral wording."""
+    phrase = next(p for p in PHRASES if p.id == "ll-01")
+    before, inserted, after = read_back(CASE_DATA.text, phrase.start, phrase.end, phrase.neutral_alternative)
+    clause = (before + inserted + after).split(",  signaling")[0].split(", signaling")[0]
+    assert CASE_DATA.detector_rewrite == clause + ".", (CASE_DATA.detector_rewrite, clause)

@@ -92,12 +92,13 @@ def _one_word_wider(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def test_the_capstone_credit_is_stable_against_one_word_more_or_less() -> None:
-    """The capstone's key is three single words (26 characters): tiny choices swing its F1, not its credit."""
+    """The capstone's key is short (four single words and one six-word prediction, under 90 characters): tiny
+    choices swing its F1, not its credit."""
     case = course_case()
     spec = dict(PHRASE_TASKS)["capstone/phrases"]
     start, end, where = paragraph_region(case, spec["paragraphs"])
     key = scoring.phrases_to_spans([e["phrase"] for e in spec["key"]], case.text, within=(start, end), where=where)
-    assert sum(e - s for s, e in key) < 40
+    assert sum(e - s for s, e in key) < 90
     checked = 0
     # Each key phrase marked one word wider, on either side: full credit.
     for i, (s, e) in enumerate(key):

@@ -99,9 +99,9 @@ def test_contested_items_accept_every_defensible_answer_with_a_reason(case):
         for value, why in item.accepted:
             assert why.strip()
             assert practice.is_right(item, value), f"{item.id}: {value} is accepted, so it must score as right"
-    item = case.practice_item("ll-invented-mark")
-    assert practice.is_right(item, ["a disgrace", "arrogant planners", "axed"])
-    assert practice.is_right(item, ["a disgrace", "arrogant planners"])
+    item = case.practice_item("ll-invented-praise")  # "swift": praise or a description of speed
+    assert practice.is_right(item, ["a flawless operation", "swift"])
+    assert practice.is_right(item, ["a flawless operation"])
 
 
 def test_the_schema_is_valid_json_and_names_the_file_layout():
@@ -244,7 +244,7 @@ def test_hints_aim_at_the_mistakes_the_issue_names(case, item_id, answer, words)
 # --- the notebook calls -----------------------------------------------------------------------------------------
 
 def test_check_says_why_when_right(capsys):
-    assert practice.check("src-invented-anonymous", "An anonymous source") is True
+    assert practice.check("src-invented-anonymous", "Anonymous source") is True
     assert "Right" in capsys.readouterr().out
 
 

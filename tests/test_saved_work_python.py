@@ -22,7 +22,7 @@ def case():
 
 def test_each_widget_keeps_only_synced_traits_that_hold_the_students_work(case) -> None:
     widgets = {
-        Highlighter(case, paragraphs=[1, 2]): {"selection", "checked", "answers_shown", "_checked_selection"},
+        Highlighter(case, paragraphs=[1, 2]): {"selection", "checked", "answers_shown", "_checked_selection", "ladder"},
         ClaimSorter(case, paragraphs=[1, 2, 3]): {"answers", "checked", "_checked_answers"},
         StatementComparer(case): {"answers", "revealed"},
     }

@@ -329,3 +329,23 @@ def test_claim_answer_names_are_the_claim_sorter_s() -> None:
         assert names["values"][value] == words, value
     for field, words in re.findall(r'^\s+(\w+): "([^"]+)",$', js.split("FIELD_NAMES")[1].split("};")[0], re.M):
         assert names["fields"][field] == words, field
+
+
+def test_the_class_report_summary_is_short_and_verbose_names_each_submission(course: Path, tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from medialit.assessment.report import main
+
+    out = tmp_path / "private" / "class.html"
+    assert main(["--course", str(course), "-o", str(out), "--rounds", "50"]) == 0
+    short = capsys.readouterr().out.splitlines()
+    assert short[2].split()[:6] == ["demo", "10", "1", "1", "0", "1"]  # graded, provisional, failed, pending, missing
+    assert not any(planted.FAILED in line or planted.ABSENT in line for line in short), short
+    assert main(["--course", str(course), "-o", str(out), "--rounds", "50", "--verbose"]) == 0
+    verbose = capsys.readouterr().out.splitlines()
+    assert f"  demo {planted.FAILED}: failed: not graded, counts 0 (the kernel died before the first cell (test))" \
+        in verbose
+    assert f"  demo {planted.ABSENT}: not submitted" in verbose
+    page = out.read_text(encoding="utf-8")
+    assert page.index("<table class='heat'>") < page.index("Graded tasks (instructors only)")
+    for public in (course / "exercises" / "class.html", REPO / "_build" / "class.html"):
+        assert main(["--course", str(course), "-o", str(public)]) == 2 and not public.exists()

@@ -96,7 +96,7 @@ answer("{first.id}", "{example_option}", confidence=70)
 
 the item's name, your answer in quotes, and how sure you are, from {low} (a guess) to {high} (certain). Run the
 cell: it says what to fix if something is not in the right form. At the end, run the last cell to hand in, then
-*Kernel → Restart & Run All* before you submit."""
+*Kernel → Restart Kernel and Run All Cells…* before you submit; the last cell says how to hand it in."""
 
 
 def _item_text(check: Check, item: Item, number: int, total: int) -> str:

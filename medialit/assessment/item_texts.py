@@ -72,7 +72,7 @@ def _visible_code(cell: Mapping[str, Any]) -> str | None:
 def _text_of(value: object) -> str | None:
     if type(value) is str:
         return value
-    if (type(value) is tuple or type(value) is list) and value and all(type(v) is str for v in value):
+    if isinstance(value, (tuple, list)) and value and all(type(v) is str for v in value):
         return " / ".join(f"{chr(65 + i)}: {v}" for i, v in enumerate(value))  # a pair of sentences: "A: ... / B: ..."
     return None
 

@@ -16,9 +16,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .htmlparts import CELL, NUM, TABLE, FigureIds, esc, pct, scrolls, svg
 from .item_texts import course_order
+
+if TYPE_CHECKING:
+    from ..grading.class_runner import Course
 
 __all__ = ["Cell", "ClassOverview", "class_overview", "overview_sections", "summary_lines", "OVERVIEW_STYLE",
            "MARKS"]
@@ -103,12 +107,12 @@ _STATUS = {"graded": "graded", "needs manual grading": "provisional", "failed": 
            "submitted, not graded yet": "pending", "not submitted": "missing"}
 
 
-def _lateness(course: object) -> dict[tuple[str, str], float]:
+def _lateness(course: Course) -> dict[tuple[str, str], float]:
     """Seconds late of every submission with a due date (nbgrader's own rule: due date plus extension)."""
     from nbgrader.api import Gradebook
 
     late: dict[tuple[str, str], float] = {}
-    with Gradebook(course.db_url, course.course_id) as gradebook:  # type: ignore[attr-defined]
+    with Gradebook(course.db_url, course.course_id) as gradebook:
         for assignment in gradebook.assignments:
             if assignment.duedate is None:
                 continue
@@ -165,7 +169,7 @@ def _cell_html(cell: Cell | None) -> str:
 def heatmap_section(overview: ClassOverview) -> str:
     """Every student × assignment as a table coloured by the share of points, with status marks."""
     students = sorted(overview.students, key=lambda s: (overview.overall(s) is None, overview.overall(s) or 0, s))
-    keys = "".join(f"<li><span class='sw' style='background:{bg};color:{fg}'>{lo}–{lo + 20}</span>"
+    keys = "".join(f"<li><span class='sw' style='background:{bg};color:{fg}' aria-hidden='true'>&#8203;</span>"
                    f"{lo}–{lo + 20} % of the points</li>" for (bg, fg), lo in zip(SHADES, range(0, 100, 20)))
     keys += "".join(f"<li><span class='sw' style='border:1px dashed #767676'>{esc(symbol)}</span>{esc(words)}</li>"
                     for symbol, words in MARKS.values())

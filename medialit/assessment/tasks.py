@@ -80,7 +80,7 @@ TASK_STYLE = """
 .ml-tasks .sw { display: inline-block; width: 0.8em; height: 0.8em; border: 1px solid #1b1b1b; margin-right: 0.25em;
                 vertical-align: -0.05em; }
 .ml-tasks details { margin: 0.3rem 0 1rem; } .ml-tasks summary { cursor: pointer; }
-.ml-tasks .scatter { width: 100%; max-width: 44rem; height: auto; display: block; }
+.ml-tasks .scatter { width: 100%; max-width: 38rem; height: auto; display: block; }
 .ml-tasks .scatter text { font-size: 13px; fill: #1b1b1b; } .ml-tasks .scatter .tick { fill: #4a4a4a; }
 .ml-tasks .scatter .axis { stroke: #1b1b1b; } .ml-tasks .scatter .grid { stroke: #d0d0d0; }
 .ml-tasks .pt circle, .ml-tasks .pt rect.mark { fill: #0b4f8a; fill-opacity: 0.75; stroke: #fff; }
@@ -148,7 +148,7 @@ def _paragraphs_html(task: PhraseTask, case: Case) -> str:
             s, e = max(key.start, paragraph.start), min(key.end, paragraph.end)
             pieces.append(esc(case.text[at:s]))
             pieces.append(f'<mark style="{_shade(key.share)}">{esc(case.text[s:e])}</mark>'
-                          f'<sup style="font-size:0.75em"> [K{index}: {pct(key.share)}]</sup>')
+                          f'<sup style="font-size:0.75em;white-space:nowrap"> [K{index}: {pct(key.share)}]</sup>')
             at = e
         pieces.append(esc(case.text[at:paragraph.end]))
         out.append(f'<p><span style="font-weight:bold">¶{number}</span> {"".join(pieces)}</p>')
@@ -214,7 +214,9 @@ def label_section(task: LabelTask, *, level: int = 4) -> str:
     intro = (f"<p>{_students(n)} answered"
              f"{f'; {task.unreadable} more gave {_BAD_ANSWER}' if task.unreadable else ''}. Per item, every answer "
              "given and its share; ✓ marks each answer the key accepts (a contested item has more than one).</p>")
-    bars = "".join(_stacked(item.title, item.text, item.spread, item.answered) for item in task.items)
+    # A multi-field item's text is shown with its first field only: the next fields are the same claim.
+    bars = "".join(_stacked(item.title, item.text if index == 0 or task.items[index - 1].item != item.item else "",
+                            item.spread, item.answered) for index, item in enumerate(task.items))
     rows = []
     for item in task.items:
         share = item.correct / item.answered if item.answered else 0.0
@@ -298,7 +300,8 @@ def scatter_section(points: Sequence[ItemPoint], ids: FigureIds) -> str:
     shown = [p for p in points if p.discrimination is not None]
     if not shown:
         return head + "<p>Too few students answered to relate any item to the rest (three or more needed).</p></section>"
-    width, height, left, right, top, bottom = 640, 420, 58, 16, 64, 52
+    # Narrow, so its 13-unit text stays near 10 px on a 390 px phone; the tip's lines are cut to fit.
+    width, height, left, right, top, bottom = 480, 400, 58, 16, 64, 52
     x = lambda v: left + v * (width - left - right)  # noqa: E731
     y = lambda v: top + (1 - v) / 2 * (height - top - bottom)  # noqa: E731
     parts = []
@@ -315,12 +318,12 @@ def scatter_section(points: Sequence[ItemPoint], ids: FigureIds) -> str:
                  "right (easier to the right)</text>")
     parts.append(f'<text x="14" y="{(top + height - bottom) / 2:.1f}" text-anchor="middle" '
                  f'transform="rotate(-90 14 {(top + height - bottom) / 2:.1f})">discrimination</text>')
-    parts.append('<text class="hint" x="8" y="22">Hover over a point, or move to it with Tab, to read its item.</text>')
+    parts.append('<text class="hint" x="8" y="22">Hover over a point, or Tab to it, to read its item.</text>')
     for point in shown:
         flag = item_flag(point)
         label = (f"{point.task} {point.item}: {point.text or 'no text shown'}; {pct(point.difficulty)} right, "
                  f"discrimination {fmt(point.discrimination or 0)}, {_students(point.n)}" + (f"; {flag}" if flag else ""))
-        first = shorten(f"{point.task} {point.item}: {point.text}" if point.text else f"{point.task} {point.item}", 82)
+        first = shorten(f"{point.task} {point.item}: {point.text}" if point.text else f"{point.task} {point.item}", 62)
         second = f"{pct(point.difficulty)} right, discrimination {fmt(point.discrimination or 0)}" + \
             (f" ({flag.split(':')[0]})" if flag else "")
         cx, cy = x(point.difficulty), y(point.discrimination or 0)

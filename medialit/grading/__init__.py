@@ -8,7 +8,9 @@ One job per module:
 * ``sandbox``        the jail every student kernel runs in while it is graded
 * ``sanitize``       what Formgrader and the feedback pages may render of a student's notebook
 * ``class_runner``   parallel autograding of a whole class (``batch_worker`` is one worker)
-* ``status``         each submission's flags, incidents and failure reason, kept on disk (grading-status/)
+* ``status``         each submission's flags, incidents, failure reason and answers, kept in the gradebook
+* ``regrade``, ``missing_cells``  nbgrader steps the course fixes: regrades keep hand grading; deleted cells
+* ``lms``, ``roster``, ``late``   LMS zips, rosters with LMS ids, extensions and the per-day penalty
 * ``report``         every submission's status, the report and the export
 
 The notebooks in solutions/ use ``from medialit import grading`` and call the names re-exported
@@ -29,6 +31,7 @@ from .checks import (
     check_numbers,
     check_phrases,
     check_words,
+    install_friendly_errors,
     plain,
     submit,
 )
@@ -38,6 +41,9 @@ from .checks import (
 # Python runs this package's __init__ before any module of it, so no grading module needs its own call before
 # its imports (tests/test_grading_course.py checks the result).
 import_jsonschema()
+# In a notebook, a check run before its answer says "answer the cell above first" instead of a NameError
+# (checks._friendly_errors); outside IPython this does nothing.
+install_friendly_errors()
 
 __all__ = ["ANSWER_MIME", "AnswerError", "TaskResult", "award", "check_choice", "check_labels", "check_numbers",
            "check_phrases", "check_words", "configure_nbgrader", "hidden_awards", "plain", "score_task", "split_hidden",

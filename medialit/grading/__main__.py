@@ -7,9 +7,9 @@ USAGE = """usage: python -m medialit.grading COMMAND ...
          [--canvas FILE [--per-task] [--canvas-id sis-login|sis-user] [--section S] [--include-provisional]]
                                     a file for Canvas's gradebook import (one row per student)
                                     exit status of every export: 0 written, 1 written with warnings, 2 refused
-  roster import [--canvas] FILE [COURSE_DIR]
+  roster import [--canvas] FILE [--course-dir DIR]
                                     add the roster's students (with their LMS ids) to the gradebook
-  late extend ASSIGNMENT STUDENT --hours H [COURSE_DIR]
+  late extend ASSIGNMENT STUDENT --hours H [--course-dir DIR]
                                     one student's extension (due dates: nbgrader db assignment add A --duedate=...)
   grade-class [OPTIONS]             autograde the class in parallel (= python -m medialit.grading.class_runner)"""
 

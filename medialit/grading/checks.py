@@ -28,14 +28,70 @@ class AnswerError(ValueError):
         # IPython (Jupyter) shows these lines instead of the traceback. The student's mistake is in the answer,
         # not in the course's code, so the hint stands alone in a box rather than under 15 lines of frames.
         # Only the display changes: the cell still fails, so nbgrader and "run all" still stop here.
-        import textwrap  # here, not at the top: this file is otherwise another module's to edit
+        return boxed(str(self), " Check your answer ")
 
-        lines = [part for para in str(self).splitlines() for part in (textwrap.wrap(para, 76) or [""])] or [""]
-        title = " Check your answer "
-        width = max(len(title) + 2, *(len(line) for line in lines))
-        return ([f"┌─{title}{'─' * (width - len(title) + 1)}┐"]
-                + [f"│ {line.ljust(width)} │" for line in lines]
-                + [f"└{'─' * (width + 2)}┘"])
+
+def boxed(text: str, title: str) -> list[str]:
+    """`text` wrapped to 76 columns in a box with `title` on its top edge: how the checks show a message."""
+    import textwrap  # here, not at the top: this file is otherwise another module's to edit
+
+    lines = [part for para in text.splitlines() for part in (textwrap.wrap(para, 76) or [""])] or [""]
+    width = max(len(title) + 2, *(len(line) for line in lines))
+    return ([f"┌─{title}{'─' * (width - len(title) + 1)}┐"]
+            + [f"│ {line.ljust(width)} │" for line in lines]
+            + [f"└{'─' * (width + 2)}┘"])
+
+
+# --------------------------------------------------------------------------------------------
+# Running a notebook out of order: a check before its answer, an answer cell not yet answered.
+# --------------------------------------------------------------------------------------------
+
+NOT_ANSWERED = ("This task has no answer yet. This is your answer cell (its first line says [YOUR ANSWER]): "
+                "replace the lines `# YOUR CODE HERE` and `raise NotImplementedError()` with your answer, run this "
+                "cell, then run the check cell under it.")
+
+
+def answer_first(name: str) -> str:
+    """What a check cell says when the answer it checks, `name`, has not been set yet."""
+    return (f"`{name}` is not set yet: answer the cell above first. Write your answer in the cell marked "
+            f"[YOUR ANSWER] above this one, run it, then run this check again.")
+
+
+def _current_cell(shell: Any) -> str:
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None) or [""]
+    return history[-1] or ""
+
+
+def _friendly_errors(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> Any:
+    """IPython's handler for NameError and NotImplementedError: a box saying what to do, in the two cases the
+    course's notebooks make (a check cell run before its answer, an answer cell still holding nbgrader's stub);
+    any other error keeps its usual traceback. The cell still fails, so Run All and the grader stop as before."""
+    source = _current_cell(shell)
+    missing = value.name if isinstance(value, NameError) else None
+    if missing and "grading." in source:
+        message, title = answer_first(missing), " Answer the cell above first "
+    elif etype is NotImplementedError and "YOUR CODE HERE" in source:
+        message, title = NOT_ANSWERED, " This task has no answer yet "
+    else:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    # Shown as the course's own AnswerError, whose name says what it is; the cell has failed all the same.
+    lines = boxed(message, title)
+    shell._showtraceback(AnswerError, AnswerError(message), lines)
+    return None
+
+
+def install_friendly_errors() -> bool:
+    """Register `_friendly_errors` with the running IPython kernel (once); False outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((NameError, NotImplementedError), _friendly_errors)
+    return True
 
 
 # --------------------------------------------------------------------------------------------

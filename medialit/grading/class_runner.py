@@ -23,6 +23,12 @@ autograded notebooks into autograded/. Only that single process ever writes to t
 gradebook, so the result is the same as one sequential `nbgrader autograde` run
 (tests/test_parallel_grading.py compares the two, grade by grade).
 
+A slow or crashing submission costs only itself: `--timeout` bounds one submission (its worker
+says when it starts each one), and a worker stopped for it or killed fails just the submission it
+was on; the submissions it had not started go to a fresh worker. A regrade that fails keeps the
+earlier autograded notebook and its grades (nbgrader itself deletes them first).
+
+
 Grading by hand in Formgrader while this runs loses nothing: the merge writes only automatic points
 and computes each grade's `needs_manual_grade` from the course gradebook as it is at merge time
 (medialit/grading/regrade.py), so a score saved meanwhile stays saved and settled.

@@ -674,36 +674,43 @@ def _collector_classes() -> tuple[type, type]:
         """zip_collect's collector with safe student ids, safe file names and a timestamp that must parse."""
 
         def collect(self, submitted_file: str) -> dict[str, Any] | None:
-            info = super().collect(submitted_file)
-            if not info:
-                return info
-            try:
-                check_id(info.get("student_id"), "student")
-                check_id(self.parent.coursedir.assignment_id, "assignment")
-                file_id = info.get("file_id")
-                stem = os.path.splitext(str(file_id))[0]
-                if not is_safe_id(stem) or os.path.basename(str(file_id)) != file_id:
-                    raise UnsafeId(f"file name {shown(file_id)!r} is refused: it must be a plain name of "
-                                   f"{SAFE_ID_RULE}")
-                st = os.lstat(submitted_file)
-                if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
-                    raise IntakeRefused(_regular_problem(st, LIMITS.notebook_bytes) or "not a regular file")
-            except (UnsafeId, IntakeRefused, OSError) as error:
-                self.log.error("medialit intake: %s is refused, not collected: %s", shown(submitted_file), error)
-                return None
-            stamp = info.get("timestamp")
-            if isinstance(stamp, str) and stamp:
-                from nbgrader.utils import parse_utc
-
-                try:
-                    parse_utc(stamp)
-                except Exception:  # noqa: BLE001 - zip_collect would stop the whole collection
-                    self.log.warning("medialit intake: %s: timestamp %r does not parse; collected without one",
-                                     shown(submitted_file), shown(stamp, 60))
-                    info.pop("timestamp")
-            return info
+            return screen_collected_file(self, submitted_file, super().collect(submitted_file))
 
     return SafeExchangeCollect, SafeFileNameCollector
+
+
+def screen_collected_file(plugin: Any, submitted_file: str, info: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a zip_collect collector plugin found for one file, or None when intake refuses it (logged with why).
+
+    The one check for every collector (SafeFileNameCollector, lms.LmsCollector): a safe student and assignment
+    id, a plain file name, a regular file with one name; a timestamp that does not parse is dropped (the file is
+    collected without one) instead of stopping the whole collection.
+    """
+    if not info:
+        return info
+    try:
+        check_id(info.get("student_id"), "student")
+        check_id(plugin.parent.coursedir.assignment_id, "assignment")
+        file_id = info.get("file_id")
+        if not is_safe_id(os.path.splitext(str(file_id))[0]) or os.path.basename(str(file_id)) != file_id:
+            raise UnsafeId(f"file name {shown(file_id)!r} is refused: it must be a plain name of {SAFE_ID_RULE}")
+        st = os.lstat(submitted_file)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+            raise IntakeRefused(_regular_problem(st, LIMITS.notebook_bytes) or "not a regular file")
+    except (UnsafeId, IntakeRefused, OSError) as error:
+        plugin.log.error("medialit intake: %s is refused, not collected: %s", shown(submitted_file), error)
+        return None
+    stamp = info.get("timestamp")
+    if isinstance(stamp, str) and stamp:
+        from nbgrader.utils import parse_utc
+
+        try:
+            parse_utc(stamp)
+        except Exception:  # noqa: BLE001 - zip_collect would stop the whole collection
+            plugin.log.warning("medialit intake: %s: timestamp %r does not parse; collected without one",
+                               shown(submitted_file), shown(stamp, 60))
+            info.pop("timestamp")
+    return info
 
 
 def _feedback_class() -> type:

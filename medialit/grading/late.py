@@ -63,7 +63,7 @@ def extend(course_dir: str, assignment: str, student: str, hours: float) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m medialit.grading late extend ASSIGNMENT STUDENT --hours H [COURSE_DIR]`."""
+    """`python -m medialit.grading late extend ASSIGNMENT STUDENT --hours H [--course-dir DIR]`."""
     import argparse
     import sys
 
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ext.add_argument("assignment")
     ext.add_argument("student")
     ext.add_argument("--hours", type=float, required=True, help="hours after the assignment's due date")
-    ext.add_argument("course_dir", nargs="?", default=".")
+    ext.add_argument("--course-dir", default=".", help="the course directory (default: .)")
     args = parser.parse_args(argv)
     try:
         due = extend(args.course_dir, args.assignment, args.student, args.hours)

@@ -4,7 +4,9 @@ nbgrader's ``zip_collect <assignment>`` extracts ``downloaded/<assignment>/archi
 ``downloaded/<assignment>/extracted/`` and asks its collector plugin, file by file, whose submission each file
 is. Its stock ``FileNameCollectorPlugin`` matches ``named_regexp`` against the file's *whole path* and needs the
 groups ``student_id`` and ``file_id``. ``CANVAS_NAMES`` and ``MOODLE_NAMES`` are ready patterns for the two
-platforms' download names (the ``student_id`` group is the platform's number for the student):
+platforms' download names, for ``LmsCollector``: their ``lms_id`` group is the platform's number for the
+student, which the roster maps to the nbgrader id (a pattern with a ``student_id`` group instead gives
+nbgrader ids directly, as nbgrader's own collector takes them, with no roster and no holding):
 
 * Canvas: ``<lastfirst>_<user id>_<attachment id>_<file name>``, late ones ``<lastfirst>_LATE_<user id>_...``;
 * Moodle: ``<Full Name>_<participant id>_assignsubmission_file_<file name>`` (or a folder of that name).
@@ -35,9 +37,12 @@ from typing import Any
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Unicode
 
-CANVAS_NAMES = r"^(?:.*/)?[^/_]+_(?:(?P<late>LATE)_)?(?P<student_id>\d+)_(?P<attachment>\d+)_(?P<file_id>[^/]+)$"
-MOODLE_NAMES = r"^(?:.*/)?(?P<full_name>[^/_]+)_(?P<student_id>\d+)_assignsubmission_file(?:_|/)(?P<file_id>[^/]+)$"
+CANVAS_NAMES = r"^(?:.*/)?[^/_]+_(?:(?P<late>LATE)_)?(?P<lms_id>\d+)_(?P<attachment>\d+)_(?P<file_id>[^/]+)$"
+MOODLE_NAMES = r"^(?:.*/)?(?P<full_name>[^/_]+)_(?P<lms_id>\d+)_assignsubmission_file(?:_|/)(?P<file_id>[^/]+)$"
 HELD_FILE = "held.csv"
+NO_ROSTER = ("no student in the gradebook has an LMS id: import the roster first (python -m medialit.grading roster "
+             "import --canvas <gradebook export>.csv, or nbgrader db student import <roster>.csv with an lms_user_id "
+             "column; docs/grading.md)")
 TIMES_FILE = "times.csv"
 # "name (1).ipynb" (a browser's second download) and "name-1.ipynb" (Canvas's rename of a resubmitted file).
 RENAMED = re.compile(r"^(?P<stem>.+?)(?: \(\d+\)|-\d+)(?P<ext>\.ipynb)$")
@@ -74,7 +79,7 @@ def read_times(path: Path, assignment: str) -> dict[str, str]:
         return times
 
 
-class LmsCollector(FileNameCollectorPlugin):
+class LmsNames(FileNameCollectorPlugin):
     """nbgrader's file-name collector with the course roster, renamed notebooks and submission times (module text)."""
 
     times_file = Unicode(TIMES_FILE, help="the submission times CSV, inside downloaded/<assignment>/").tag(config=True)
@@ -94,10 +99,7 @@ class LmsCollector(FileNameCollectorPlugin):
             students = [(s.id, s.lms_user_id, s.first_name, s.last_name) for s in gb.students]
         self.by_lms = {str(lms): sid for sid, lms, _, _ in students if lms}
         self.ids = {sid for sid, _, _, _ in students}
-        if not self.by_lms:
-            app.fail("no student in the gradebook has an LMS id: import the roster first "
-                             "(python -m medialit.grading roster import --canvas <gradebook export>.csv, or "
-                             "nbgrader db student import <roster>.csv with an lms_user_id column; docs/grading.md)")
+        self.fail = app.fail
         times_path = self.downloaded / self.times_file
         try:
             self.times = read_times(times_path, self.assignment) if times_path.is_file() else {}
@@ -117,14 +119,15 @@ class LmsCollector(FileNameCollectorPlugin):
                 continue
             name = original_name(found["file_id"], self.released) or found["file_id"]
             rank = int(found.get("attachment") or 0)
-            key = (found["student_id"], name)
+            key = (found.get("lms_id") or found["student_id"], name)
             if key not in best or rank >= best[key][0]:
                 best[key] = (rank, path)
         return {key: path for key, (_, path) in best.items()}
 
     def _hold(self, path: str, found: dict[str, Any], why: str) -> None:
         self.log.warning("HELD (not collected): %s: %s", path, why)
-        self.held.append({"file": os.path.relpath(path, self.downloaded), "lms_id": found.get("student_id", ""),
+        self.held.append({"file": os.path.relpath(path, self.downloaded),
+                          "lms_id": found.get("lms_id") or found.get("student_id") or "",
                           "name": found.get("full_name") or "", "reason": why})
         self.downloaded.mkdir(parents=True, exist_ok=True)
         with (self.downloaded / HELD_FILE).open("w", encoding="utf-8", newline="") as out:
@@ -145,8 +148,13 @@ class LmsCollector(FileNameCollectorPlugin):
         found = self._match(submitted_file)
         if not found:
             return None
-        lms_id = found["student_id"]
-        student = self.by_lms.get(lms_id)
+        lms_id = found.get("lms_id")
+        if lms_id is None:  # a pattern that names nbgrader ids itself: nbgrader's own semantics
+            student, lms_id = found.get("student_id"), found.get("student_id")
+        elif not self.by_lms:
+            self.fail(NO_ROSTER)
+        else:
+            student = self.by_lms.get(lms_id)
         if student is None:
             self._hold(submitted_file, found, f"LMS id {lms_id} is not on the course roster (import the roster, "
                                               "or add the student with `nbgrader db student add` and an lms id)")
@@ -167,3 +175,17 @@ class LmsCollector(FileNameCollectorPlugin):
                              "computed: give its time in downloaded/%s/%s", submitted_file, self.assignment,
                              self.times_file)
         return info
+
+
+def _safe_collector() -> type:
+    from .intake import _collector_classes_cached
+
+    return _collector_classes_cached()[1]
+
+
+class LmsCollector(_safe_collector(), LmsNames):  # type: ignore[misc]
+    """What zip_collect uses (nbgrader_config.py): LmsNames's mapping, then intake's checks of what it returns.
+
+    intake's collector (safe student ids and file names, regular files only, a timestamp that parses) calls
+    ``super().collect``, which is LmsNames's here: every file the roster maps is still checked by intake.
+    """

@@ -3,7 +3,7 @@
 Each student × assignment gets one status, from three sources compared with each other: the
 folders (``submitted/``, ``autograded/``), the gradebook the course's nbgrader_config.py names
 (SQLite or PostgreSQL, read through ``course.load_course``), and the status store
-(``grading-status/``, see status.py) with the reasons for flags, incidents and failures:
+(a table beside nbgrader's in the gradebook, see status.py) with the reasons for flags, incidents and failures:
 
 * ``graded``: autograded, nothing left to grade by hand;
 * ``needs manual grading``: autograded, N answers still to grade by hand (the score is provisional);

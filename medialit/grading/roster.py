@@ -1,7 +1,7 @@
 """Import the class roster into the gradebook, with each student's LMS id: ``python -m medialit.grading roster``.
 
-    python -m medialit.grading roster import --canvas gradebook-export.csv [--canvas-id sis-login|sis-user] [COURSE_DIR]
-    python -m medialit.grading roster import students.csv [COURSE_DIR]      # nbgrader's roster CSV
+    python -m medialit.grading roster import --canvas gradebook-export.csv [--canvas-id sis-login|sis-user] [--course-dir DIR]
+    python -m medialit.grading roster import students.csv [--course-dir DIR]      # nbgrader's roster CSV
 
 nbgrader's roster CSV has the columns ``id`` (the nbgrader student id), ``first_name``, ``last_name``, ``email`` and
 ``lms_user_id`` (``nbgrader db student import`` reads the same file; this command also refuses rows without an id).
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import", help="add or update the roster's students in the gradebook")
     imp.add_argument("file", type=Path, help="nbgrader's roster CSV, or with --canvas Canvas's gradebook export")
-    imp.add_argument("course_dir", nargs="?", default=".")
+    imp.add_argument("--course-dir", default=".", help="the course directory (default: .)")
     imp.add_argument("--canvas", action="store_true", help="FILE is Canvas's gradebook export")
     imp.add_argument("--canvas-id", choices=["sis-login", "sis-user"], default="sis-login",
                      help="which Canvas column is the nbgrader id (default: SIS Login ID)")

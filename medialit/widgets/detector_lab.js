@@ -222,20 +222,29 @@ function render({ model, el: host }) {
   for (const h of ["pair", "precision", "recall", "F1"]) head.appendChild(el("th", { scope: "col" }, h));
   table.appendChild(head);
   const rows = {};
+  const rowLabels = {};
   for (const [id, label] of [["machine-key", "machine against the key"], ["you-key", "you against the key"],
     ["machine-you", "machine against you"]]) {
     const tr = el("tr", { "data-pair": id });
-    tr.appendChild(el("th", { scope: "row" }, label));
+    rowLabels[id] = el("th", { scope: "row" }, label);
+    tr.appendChild(rowLabels[id]);
     rows[id] = [el("td"), el("td"), el("td")];
     rows[id].forEach((td) => tr.appendChild(td));
     table.appendChild(tr);
   }
   root.appendChild(table);
 
+  // The course's one answer-guarding rule: the key and every score against it open after a real attempt, a
+  // Check with at least one mark. Until then the key's rows say so; the button stays focusable
+  // (aria-disabled, not disabled) so a keyboard or screen-reader user finds it and hears why.
+  const lockedNote = el("p", { class: "ml-dl-locked", id: `${uid}-locked` },
+    "Scores against the key, and the key itself, open after you mark at least one word and press Check my marks.");
+  root.appendChild(lockedNote);
+  const checkButton = el("button", { type: "button", class: "ml-dl-button ml-dl-check" }, "Check my marks");
   const keyButton = el("button", { type: "button", class: "ml-dl-button", "aria-pressed": "false" }, "Show the key");
   const clearButton = el("button", { type: "button", class: "ml-dl-button" }, "Clear my marks");
   const buttons = el("div", { class: "ml-dl-buttons" });
-  buttons.append(keyButton, clearButton);
+  buttons.append(checkButton, keyButton, clearButton);
   root.appendChild(buttons);
   const status = el("p", { class: "ml-dl-status", role: "status", "aria-live": "polite" });
   root.appendChild(status);
@@ -289,6 +298,12 @@ function render({ model, el: host }) {
     return data.paragraphs.flatMap((p) => detect(p.text, words, threshold(), p.start));
   }
 
+  /** The marks as last checked, or null before a real attempt (a Check with at least one mark). */
+  function checkedMarks() {
+    const snapshot = model.get("_checked_selection");
+    return model.get("checked") && Array.isArray(snapshot) && snapshot.length ? snapshot : null;
+  }
+
   function refresh() {
     const t = threshold();
     slider.value = String(t);
@@ -296,13 +311,29 @@ function render({ model, el: host }) {
     const machine = machineMarks();
     const machineSpans = machine.map((m) => [m.start, m.end]);
     const mine = runsOf(marked, tokens);
-    const pairs = { "machine-key": [machineSpans, keySpans], "you-key": [mine, keySpans], "machine-you": [machineSpans, mine] };
-    for (const [id, [a, b]] of Object.entries(pairs)) {
-      const r = spanPrf(a, b);
-      rows[id][0].textContent = fmt(r.precision);
-      rows[id][1].textContent = fmt(r.recall);
-      rows[id][2].textContent = fmt(r.f1);
+    const checkedSel = checkedMarks();
+    const open = checkedSel !== null;
+    if (!open) keyShown = false;
+    const pairs = { "machine-key": open ? [machineSpans, keySpans] : null, "you-key": open ? [checkedSel, keySpans] : null,
+      "machine-you": [machineSpans, mine] };
+    for (const [id, spans] of Object.entries(pairs)) {
+      const r = spans ? spanPrf(spans[0], spans[1]) : null;
+      rows[id].forEach((td, k) => {
+        td.textContent = r ? fmt([r.precision, r.recall, r.f1][k]) : "—";
+      });
     }
+    const stale = open && JSON.stringify(checkedSel) !== JSON.stringify(mine);
+    rowLabels["you-key"].textContent = stale ? "you against the key (your marks as checked)" : "you against the key";
+    lockedNote.hidden = open;
+    if (open) {
+      keyButton.removeAttribute("aria-disabled");
+      keyButton.removeAttribute("aria-describedby");
+    } else {
+      keyButton.setAttribute("aria-disabled", "true");
+      keyButton.setAttribute("aria-describedby", lockedNote.id);
+    }
+    keyButton.setAttribute("aria-pressed", String(keyShown));
+    keyButton.textContent = keyShown ? "Hide the key" : "Show the key";
     tokenNodes.forEach((node, i) => {
       const [s, e] = tokens[i];
       const hit = (spans) => spans.some(([a, b]) => a < e && s < b);
@@ -365,10 +396,24 @@ function render({ model, el: host }) {
   };
   const onSlide = () => { model.set("threshold", Number(slider.value)); model.save_changes(); refresh(); };
   const onType = () => { model.set("rewrite", area.value); model.save_changes(); refreshSpin(); };
+  checkButton.addEventListener("click", () => {
+    const mine = runsOf(marked, tokens);
+    if (!mine.length) {
+      status.textContent = "Mark at least one word first, then press Check my marks.";
+      return;
+    }
+    model.set({ checked: true, _checked_selection: mine });
+    model.save_changes();
+    refresh();
+    const r = spanPrf(mine, keySpans);
+    status.textContent = `Checked: you against the key, F1 ${fmt(r.f1)}. The key's rows and Show the key are open now.`;
+  });
   keyButton.addEventListener("click", () => {
+    if (!checkedMarks()) {
+      status.textContent = "Mark at least one word and press Check my marks first: the key opens after your first attempt.";
+      return;
+    }
     keyShown = !keyShown;
-    keyButton.setAttribute("aria-pressed", String(keyShown));
-    keyButton.textContent = keyShown ? "Hide the key" : "Show the key";
     refresh();
   });
   clearButton.addEventListener("click", () => {
@@ -396,12 +441,16 @@ function render({ model, el: host }) {
     refreshSpin();
   };
   model.on("change:threshold", onModel);
+  model.on("change:checked", onModel);
+  model.on("change:_checked_selection", onModel);
   model.on("change:selection", onSelection);
   model.on("change:rewrite", onRewrite);
 
   refresh();
   return () => {
     model.off("change:threshold", onModel);
+    model.off("change:checked", onModel);
+    model.off("change:_checked_selection", onModel);
     model.off("change:selection", onSelection);
     model.off("change:rewrite", onRewrite);
   };

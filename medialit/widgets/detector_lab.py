@@ -44,7 +44,12 @@ class DetectorLab(anywidget.AnyWidget):
     _data = traitlets.Dict().tag(sync=True)
     # The traits the static site keeps in the browser's storage between visits (widget_runtime.js); in
     # JupyterLab nothing is restored: the kernel's traits are the truth there.
-    _keep = traitlets.List(["selection", "threshold", "rewrite"]).tag(sync=True)
+    _keep = traitlets.List(["selection", "threshold", "rewrite", "checked", "_checked_selection"]).tag(sync=True)
+    # The course's one answer-guarding rule: scores against the key, and the key itself, open only after a real
+    # attempt, a Check with at least one mark. `_checked_selection` holds the marks as checked, so the student's
+    # score against the key is the checked one, not a live probe of the key (detector_lab.js).
+    checked = traitlets.Bool(False).tag(sync=True)
+    _checked_selection = traitlets.Any(None).tag(sync=True)
 
     def __init__(self, case: Case | str, paragraphs: Iterable[int] | None = None, **kwargs: Any) -> None:
         if isinstance(case, str):

@@ -138,6 +138,51 @@ const FORM_NAMES = { before: "Before the course", after: "After the course", del
 const SHORT = { before: "before", after: "after", delayed: "delayed" };
 export const CONFIDENCES = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
 
+/**
+ * The confidence levels offered for a question: from a pure guess to certain. A guess is 1 in the number of
+ * answers, so a question with three answers starts at 33 %, one with two at 50 %.
+ */
+export function levelsFor(question) {
+  const n = ((question && question.options) || []).length;
+  if (n <= 2) return CONFIDENCES;
+  const guess = Math.round(100 / n) / 100;
+  return [guess, ...CONFIDENCES.filter((level) => level > guess)];
+}
+
+const FORM_PHRASES = { before: "before the course", after: "after the course", delayed: "a week or more later" };
+
+function signalWords(question) {
+  const signal = (question.options || []).filter((o) => o.signal).map((o) => o.value);
+  return signal.length ? signal.join(" or ") : "yes";
+}
+
+function howWell(dPrime) {
+  return dPrime < 0.5 ? "hardly better than by chance" : dPrime < 1.5 ? "fairly well" : "well";
+}
+
+/**
+ * One skill's result as a sentence: how well the reader told the "yes" items from the controls (d′) and which
+ * way they leaned (c), and, with two forms, how both changed. `results`: [{form, dPrime, c}] in form order.
+ */
+export function skillSentence(title, question, results) {
+  const words = signalWords(question);
+  const first = results[0];
+  const last = results[results.length - 1];
+  const numbers = results.map((r) => `${SHORT[r.form]}: d′ ${fmt(r.dPrime)}, c ${fmt(r.c)}`).join("; ");
+  if (results.length === 1) {
+    const lean = first.c < -0.3 ? `you called texts ${words} more readily than they were`
+      : first.c > 0.3 ? `you called texts ${words} more sparingly than they were` : "you leaned neither way";
+    return `${title}: you told ${words} texts from the others ${howWell(first.dPrime)}, and ${lean} (${numbers}).`;
+  }
+  const gain = last.dPrime - first.dPrime;
+  const better = gain > 0.3 ? "better" : gain < -0.3 ? "less well" : "about as well";
+  const shift = last.c - first.c;
+  const lean = shift > 0.3 ? `you also became more cautious, slower to call a text ${words}`
+    : shift < -0.3 ? `you also became quicker to call a text ${words}` : "your lean stayed about the same";
+  return `${title}: you told ${words} texts from the others ${better} ${FORM_PHRASES[last.form]} than ` +
+    `${FORM_PHRASES[first.form]}; ${lean} (${numbers}).`;
+}
+
 export function storageKey(data, form) {
   return `medialit-check:${data.case}:${data.edition}:${form}`;
 }
@@ -248,11 +293,10 @@ function barChart(uid, name, title, description, rows, { min, max, leftNote, rig
       const to = x(bar.value);
       svg.append(s("rect", { x: Math.min(from, to), y, width: Math.max(Math.abs(to - from), 1.5), height: barHeight,
         class: `ml-ck-bar ml-ck-form-${bar.form}` }));
-      // The form's name and value beside each bar: no need to match colours to a legend.
-      const outside = bar.value >= 0;
+      // The form's name and value beside each bar: no need to match colours to a legend. Always on the right of
+      // the bar's right end (for a negative bar, just right of zero), so it never runs into the skill names.
       svg.append(s("text", {
-        x: outside ? Math.max(from, to) + 4 : Math.min(from, to) - 4, y: y + barHeight - 4,
-        class: "ml-ck-value", "text-anchor": outside ? "start" : "end",
+        x: Math.max(from, to) + 4, y: y + barHeight - 4, class: "ml-ck-value", "text-anchor": "start",
       }, `${SHORT[bar.form]} ${fmt(bar.value)}`));
       y += barHeight + 4;
     }
@@ -267,7 +311,9 @@ function calibrationChart(uid, data, finished, responsesOf) {
   const pad = 48;
   const top = 24; // room for the largest marker at 100 %
   const plot = size - pad - 16;
-  const x = (conf) => pad + ((conf - 0.5) / 0.5) * plot; // confidence 50-100 %
+  const levels = [...new Set(Object.values(data.questions).flatMap((q) => levelsFor(q)))].sort((a, b) => a - b);
+  const lowest = levels[0];
+  const x = (conf) => pad + ((conf - lowest) / (1 - lowest)) * plot; // confidence from a guess to 100 %
   const y = (share) => top + (1 - share) * plot; // share right 0-100 %
   const lines = [];
   const series = finished.map((form) => ({ form, levels: calibration(data, form, responsesOf(form)) }));
@@ -285,13 +331,13 @@ function calibrationChart(uid, data, finished, responsesOf) {
     svg.append(s("text", { x: pad - 6, y: y(share) + 4, class: "ml-ck-tick", "text-anchor": "end" },
       `${share * 100} %`));
   }
-  for (const conf of CONFIDENCES) {
+  for (const conf of levels) {
     svg.append(s("text", { x: x(conf), y: top + plot + 16, class: "ml-ck-tick", "text-anchor": "middle" },
       `${Math.round(conf * 100)}`));
   }
   svg.append(s("text", { x: pad + plot / 2, y: top + plot + 36, class: "ml-ck-note", "text-anchor": "middle" },
     "how sure you said you were (%)"));
-  svg.append(s("line", { x1: x(0.5), y1: y(0.5), x2: x(1), y2: y(1), class: "ml-ck-diagonal" }));
+  svg.append(s("line", { x1: x(lowest), y1: y(lowest), x2: x(1), y2: y(1), class: "ml-ck-diagonal" }));
   svg.append(s("text", { x: x(0.52), y: y(0.5) - 6, class: "ml-ck-note" }, "well calibrated"));
   series.forEach(({ form, levels }, index) => {
     if (!levels.length) return;
@@ -357,7 +403,8 @@ function render({ model, el }) {
   root.append(h("p", { class: "ml-ck-notice" }, [h("strong", {}, "Invented examples. "), data.notice]));
   root.append(h("p", { class: "ml-ck-help" },
     `Each form takes about ${data.minutes} minutes. For every text, choose an answer and say how sure you are ` +
-    "(50 % is a guess, 100 % is certain). Your answers stay in this browser only; nothing is sent anywhere."));
+    "(the lowest level is a guess: 50 % when there are two answers to choose from, 33 % when there are three; " +
+    "100 % is certain). Your answers stay in this browser only; nothing is sent anywhere."));
   const storageNote = h("p", { class: "ml-ck-warning", role: "status", hidden: true },
     "This browser is not keeping saved work (private mode or storage switched off): your answers will be lost " +
     "when the page closes.");
@@ -449,7 +496,7 @@ function render({ model, el }) {
       });
       const sure = h("div", { class: "ml-ck-confidence", role: "radiogroup",
         "aria-label": `How sure are you about item ${index + 1}?` }, [h("span", { class: "ml-ck-sure", "aria-hidden": "true" }, "How sure?")]);
-      for (const level of CONFIDENCES) {
+      for (const level of levelsFor(question)) {
         const id = `${base}-c-${Math.round(level * 100)}`;
         const input = h("input", { type: "radio", name: `${base}-confidence`, id, value: String(level),
           checked: response.confidence === level, disabled: entry.finished });
@@ -460,8 +507,13 @@ function render({ model, el }) {
       if (entry.finished) {
         const right = response.answer === item.answer;
         const key = question.options.find((o) => o.value === item.answer);
+        const chosen = question.options.find((o) => o.value === response.answer);
         box.setAttribute("data-result", right ? "right" : "wrong");
+        // The student's own answer in words, first: after finishing, the radios are locked, and a locked radio
+        // alone is too faint to read back.
         box.append(h("p", { class: "ml-ck-feedback" }, [
+          h("span", { class: "ml-ck-yours" }, `Your answer: “${chosen ? chosen.label : response.answer}”, ` +
+            `${Math.round(response.confidence * 100)} % sure. `),
           h("strong", {}, right ? "✓ Right. " : `✗ The answer is “${key ? key.label : item.answer}”. `), item.why,
         ]));
       }
@@ -567,7 +619,13 @@ function render({ model, el }) {
       rowsOf("c"), { width: chartWidth, min: -2, max: 2, leftNote: "← says 'yes' more readily", rightNote: "says 'no' more readily →" });
     const calChart = calibrationChart(uid, data, finished, (f) => state[f].responses);
 
+    // Each skill's result in a sentence first; the numbers and pictures follow for whoever wants them.
+    const verdicts = skills
+      .map((skill) => [skill, finished.filter((f) => scores[f][skill]).map((f) => ({ form: f, ...scores[f][skill] }))])
+      .filter(([, results]) => results.length)
+      .map(([skill, results]) => skillSentence(title(skill), data.questions[skill], results));
     results.append(
+      h("ul", { class: "ml-ck-verdicts" }, verdicts.map((line) => h("li", {}, line))),
       change.length ? h("div", { class: "ml-ck-change" }, change.map((line) => h("p", {}, line))) : h("p", {},
         "One form finished. Take the next one later to see the change."),
       h("figure", { class: "ml-ck-figure" }, [dChart, h("figcaption", {},
@@ -602,8 +660,16 @@ export function summarize({ model }) {
       return r && r.answer && typeof r.confidence === "number";
     }).length;
     if (!answered && !finished.includes(form)) continue;
-    lines.push(`${FORM_NAMES[form]}: ${answered} of ${items.length} answered` +
-      (finished.includes(form) ? ", finished (results shown on the page)." : "."));
+    lines.push(`${FORM_NAMES[form]}: ${answered} of ${items.length} answered` + (finished.includes(form) ? ", finished." : "."));
+    if (!finished.includes(form) || !data.questions) continue;
+    // The results themselves, so My work and its exports carry them, not just "finished".
+    const scores = scoreForm(data, form, responses[form] || {});
+    for (const skill of Object.keys(data.questions)) {
+      const sc = scores[skill];
+      if (!sc) continue;
+      lines.push(skillSentence(data.questions[skill].title, data.questions[skill], [{ form, ...sc }]) +
+        (sc.brier === null ? "" : ` Brier score of your confidence: ${fmt(sc.brier)}.`));
+    }
   }
   if (!lines.length) lines.push("No answers.");
   return { title: "Discernment check", lines };

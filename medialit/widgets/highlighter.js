@@ -166,19 +166,29 @@ export function explainScore(score) {
   return lines;
 }
 
-// Source: SOURCES.md (SemEval-2020 Task 11, Da San Martino et al., 2020).
-const EXPERTS_DISAGREE =
-  "Trained annotators disagree about loaded language too: in SemEval-2020 Task 11 (Da San Martino et al., 2020) " +
-  "the best systems reached a span F1 of only about 0.5. So an F1 of 0.6 against our key is good work. " +
-  "The key is one careful reading; what matters is that you can say why the words you marked push the reader.";
+// Source: SOURCES.md (SemEval-2020 Task 11, Da San Martino et al., 2020): what careful human readers do, not
+// what machines score. The same point as the loaded-language chapter's "How good is good?".
+const HUMAN_READERS =
+  "Careful readers disagree about loaded language. In the corpus this course draws its labels from (SemEval-2020 " +
+  "Task 11, Da San Martino et al., 2020), trained annotators agreed only moderately with the final labels, mostly " +
+  "about where a phrase starts and ends and sometimes about whether a word is loaded at all. So an F1 of 0.6 " +
+  "against our key is good work. The key is one careful reading; what matters is that you can say why the words " +
+  "you marked push the reader.";
+
+/** The words of a mark without surrounding punctuation, lower case: what the advice lists are keyed on. */
+function plainWords(text) {
+  return text.split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean);
+}
 
 /**
- * Advice for a mark that matches no key phrase, aimed at the two commonest wrong marks: a name (who speaks
- * is not how the words lean) and a neutral reporting verb. `neutralVerbs` comes from highlighter.py.
+ * Advice for a mark that matches no key phrase, aimed at the commonest wrong marks: a reporting verb the
+ * sourcing chapter discusses (`verbAdvice`, its own message), a neutral reporting verb, and a name (who
+ * speaks is not how the words lean). `neutralVerbs` and `verbAdvice` come from highlighter.py.
  */
-export function adviceForUnmatched(text, neutralVerbs) {
-  const words = text.split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean);
+export function adviceForUnmatched(text, neutralVerbs, verbAdvice) {
+  const words = plainWords(text);
   const plain = words.join(" ").toLowerCase();
+  if (verbAdvice && Object.prototype.hasOwnProperty.call(verbAdvice, plain)) return verbAdvice[plain];
   if ((neutralVerbs || []).includes(plain)) {
     return `“${text}” is a neutral reporting verb: it passes the speaker's words on without judging them. ` +
       "Verbs that add the writer's view (“claimed”, “admitted”, “insisted”) can be loaded; this one is not.";
@@ -191,6 +201,47 @@ export function adviceForUnmatched(text, neutralVerbs) {
       "look instead at the words the writer or the speaker chose to describe them.";
   }
   return "If you can say how these words push the reader, your reading may still be fair: compare it with the key's reasons above.";
+}
+
+/**
+ * Where `needle` occurs in the paragraphs as a run of whole tokens: [{paragraph, first, last}] token indices
+ * into the flat token list. Case, curly or straight quotes and runs of spaces do not matter, so a student
+ * can type "so called" or "pentagon's"; a match must start and end on a word's edge ("provoked" is not
+ * found inside "unprovoked").
+ */
+export function findPhrase(paragraphs, needle) {
+  const wanted = normalizeForSearch(needle).replace(/\s+/g, " ").trim();
+  if (!wanted) return [];
+  const found = [];
+  let offset = 0;
+  paragraphs.forEach((p) => {
+    const text = normalizeForSearch(p.text);
+    const starts = new Map(p.tokens.map(([s], i) => [s - p.start, offset + i]));
+    const ends = new Map(p.tokens.map(([, e], i) => [e - p.start, offset + i]));
+    const flexible = new RegExp(wanted.split(" ").map(escapeRegExp).join("\\s+"), "g");
+    for (const match of text.matchAll(flexible)) {
+      const first = starts.get(match.index);
+      const last = ends.get(match.index + match[0].length);
+      if (first !== undefined && last !== undefined) found.push({ paragraph: p.number, first, last });
+    }
+    offset += p.tokens.length;
+  });
+  return found;
+}
+
+// One character in, one character out, so offsets into the normalised text are offsets into the original.
+function normalizeForSearch(text) {
+  return Array.from(text, (c) => {
+    if ("‘’‛′`".includes(c)) return "'";
+    if ("“”„″".includes(c)) return '"';
+    if ("‐‑‒–—".includes(c)) return "-";
+    const lower = c.toLowerCase();
+    return lower.length === c.length ? lower : c;
+  }).join("");
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The student's work in a few lines, for the "My work" page (called by the site's widget runtime). */
@@ -219,12 +270,18 @@ export function summarize({ model }) {
 // ---------------------------------------------------------------------------------------------
 // The widget
 // ---------------------------------------------------------------------------------------------
+//
+// The paragraphs are plain text: a screen reader reads each one as a paragraph, and nothing inside them is
+// a tab stop. Each word is a <span> only so that marks can be drawn on it. A student marks a phrase by
+// selecting its words (mouse drag, or a phone's selection handles) and pressing "Mark selected words", or by
+// typing the words into the box under the text. Each mark is an item in the list after the text, with its
+// own Remove button.
 
 let instances = 0;
 
 // Lumino (JupyterLab, Notebook 7) tests its shortcut selectors against the focused element before it
-// walks up to an ancestor marked data-lm-suppress-shortcuts, so Notebook 7 took the arrow keys from a
-// focused word (tests/browser/test_jupyterlab.py). Every element that can hold focus carries the mark.
+// walks up to an ancestor marked data-lm-suppress-shortcuts, so Notebook 7 took keys typed into the widget
+// (tests/browser/test_jupyterlab.py). Every element that can hold focus carries the mark.
 const FOCUSABLE_TAGS = new Set(["button", "input", "select", "textarea", "summary", "a"]);
 
 function keepKeysInWidget(node) {
@@ -241,11 +298,49 @@ function make(tag, className, text) {
   return node;
 }
 
+function makeButton(className, text) {
+  const button = make("button", className, text);
+  button.type = "button";
+  return button;
+}
+
 function coveredChars([start, end], spans) {
   let total = 0;
   for (const [s, e] of spans) total += Math.max(0, Math.min(end, e) - Math.max(start, s));
   return total;
 }
+
+/** Tokens of `tokens` (flat list) inside [start, end). */
+function tokensWithin(tokens, [start, end]) {
+  return tokens.filter((t) => start <= t.start && t.end <= end);
+}
+
+/**
+ * The verdict on one key phrase for the checked marks. "found" also covers a mark that leaves out or adds a
+ * single word at an edge: the credit rule tolerates a word more or less (medialit.scoring.phrase_credit), and
+ * so does the feedback, so the book's own model spans are never told they "left out part of it".
+ */
+export function phraseVerdict(phrase, checkedSpans, tokens) {
+  const covered = coveredChars([phrase.start, phrase.end], checkedSpans);
+  if (covered === 0) return { state: "missed", covered };
+  if (covered === phrase.end - phrase.start) return { state: "found", covered, exact: true };
+  const words = tokensWithin(tokens, [phrase.start, phrase.end]).filter((t) => /[\p{L}\p{N}]/u.test(t.text));
+  const isMarked = words.map((t) => coveredChars([t.start, t.end], checkedSpans) > 0);
+  const firstMarked = isMarked.indexOf(true);
+  const lastMarked = isMarked.lastIndexOf(true);
+  const core = isMarked.slice(firstMarked, lastMarked + 1).every(Boolean);
+  const left = words.filter((_, i) => i < firstMarked || i > lastMarked);
+  // The marked words are one run, and what is left at its edges is small words only ("proudly claimed" for
+  // "proudly claimed to have"). A content word left out is "found in part", with a note that a defensible
+  // narrower span is still a fair reading (keyItem).
+  const tolerated = left.every((t) => EDGE_WORDS.has(t.text.toLowerCase()));
+  if (words.length > 1 && firstMarked >= 0 && core && tolerated) return { state: "found", covered, exact: false };
+  return { state: "partly found", covered, mostly: core && isMarked.filter(Boolean).length * 2 >= words.length };
+}
+
+// Small words that carry no judgment of their own: leaving them off a key phrase's edge is not a miss.
+const EDGE_WORDS = new Set(["a", "an", "the", "to", "have", "has", "had", "of", "in", "on", "at", "by", "for",
+  "and", "or", "as", "is", "are", "was", "were", "be", "been", "that", "this", "its", "their", "it"]);
 
 function render({ model, el }) {
   const uid = `ml-hl-${++instances}-${Math.random().toString(36).slice(2, 8)}`;
@@ -255,93 +350,87 @@ function render({ model, el }) {
 
   // Flatten tokens: one entry per word or punctuation mark, in text order.
   const tokens = [];
-  const paragraphFirst = []; // index of each paragraph's first token
   paragraphs.forEach((p, pIndex) => {
-    paragraphFirst.push(tokens.length);
-    for (const [start, end] of p.tokens) tokens.push({ start, end, pIndex, node: null, gapAfter: null });
+    for (const [start, end] of p.tokens) {
+      tokens.push({ start, end, pIndex, text: p.text.slice(start - p.start, end - p.start), node: null, gapAfter: null });
+    }
   });
   const marked = new Uint8Array(tokens.length);
-  let active = 0; // the token with tabindex 0 (roving tabindex)
-  let anchor = 0; // where Shift+click / Shift+arrow extends from
-  let drag = null;
+  let pending = null; // {first, last}: the words selected in the text, or chosen in the typed search
+  let matches = []; // what the typed words match: [{paragraph, first, last}]
 
   const root = make("div", "ml-hl");
   root.setAttribute("role", "group");
   root.setAttribute("aria-labelledby", `${uid}-title`);
-  // Inside the widget the keys belong to the widget (see keepKeysInWidget).
   keepKeysInWidget(root);
   const title = make("p", "ml-hl-title", "Mark the loaded language");
   title.id = `${uid}-title`;
   const help = make("p", "ml-hl-help",
-    "Mark words and phrases that push the reader toward a view. Mouse: click a word; drag, or Shift+click, " +
-    "to mark a phrase; click a marked word to unmark it. Keyboard: Tab into the text; Left and Right arrows " +
-    "move between words; Space or Enter marks or unmarks a word; Shift+arrow marks as you move; Up and Down " +
-    "go to the previous or next paragraph.");
+    "Read each paragraph and mark the words that push the reader toward a view. To mark a phrase, select its " +
+    "words (drag across them with the mouse; on a phone, press and hold a word, then drag the handles) and press " +
+    "“Mark selected words”. Or type the words into the box under the text and press Enter. Your marks are " +
+    "listed after the text, each with a Remove button.");
   help.id = `${uid}-help`;
   root.append(title, help);
 
-  // Paragraphs: one multi-select listbox each; its options are the tokens.
   const textBox = make("div", "ml-hl-paragraphs");
   paragraphs.forEach((p, pIndex) => {
     const block = make("div", "ml-hl-paragraph");
     const label = make("p", "ml-hl-number", `Paragraph ${p.number}`);
-    label.id = `${uid}-p${p.number}`;
-    const list = make("div", "ml-hl-text");
-    list.setAttribute("role", "listbox");
-    list.setAttribute("aria-multiselectable", "true");
-    list.setAttribute("aria-labelledby", label.id);
-    list.setAttribute("aria-describedby", help.id);
+    const text = make("p", "ml-hl-text");
+    text.dataset.paragraph = String(p.number);
     let cursor = p.start;
     let previous = null;
-    for (let t = paragraphFirst[pIndex]; t < tokens.length && tokens[t].pIndex === pIndex; t += 1) {
-      const token = tokens[t];
+    tokens.forEach((token, t) => {
+      if (token.pIndex !== pIndex) return;
       if (token.start > cursor) {
         const gap = make("span", "ml-hl-gap", p.text.slice(cursor - p.start, token.start - p.start));
-        list.append(gap);
+        text.append(gap);
         if (previous) previous.gapAfter = gap;
       }
-      const node = make("span", "ml-hl-tok", p.text.slice(token.start - p.start, token.end - p.start));
-      node.setAttribute("role", "option");
-      node.setAttribute("aria-selected", "false");
-      node.tabIndex = -1;
-      keepKeysInWidget(node);
+      const node = make("span", "ml-hl-tok", token.text);
       node.dataset.index = String(t);
       token.node = node;
-      list.append(node);
+      text.append(node);
       cursor = token.end;
       previous = token;
-    }
-    block.append(label, list);
+    });
+    block.append(label, text);
     textBox.append(block);
   });
-  if (tokens.length) tokens[0].node.tabIndex = 0;
   root.append(textBox);
+
+  // --- the marking tools, right after the text ------------------------------------------------
+  const tools = make("div", "ml-hl-tools");
+  const findLabel = make("label", "ml-hl-find-label", "Type the words to mark:");
+  findLabel.htmlFor = `${uid}-find`;
+  const findRow = make("div", "ml-hl-find-row");
+  const findInput = make("input", "ml-hl-find");
+  findInput.id = `${uid}-find`;
+  findInput.type = "text";
+  findInput.autocomplete = "off";
+  findInput.spellcheck = false;
+  findInput.setAttribute("aria-describedby", `${uid}-find-result`);
+  const findButton = makeButton("ml-hl-button ml-hl-find-mark", "Mark");
+  findButton.setAttribute("aria-label", "Mark the typed words");
+  findRow.append(findInput, findButton);
+  const findResult = make("p", "ml-hl-find-result");
+  findResult.id = `${uid}-find-result`;
+  const choices = make("ul", "ml-hl-choices");
+  choices.hidden = true;
+  const selectionRow = make("div", "ml-hl-selection-row");
+  const selectionButton = makeButton("ml-hl-button ml-hl-mark-selection", "Mark selected words");
+  const selectionNote = make("p", "ml-hl-selection-note", "");
+  selectionNote.id = `${uid}-selection-note`;
+  selectionButton.setAttribute("aria-describedby", selectionNote.id);
+  selectionRow.append(selectionButton, selectionNote);
+  tools.append(selectionRow, findLabel, findRow, findResult, choices);
+  root.append(tools);
 
   const status = make("p", "ml-hl-status");
   status.setAttribute("role", "status");
   status.setAttribute("aria-live", "polite");
   root.append(status);
-
-  // How to read the text after Check or Show answers: each kind of mark has its own line style and, in the
-  // lists below, its own symbol and word, so nothing depends on telling colours apart.
-  const legend = make("ul", "ml-hl-legend");
-  legend.setAttribute("aria-label", "How to read your checked marks");
-  // Each line: the symbol the lists below use, a sample word drawn exactly as in the text, then the words.
-  for (const [symbol, sampleClasses, words] of [
-    ["✓", "ml-marked ml-hit", "Found: you marked the whole key phrase (double underline in the text)."],
-    ["◐", "ml-marked ml-hit", "Partly found: you marked part of a key phrase (double underline on the part you marked)."],
-    ["✗", "", "Missed: a key phrase you did not mark (listed below; its words appear after Show answers)."],
-    ["?", "ml-marked ml-extra", "Not in the key: a mark that shares no word with a key phrase (wavy underline in the text)."],
-    ["", "ml-key ml-key-start ml-key-end", "Key phrase, after Show answers: a dashed box around its words."],
-  ]) {
-    const item = make("li", "ml-hl-legend-item");
-    const icon = make("span", "ml-hl-icon", symbol);
-    const sample = make("span", `ml-hl-legend-sample ${sampleClasses}`, sampleClasses ? "word" : "");
-    for (const node of [icon, sample]) node.setAttribute("aria-hidden", "true");
-    item.append(icon, sample, document.createTextNode(words));
-    legend.append(item);
-  }
-  legend.hidden = true;
 
   const marksBox = make("div", "ml-hl-marks");
   const marksTitle = make("p", "ml-hl-subtitle");
@@ -350,22 +439,22 @@ function render({ model, el }) {
   root.append(marksBox);
 
   const buttons = make("div", "ml-hl-buttons");
-  const checkButton = make("button", "ml-hl-button ml-hl-check", "Check");
-  const answersButton = make("button", "ml-hl-button ml-hl-answers", "Show answers");
+  const checkButton = makeButton("ml-hl-button ml-hl-check", "Check");
+  const answersButton = makeButton("ml-hl-button ml-hl-answers", "Show answers");
   answersButton.setAttribute("aria-pressed", "false");
-  // Seeing the key before trying teaches little: the answers open after a first Check. The button stays
-  // focusable (aria-disabled, not disabled) so a keyboard or screen-reader user finds it and hears why.
-  const answersNote = make("p", "ml-hl-answers-note", "Show answers opens after your first Check.");
+  // The course's one answer-guarding rule: the key opens only after a real attempt, a Check with at least
+  // one mark. The button stays focusable (aria-disabled, not disabled) so a keyboard or screen-reader user
+  // finds it and hears why.
+  const answersNote = make("p", "ml-hl-answers-note", "Show answers opens after you have checked at least one mark.");
   answersNote.id = `${uid}-answers-note`;
-  const resetButton = make("button", "ml-hl-button ml-hl-reset", "Reset");
-  for (const button of [checkButton, answersButton, resetButton]) button.type = "button";
+  const resetButton = makeButton("ml-hl-button ml-hl-reset", "Reset");
   buttons.append(checkButton, answersButton, resetButton);
   root.append(buttons, answersNote);
 
   const feedback = make("div", "ml-hl-feedback");
   feedback.id = `${uid}-feedback`;
   feedback.hidden = true;
-  root.append(legend, feedback);
+  root.append(feedback);
   el.append(root);
 
   // --- state helpers --------------------------------------------------------------------------
@@ -400,6 +489,10 @@ function render({ model, el }) {
     return p ? p.text.slice(start - p.start, end - p.start) : "";
   }
 
+  function rangeText({ first, last }) {
+    return textOf([tokens[first].start, tokens[last].end]);
+  }
+
   function commit(message) {
     model.set("selection", runs());
     model.save_changes();
@@ -407,21 +500,163 @@ function render({ model, el }) {
     if (message) status.textContent = message;
   }
 
-  function setRange(a, b, value) {
-    for (let t = Math.min(a, b); t <= Math.max(a, b); t += 1) marked[t] = value;
-  }
-
-  function focusToken(t) {
-    if (t < 0 || t >= tokens.length) return;
-    tokens[active].node.tabIndex = -1;
-    active = t;
-    tokens[t].node.tabIndex = 0;
-    tokens[t].node.focus();
-  }
-
   function countMessage() {
     const n = runs().length;
     return n ? `${plural(n, "phrase")} marked.` : "Nothing marked.";
+  }
+
+  /** Mark the words first..last; a range crossing paragraphs becomes one mark per paragraph. */
+  function markRange({ first, last }) {
+    const words = rangeText({ first, last }) || tokens.slice(first, last + 1).map((t) => t.text).join(" ");
+    let added = 0;
+    for (let t = first; t <= last; t += 1) {
+      if (!marked[t]) added += 1;
+      marked[t] = 1;
+    }
+    pending = null;
+    drawPending();
+    commit(added ? `Marked “${words}” (paragraph ${paragraphs[tokens[first].pIndex].number}). ${countMessage()}`
+      : `“${words}” is already marked. ${countMessage()}`);
+  }
+
+  // --- selecting with the mouse or a finger ---------------------------------------------------
+
+  function tokenRangeOfSelection() {
+    const selection = window.getSelection ? window.getSelection() : null;
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    if (!textBox.contains(range.commonAncestorContainer) && !range.commonAncestorContainer.contains(textBox)) return null;
+    let first = -1;
+    let last = -1;
+    tokens.forEach((token, t) => {
+      const textNode = token.node.firstChild;
+      if (!textNode) return;
+      const own = document.createRange();
+      own.setStart(textNode, 0);
+      own.setEnd(textNode, textNode.length);
+      // Shares at least one character: the selection ends after the word starts and starts before it ends.
+      const overlaps = range.compareBoundaryPoints(Range.START_TO_END, own) > 0
+        && range.compareBoundaryPoints(Range.END_TO_START, own) < 0;
+      if (!overlaps) return;
+      if (first < 0) first = t;
+      last = t;
+    });
+    return first < 0 ? null : { first, last };
+  }
+
+  function onSelectionChange() {
+    const found = tokenRangeOfSelection();
+    if (found) {
+      pending = found;
+      drawPending();
+    }
+  }
+  document.addEventListener("selectionchange", onSelectionChange);
+  // A new press in the text starts a new selection: forget the old one.
+  textBox.addEventListener("pointerdown", () => {
+    pending = null;
+    drawPending();
+  });
+  // Pressing the button must not clear the selection it is about to mark (a mouse press on a button
+  // collapses the page's selection in some browsers before the click arrives).
+  selectionButton.addEventListener("pointerdown", (event) => {
+    if (event.pointerType === "mouse") event.preventDefault();
+  });
+  selectionButton.addEventListener("click", () => {
+    const range = tokenRangeOfSelection() || pending;
+    if (!range) {
+      status.textContent = "Select some words in the text first, then press Mark selected words.";
+      return;
+    }
+    markRange(range);
+    const selection = window.getSelection ? window.getSelection() : null;
+    if (selection) selection.removeAllRanges();
+  });
+
+  // --- typing the words -----------------------------------------------------------------------
+
+  function describeMatch(match) {
+    const p = paragraphs.find((q) => q.number === match.paragraph);
+    const from = tokens[match.first].start - p.start;
+    const to = tokens[match.last].end - p.start;
+    const before = p.text.slice(Math.max(0, from - 30), from).replace(/^\S*\s/, "");
+    const after = p.text.slice(to, to + 30).replace(/\s\S*$/, "");
+    return `paragraph ${match.paragraph}: …${before}[${p.text.slice(from, to)}]${after}…`;
+  }
+
+  function updateMatches() {
+    const typed = findInput.value.trim();
+    matches = typed ? findPhrase(paragraphs, typed) : [];
+    choices.replaceChildren();
+    choices.hidden = matches.length < 2;
+    if (!typed) {
+      findResult.textContent = "";
+      if (pending && pending.typed) pending = null;
+    } else if (matches.length === 0) {
+      findResult.textContent = `“${typed}” is not in these paragraphs as whole words. Check the spelling, or type fewer words.`;
+      if (pending && pending.typed) pending = null;
+    } else if (matches.length === 1) {
+      findResult.textContent = `Found once, in ${describeMatch(matches[0])}. Press Enter or Mark to mark it.`;
+      pending = { ...matches[0], typed: true };
+    } else {
+      findResult.textContent = `“${typed}” occurs ${matches.length} times. Choose which one to mark:`;
+      if (pending && pending.typed) pending = null;
+      matches.forEach((match) => {
+        const item = make("li");
+        const choice = makeButton("ml-hl-choice", `Mark in ${describeMatch(match)}`);
+        choice.addEventListener("click", () => {
+          markRange(match);
+          clearSearch();
+          findInput.focus();
+        });
+        item.append(choice);
+        choices.append(item);
+      });
+    }
+    drawPending();
+  }
+
+  function clearSearch() {
+    findInput.value = "";
+    updateMatches();
+  }
+
+  function markTyped() {
+    const typed = findInput.value.trim();
+    if (!typed) {
+      status.textContent = "Type the words you want to mark first.";
+      return;
+    }
+    if (matches.length === 1) {
+      markRange(matches[0]);
+      clearSearch();
+    } else if (matches.length === 0) {
+      status.textContent = findResult.textContent;
+    } else {
+      status.textContent = `“${typed}” occurs ${matches.length} times: press Tab to reach the list and choose one.`;
+    }
+  }
+
+  findInput.addEventListener("input", updateMatches);
+  findInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      markTyped();
+    } else if (event.key === "Escape" && findInput.value) {
+      event.preventDefault();
+      clearSearch();
+    }
+  });
+  findButton.addEventListener("click", markTyped);
+
+  function drawPending() {
+    tokens.forEach((token, t) => token.node.classList.toggle("ml-pending", Boolean(pending && pending.typed
+      && pending.first <= t && t <= pending.last)));
+    if (pending && !pending.typed) {
+      selectionNote.textContent = `Selected: “${rangeText(pending)}”.`;
+    } else {
+      selectionNote.textContent = "Select words in the text to mark them.";
+    }
   }
 
   // --- drawing --------------------------------------------------------------------------------
@@ -439,22 +674,45 @@ function render({ model, el }) {
     return pythonSnapshot;
   }
 
+  // A real attempt: a Check with at least one mark. Only then do the key's phrases and answers open.
+  function attempted(checkedSel) {
+    return checkedSel !== null && checkedSel.length > 0;
+  }
+
   function refresh() {
     const selection = runs();
     const checkedSel = checkedMarks();
     const checked = checkedSel !== null;
-    const shown = checked && Boolean(model.get("answers_shown"));
+    const open = attempted(checkedSel);
+    const shown = open && Boolean(model.get("answers_shown"));
     const keySpans = keyPhrases.map((k) => [k.start, k.end]);
     const checkedScore = checked ? spanPRF(checkedSel, keySpans) : null;
     const extra = checked ? checkedScore.unmatched : [];
     const hits = checked ? checkedScore.studentSpans.filter((span) => !extra.includes(span)) : [];
+    drawText(keySpans, extra, hits, shown);
+    drawMarks(selection);
+
+    answersButton.textContent = shown ? "Hide answers" : "Show answers";
+    answersButton.setAttribute("aria-pressed", shown ? "true" : "false");
+    if (open) {
+      answersButton.removeAttribute("aria-disabled");
+      answersButton.removeAttribute("aria-describedby");
+    } else {
+      answersButton.setAttribute("aria-disabled", "true");
+      answersButton.setAttribute("aria-describedby", answersNote.id);
+    }
+    answersNote.hidden = open;
+    feedback.hidden = !checked;
+    if (checked) drawFeedback(checkedSel, keySpans, open, shown, !sameSpans(checkedSel, selection));
+  }
+
+  function drawText(keySpans, extra, hits, shown) {
     tokens.forEach((token, t) => {
       const on = Boolean(marked[t]);
       const inKey = shown && keySpans.some(([s, e]) => s < token.end && token.start < e);
       const within = (spans) => spans.some(([s, e]) => s <= token.start && token.end <= e);
       const isExtra = on && within(extra);
       const isHit = on && within(hits);
-      token.node.setAttribute("aria-selected", on ? "true" : "false");
       token.node.classList.toggle("ml-marked", on);
       token.node.classList.toggle("ml-extra", isExtra);
       token.node.classList.toggle("ml-hit", isHit);
@@ -474,244 +732,252 @@ function render({ model, el }) {
         token.gapAfter.classList.toggle("ml-key", Boolean(joinsKey));
       }
     });
+  }
 
+  function drawMarks(selection) {
     marksTitle.textContent = selection.length ? `Your marks (${selection.length}):` : "Your marks: none yet.";
     marksList.replaceChildren(...selection.map((span) => {
       const item = make("li", "ml-hl-mark");
       const words = make("span", "ml-hl-quote", `“${textOf(span)}”`);
       const where = make("span", "ml-hl-where", ` paragraph ${paragraphNumberAt(span[0])} `);
-      const remove = make("button", "ml-hl-remove", "Remove");
-      remove.type = "button";
+      const remove = makeButton("ml-hl-remove", "Remove");
       remove.setAttribute("aria-label", `Remove mark “${textOf(span)}”`);
       remove.addEventListener("click", () => {
+        const index = [...marksList.children].indexOf(item);
         tokens.forEach((token, t) => {
           if (span[0] <= token.start && token.end <= span[1]) marked[t] = 0;
         });
         commit(`Removed “${textOf(span)}”. ${countMessage()}`);
-        (marksList.querySelector("button") || tokens[active].node).focus();
+        const left = marksList.querySelectorAll("button");
+        (left[Math.min(index, left.length - 1)] || findInput).focus();
       });
       item.append(words, where, remove);
       return item;
     }));
     marksList.hidden = selection.length === 0;
-
-    answersButton.textContent = shown ? "Hide answers" : "Show answers";
-    answersButton.setAttribute("aria-pressed", shown ? "true" : "false");
-    if (checked) {
-      answersButton.removeAttribute("aria-disabled");
-      answersButton.removeAttribute("aria-describedby");
-    } else {
-      answersButton.setAttribute("aria-disabled", "true");
-      answersButton.setAttribute("aria-describedby", answersNote.id);
-    }
-    answersNote.hidden = checked;
-    feedback.hidden = !checked;
-    legend.hidden = !checked;
-    if (!feedback.hidden) drawFeedback(checkedSel, keySpans, checked, shown, !sameSpans(checkedSel, selection));
   }
 
   function sameSpans(a, b) {
     return a.length === b.length && a.every(([s, e], i) => s === b[i][0] && e === b[i][1]);
   }
 
-  function drawFeedback(selection, keySpans, checked, shown, changed) {
+  /** The score in one plain sentence: what was found, and what was marked that is not in the key. */
+  function scoreSentence(verdicts, score) {
+    const found = verdicts.filter((v) => v.state === "found").length;
+    const part = verdicts.filter((v) => v.state === "partly found").length;
+    const extras = score.unmatched.length;
+    if (!score.studentSpans.length) {
+      return `You checked no marks. The key has ${plural(keyPhrases.length, "phrase")} in these paragraphs: mark the words you think belong, then press Check.`;
+    }
+    const partText = part ? ` and ${part} in part` : "";
+    const extraText = extras ? `; ${plural(extras, "mark")} of yours ${extras === 1 ? "is" : "are"} not in the key` : "";
+    return `You found ${found} of the key's ${plural(keyPhrases.length, "phrase")}${partText}${extraText} (F1 ${formatFixed(score.f1, 2)}; 0.6 is good work).`;
+  }
+
+  function drawFeedback(selection, keySpans, open, shown, changed) {
     const score = spanPRF(selection, keySpans);
-    const parts = [];
-    parts.push(make("p", "ml-hl-subtitle", "Feedback"));
+    const verdicts = keyPhrases.map((phrase) => ({ phrase, ...phraseVerdict(phrase, selection, tokens) }));
+    const parts = [make("p", "ml-hl-subtitle", "Feedback")];
     if (changed) {
       parts.push(make("p", "ml-hl-stale",
         "You have changed your marks since you checked. This feedback is for the marks you checked; press Check to score your marks as they are now."));
     }
-    if (checked) {
-      const scores = make("dl", "ml-hl-scores");
-      for (const [name, value, cls] of [["Precision", score.precision, "ml-precision"], ["Recall", score.recall, "ml-recall"], ["F1", score.f1, "ml-f1"]]) {
-        const box = make("div", `ml-hl-score ${cls}`);
-        box.append(make("dt", "", name), make("dd", "", formatFixed(value, 2)));
-        scores.append(box);
-      }
-      parts.push(scores);
-      const words = make("div", "ml-hl-explain");
-      for (const line of explainScore(score)) words.append(make("p", "", line));
-      parts.push(words);
-      parts.push(make("p", "ml-hl-kind", EXPERTS_DISAGREE));
-    }
+    parts.push(make("p", "ml-hl-sentence", scoreSentence(verdicts, score)));
 
     parts.push(make("p", "ml-hl-subtitle", `Phrases in the key (${keyPhrases.length}):`));
     const keyList = make("ul", "ml-hl-keylist");
-    keyPhrases.forEach((phrase) => {
-      const covered = coveredChars([phrase.start, phrase.end], selection);
-      const length = phrase.end - phrase.start;
-      const state = covered === length ? "found" : covered > 0 ? "partly found" : "missed";
-      const item = make("li", `ml-hl-keyitem ml-${state.replace(" ", "-")}`);
-      item.dataset.keyId = phrase.id;
-      const reveal = shown || state !== "missed";
-      const badgeText = !checked && shown ? "Answer"
-        : state === "found" ? "Found" : state === "partly found" ? `Partly found (${percent(covered / length)})` : "Missed";
-      const badge = make("span", "ml-hl-badge");
-      badge.append(make("span", "ml-hl-icon", !checked && shown ? "•" : state === "found" ? "✓" : state === "partly found" ? "◐" : "✗"));
-      badge.lastChild.setAttribute("aria-hidden", "true");
-      badge.append(document.createTextNode(` ${badgeText}`));
-      const line = make("p", "ml-hl-keyline");
-      line.append(badge, document.createTextNode(` paragraph ${phrase.paragraph}: `));
-      line.append(reveal ? make("span", "ml-hl-quote", `“${phrase.text}”`)
-        : make("span", "ml-hl-hidden", "a phrase you have not marked yet"));
-      const details = make("details", "ml-hl-details");
-      const summary = make("summary", "", reveal ? `Why? ${phrase.technique_label}` : `Hint: ${phrase.technique_label}`);
-      details.append(summary);
-      if (reveal) {
-        const facts = make("dl", "ml-hl-facts");
-        for (const [name, value] of [["Technique", phrase.technique_label], ["Whose words", phrase.speaker],
-          ["Why it is in the key", phrase.reason], ["A more neutral wording", phrase.neutral_alternative]]) {
-          facts.append(make("dt", "", name), make("dd", "", value));
-        }
-        for (const other of phrase.also_accepted || []) {
-          facts.append(make("dt", "", "Also defensible"),
-            make("dd", "", `${other.technique_label}: ${other.reason}`));
-        }
-        details.append(facts);
-      } else {
-        details.append(make("p", "", `The technique is “${phrase.technique_label}”. Look again at paragraph ${phrase.paragraph}, or press Show answers to see the phrase and why it is in the key.`));
-      }
-      item.append(line, details);
-      keyList.append(item);
-    });
+    for (const verdict of verdicts) keyList.append(keyItem(verdict, selection, open, shown));
     parts.push(keyList);
 
-    if (checked && score.unmatched.length) {
-      parts.push(make("p", "ml-hl-subtitle", `Your marks that match no key phrase (${score.unmatched.length}):`));
+    if (score.unmatched.length) {
+      parts.push(make("p", "ml-hl-subtitle", `Your marks that are not in the key (${score.unmatched.length}):`));
       const extraList = make("ul", "ml-hl-extralist");
       for (const span of score.unmatched) {
         const item = make("li", "ml-hl-extraitem");
         const badge = make("span", "ml-hl-badge");
         badge.append(make("span", "ml-hl-icon", "?"));
         badge.lastChild.setAttribute("aria-hidden", "true");
-        badge.append(document.createTextNode(" Not in the key"));
+        badge.append(document.createTextNode(" Extra"));
         item.append(badge, document.createTextNode(` paragraph ${paragraphNumberAt(span[0])}: `),
           make("span", "ml-hl-quote", `“${textOf(span)}”`),
-          document.createTextNode(` — ${adviceForUnmatched(textOf(span), data.neutral_verbs)}`));
+          document.createTextNode(` — ${adviceForUnmatched(textOf(span), data.neutral_verbs, data.verb_advice)}`));
         extraList.append(item);
       }
       parts.push(extraList);
     }
+    parts.push(scoringDisclosure(score));
+
     // Keep disclosures the student opened open across redraws.
-    const open = new Set([...feedback.querySelectorAll("details[open]")].map((d) => d.parentElement.dataset.keyId));
+    const wasOpen = new Set([...feedback.querySelectorAll("details[open]")].map((d) => d.dataset.name));
     feedback.replaceChildren(...parts);
-    for (const details of feedback.querySelectorAll(".ml-hl-keyitem details")) {
-      if (open.has(details.parentElement.dataset.keyId)) details.open = true;
+    for (const details of feedback.querySelectorAll("details")) {
+      if (wasOpen.has(details.dataset.name)) details.open = true;
     }
+  }
+
+  function badgeFor(state, exact, covered, length) {
+    const badge = make("span", "ml-hl-badge");
+    const [icon, words] = state === "found" ? ["✓", "Found"]
+      : state === "partly found" ? ["◐", `Found in part (${percent(covered / length)})`] : ["✗", "Missed"];
+    badge.append(make("span", "ml-hl-icon", icon));
+    badge.lastChild.setAttribute("aria-hidden", "true");
+    badge.append(document.createTextNode(` ${words}`));
+    return badge;
+  }
+
+  function facts(phrase) {
+    const list = make("dl", "ml-hl-facts");
+    for (const [name, value] of [["Technique", phrase.technique_label], ["Whose words", phrase.speaker],
+      ["A more neutral wording", phrase.neutral_alternative]]) {
+      list.append(make("dt", "", name), make("dd", "", value));
+    }
+    for (const other of phrase.also_accepted || []) {
+      list.append(make("dt", "", "Also defensible"), make("dd", "", `${other.technique_label}: ${other.reason}`));
+    }
+    return list;
+  }
+
+  // The ladder for a missed phrase, as in the practice sets: a hint, a bigger hint, then the answer with its
+  // reason. Each step is saved in `ladder` ({key id: 1 bigger hint, 2 answer}) so it survives a reload.
+  function ladderStep(id) {
+    const ladder = model.get("ladder") || {};
+    return Number(ladder[id]) || 0;
+  }
+
+  function setLadderStep(id, step) {
+    model.set("ladder", { ...(model.get("ladder") || {}), [id]: step });
+    model.save_changes();
+    refresh();
+  }
+
+  function keyItem({ phrase, state, exact, covered, mostly }, selection, open, shown) {
+    const item = make("li", `ml-hl-keyitem ml-${state.replace(" ", "-")}`);
+    item.dataset.keyId = phrase.id;
+    const step = ladderStep(phrase.id);
+    const reveal = state !== "missed" || (open && (shown || step >= 2));
+    const line = make("p", "ml-hl-keyline");
+    line.append(badgeFor(state, exact, covered, phrase.end - phrase.start),
+      document.createTextNode(` paragraph ${phrase.paragraph}: `));
+    line.append(reveal ? make("span", "ml-hl-quote", `“${phrase.text}”`)
+      : make("span", "ml-hl-hidden", "a phrase you have not marked yet"));
+    item.append(line);
+
+    if (state === "found" && !exact) {
+      const yours = selection.filter(([s, e]) => s < phrase.end && phrase.start < e).map(textOf).join("”, “");
+      item.append(make("p", "ml-hl-edge",
+        `You marked “${yours}”. A small word more or less at the edge of a phrase is fine: both readings count.`));
+    }
+    if (state === "partly found") {
+      const yours = selection.filter(([s, e]) => s < phrase.end && phrase.start < e).map(textOf).join("”, “");
+      item.append(make("p", "ml-hl-edge", mostly
+        ? `You marked “${yours}”, most of the key's phrase. Careful readers differ about where a phrase starts and ends: if you can say why the words you left out do no work of their own, your span is a fair reading.`
+        : `You marked “${yours}”. The key's phrase is longer: which of its other words do the same work?`));
+    }
+    if (reveal) {
+      item.append(make("p", "ml-hl-reason", `Why: ${phrase.reason}`));
+      const details = make("details", "ml-hl-details");
+      details.dataset.name = `facts-${phrase.id}`;
+      details.append(make("summary", "", `More about this phrase (${phrase.technique_label})`), facts(phrase));
+      item.append(details);
+      return item;
+    }
+    item.append(make("p", "ml-hl-hint",
+      `Hint: look again at paragraph ${phrase.paragraph} for ${phrase.technique_label.toLowerCase()}.`));
+    if (step >= 1) {
+      item.append(make("p", "ml-hl-bigger",
+        `Bigger hint: these are the words of ${phrase.speaker}. A more neutral wording would be “${phrase.neutral_alternative}”.`));
+    }
+    const ladder = make("div", "ml-hl-ladder");
+    if (step < 1) {
+      const bigger = makeButton("ml-hl-more", "Bigger hint");
+      bigger.addEventListener("click", () => {
+        setLadderStep(phrase.id, 1);
+        focusInItem(phrase.id, ".ml-hl-more");
+      });
+      ladder.append(bigger);
+    } else {
+      const answer = makeButton("ml-hl-more", "Show the answer");
+      if (!open) {
+        answer.setAttribute("aria-disabled", "true");
+        answer.setAttribute("aria-describedby", answersNote.id);
+      }
+      answer.addEventListener("click", () => {
+        if (!attempted(checkedMarks())) {
+          status.textContent = "The answer opens after you have checked at least one mark.";
+          return;
+        }
+        setLadderStep(phrase.id, 2);
+        focusInItem(phrase.id, "summary");
+      });
+      ladder.append(answer);
+    }
+    item.append(ladder);
+    return item;
+  }
+
+  function focusInItem(id, selector) {
+    const item = feedback.querySelector(`.ml-hl-keyitem[data-key-id="${CSS.escape(id)}"]`);
+    const target = item && (item.querySelector(selector) || item.querySelector(".ml-hl-more"));
+    if (target) target.focus();
+  }
+
+  function scoringDisclosure(score) {
+    const details = make("details", "ml-hl-details ml-hl-how");
+    details.dataset.name = "how-scored";
+    details.append(make("summary", "", "How this is scored"));
+    const scores = make("dl", "ml-hl-scores");
+    for (const [name, value, cls] of [["Precision", score.precision, "ml-precision"], ["Recall", score.recall, "ml-recall"], ["F1", score.f1, "ml-f1"]]) {
+      const box = make("div", `ml-hl-score ${cls}`);
+      box.append(make("dt", "", name), make("dd", "", formatFixed(value, 2)));
+      scores.append(box);
+    }
+    const words = make("div", "ml-hl-explain");
+    for (const line of explainScore(score)) words.append(make("p", "", line));
+    details.append(scores, words, legend(), make("p", "ml-hl-kind", HUMAN_READERS));
+    return details;
+  }
+
+  // How to read the marks in the text after Check or Show answers: each kind of mark has its own line style
+  // and, in the lists, its own symbol and word, so nothing depends on telling colours apart.
+  function legend() {
+    const list = make("ul", "ml-hl-legend");
+    list.setAttribute("aria-label", "How to read your checked marks");
+    for (const [symbol, sampleClasses, words] of [
+      ["✓", "ml-marked ml-hit", "Found: you marked the key phrase, give or take a small word such as “to” or “the” at its edge (double underline in the text)."],
+      ["◐", "ml-marked ml-hit", "Found in part: you marked part of a key phrase (double underline on the part you marked)."],
+      ["✗", "", "Missed: a key phrase you did not mark (its words appear after Show the answer or Show answers)."],
+      ["?", "ml-marked ml-extra", "Extra: a mark that shares no word with a key phrase (wavy underline in the text)."],
+      ["", "ml-key ml-key-start ml-key-end", "Key phrase, after Show answers: a dashed box around its words."],
+    ]) {
+      const item = make("li", "ml-hl-legend-item");
+      const icon = make("span", "ml-hl-icon", symbol);
+      const sample = make("span", `ml-hl-legend-sample ${sampleClasses}`, sampleClasses ? "word" : "");
+      for (const node of [icon, sample]) node.setAttribute("aria-hidden", "true");
+      item.append(icon, sample, document.createTextNode(words));
+      list.append(item);
+    }
+    return list;
   }
 
   // --- events ---------------------------------------------------------------------------------
 
-  function tokenIndexOf(target) {
-    const node = target instanceof Element ? target.closest(".ml-hl-tok") : null;
-    return node && textBox.contains(node) ? Number(node.dataset.index) : -1;
-  }
-
-  function onPointerMove(event) {
-    if (!drag) return;
-    const t = tokenIndexOf(document.elementFromPoint(event.clientX, event.clientY));
-    if (t < 0 || t === drag.last) return;
-    drag.last = t;
-    marked.set(drag.before);
-    setRange(drag.from, t, drag.value);
-    focusToken(t);
-    refresh();
-  }
-
-  function endDrag() {
-    if (!drag) return;
-    drag = null;
-    window.removeEventListener("pointermove", onPointerMove);
-    window.removeEventListener("pointerup", endDrag);
-    window.removeEventListener("pointercancel", endDrag);
-    commit(countMessage());
-  }
-
-  let pointerHandled = false;
-  textBox.addEventListener("pointerdown", (event) => {
-    const t = tokenIndexOf(event.target);
-    pointerHandled = false; // a mouse drag that ended outside the text left no click to clear it
-    // Touch and pen taps arrive as clicks below: a finger that drags is scrolling the page.
-    if (t < 0 || event.pointerType !== "mouse" || event.button !== 0) return;
-    event.preventDefault(); // no text selection while marking
-    pointerHandled = true;
-    if (event.shiftKey) {
-      setRange(anchor, t, 1);
-      focusToken(t);
-      commit(countMessage());
-      return;
-    }
-    anchor = t;
-    drag = { from: t, last: t, value: marked[t] ? 0 : 1, before: marked.slice() };
-    marked[t] = drag.value;
-    focusToken(t);
-    refresh();
-    window.addEventListener("pointermove", onPointerMove);
-    window.addEventListener("pointerup", endDrag);
-    window.addEventListener("pointercancel", endDrag);
-  });
-
-  textBox.addEventListener("click", (event) => {
-    if (pointerHandled) {
-      pointerHandled = false;
-      return;
-    }
-    const t = tokenIndexOf(event.target);
-    if (t < 0) return;
-    if (event.shiftKey) setRange(anchor, t, 1); else marked[t] = marked[t] ? 0 : 1;
-    if (!event.shiftKey) anchor = t;
-    focusToken(t);
-    commit(countMessage());
-  });
-
-  textBox.addEventListener("keydown", (event) => {
-    const t = tokenIndexOf(event.target);
-    if (t < 0) return;
-    const p = tokens[t].pIndex;
-    const first = paragraphFirst[p];
-    const last = p + 1 < paragraphFirst.length ? paragraphFirst[p + 1] - 1 : tokens.length - 1;
-    let next = null;
-    switch (event.key) {
-      case "ArrowRight": next = Math.min(t + 1, tokens.length - 1); break;
-      case "ArrowLeft": next = Math.max(t - 1, 0); break;
-      case "ArrowDown": next = p + 1 < paragraphFirst.length ? paragraphFirst[p + 1] : t; break;
-      case "ArrowUp": next = p > 0 ? paragraphFirst[p - 1] : t; break;
-      case "Home": next = event.ctrlKey ? 0 : first; break;
-      case "End": next = event.ctrlKey ? tokens.length - 1 : last; break;
-      case " ":
-      case "Enter": {
-        event.preventDefault();
-        marked[t] = marked[t] ? 0 : 1;
-        anchor = t;
-        const words = tokens[t].node.textContent;
-        commit(`${marked[t] ? "Marked" : "Unmarked"} “${words}”. ${countMessage()}`);
-        return;
-      }
-      default: return;
-    }
-    event.preventDefault();
-    if (event.shiftKey && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
-      setRange(anchor, next, 1);
-      focusToken(next);
-      commit(countMessage());
-      return;
-    }
-    anchor = next;
-    focusToken(next);
-  });
-
   checkButton.addEventListener("click", () => {
-    model.set({ checked: true, _checked_selection: runs() });
+    const now = runs();
+    if (!now.length) {
+      status.textContent = "Mark at least one phrase first, then press Check.";
+      return;
+    }
+    model.set({ checked: true, _checked_selection: now });
     model.save_changes();
     refresh();
-    const score = spanPRF(runs(), keyPhrases.map((k) => [k.start, k.end]));
-    status.textContent = `Checked. Precision ${formatFixed(score.precision, 2)}, recall ${formatFixed(score.recall, 2)}, F1 ${formatFixed(score.f1, 2)}. Feedback is below the buttons.`;
+    const score = spanPRF(now, keyPhrases.map((k) => [k.start, k.end]));
+    const found = keyPhrases.filter((phrase) => phraseVerdict(phrase, now, tokens).state === "found").length;
+    status.textContent = `Checked: you found ${found} of ${plural(keyPhrases.length, "phrase")} (F1 ${formatFixed(score.f1, 2)}). Feedback is below the buttons.`;
   });
 
   answersButton.addEventListener("click", () => {
-    if (!model.get("checked")) {
-      status.textContent = "Press Check first: the answers open after your first attempt.";
+    if (!attempted(checkedMarks())) {
+      status.textContent = "Mark at least one phrase and press Check first: the answers open after your first attempt.";
       return;
     }
     const show = !model.get("answers_shown");
@@ -723,12 +989,13 @@ function render({ model, el }) {
 
   resetButton.addEventListener("click", () => {
     marked.fill(0);
-    model.set({ checked: false, answers_shown: false, _checked_selection: null });
+    pending = null;
+    model.set({ checked: false, answers_shown: false, _checked_selection: null, ladder: {} });
+    clearSearch();
     commit("Everything cleared. Nothing marked.");
   });
 
   const onModelChange = () => {
-    if (drag) return; // the student is dragging: their marks win until the pointer is released
     marksFromSelection();
     refresh();
   };
@@ -740,17 +1007,20 @@ function render({ model, el }) {
   model.on("change:checked", onChecked);
   model.on("change:answers_shown", refresh);
   model.on("change:_checked_selection", refresh);
+  model.on("change:ladder", refresh);
 
   marksFromSelection();
   refresh();
+  drawPending();
   status.textContent = countMessage();
 
   return () => {
-    endDrag();
+    document.removeEventListener("selectionchange", onSelectionChange);
     model.off("change:selection", onModelChange);
     model.off("change:checked", onChecked);
     model.off("change:answers_shown", refresh);
     model.off("change:_checked_selection", refresh);
+    model.off("change:ladder", refresh);
   };
 }
 

@@ -37,6 +37,18 @@ TECHNIQUE_LABELS = {t.label: t.name for t in techniques()}
 NEUTRAL_VERBS = ("said", "says", "say", "saying", "told", "tells", "stated", "states", "reported", "reports",
                  "added", "according to", "announced", "noted", "wrote", "asked", "replied", "explained")
 
+# Reporting verbs the sourcing chapter's verb table discusses (book/sourcing.md, "The reporting verb is a
+# signal"): a mark on one of these alone, when the key leaves it out, gets the chapter's own test for it rather
+# than generic advice. Keyed on the verb in lower case.
+VERB_ADVICE = {
+    "denounced": (
+        "“denounced” describes the statement as a condemnation. The sourcing chapter's test for this verb: check "
+        "that the quoted words bear it out. Here the words that follow, in quotation marks, are charges, so the "
+        "verb describes what was said rather than adding a judgment of its own, and the key leaves it out. The "
+        "loaded words to look at are the quoted ones."
+    ),
+}
+
 
 def tokenize(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Word and punctuation tokens of `text` as [start, end) pairs, shifted by `offset`."""
@@ -71,7 +83,10 @@ class Highlighter(anywidget.AnyWidget):
     _checked_selection = traitlets.Any(None).tag(sync=True)
     # The traits the static site keeps in the browser's storage between visits (widget_runtime.js). In
     # JupyterLab nothing is restored: the kernel's traits are the truth there.
-    _keep = traitlets.List(["selection", "checked", "answers_shown", "_checked_selection"]).tag(sync=True)
+    _keep = traitlets.List(["selection", "checked", "answers_shown", "_checked_selection", "ladder"]).tag(sync=True)
+    # How far down the hint ladder the student went for each missed key phrase: {key id: 1 (bigger hint) or 2
+    # (the answer)}. Kept with the work so a reload does not hide a hint already read.
+    ladder = traitlets.Dict().tag(sync=True)
     # Paragraph texts, tokens and the practice key of these paragraphs only: what the browser needs.
     _data = traitlets.Dict().tag(sync=True)
 
@@ -134,7 +149,7 @@ class Highlighter(anywidget.AnyWidget):
             } for r in phrase.also_accepted],
         } for phrase in self._key]
         return {"case": case.name, "title": case.article.title, "paragraphs": paragraphs, "key": key,
-                "neutral_verbs": list(NEUTRAL_VERBS)}
+                "neutral_verbs": list(NEUTRAL_VERBS), "verb_advice": dict(VERB_ADVICE)}
 
     @traitlets.validate("selection")
     def _validate_selection(self, proposal: dict[str, Any]) -> list[list[int]]:
@@ -190,7 +205,7 @@ class Highlighter(anywidget.AnyWidget):
 def speaker_name(case: Case, speaker: str) -> str:
     """How a widget names a phrase's speaker (the author, or the actor's name)."""
     if speaker == "author":
-        return "the article's author"
+        return "the writer"
     try:
         return case.speaker_name(speaker)
     except ValueError:

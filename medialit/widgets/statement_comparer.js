@@ -123,6 +123,13 @@ function niceStep(value, target) {
 
 let counter = 0;
 
+// The length of a real attempt at a written prompt: a sentence with a reason in it, not a word or a letter.
+const MODEL_ANSWER_MIN_WORDS = 6;
+
+function wordCount(text) {
+  return (text.match(/[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu) || []).length;
+}
+
 function render({ model, el }) {
   const uid = `ml-sc-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const data = model.get("data") || {};
@@ -484,12 +491,11 @@ function render({ model, el }) {
     if (examples[p.id]) exampleRefreshers.push(modelAnswer(box, area, examples[p.id], `${uid}-model-${i}`));
   });
 
-  // A model answer and what a strong answer does, offered only once the student has written something of their
-  // own in the box (the course's rule: try first, then compare). Emptying the box folds it away again.
+  // A model answer and what a strong answer does, offered only once the student has written an answer of some
+  // length of their own (the course's one answer-guarding rule: a real attempt first, then compare; one typed
+  // character is not an attempt). Shortening the box below that folds it away again.
   function modelAnswer(box, area, example, panelId) {
-    const waiting = h("p", { class: "ml-sc-hint ml-sc-model-wait" }, [
-      "Write your own answer first; then you can compare it with a model answer.",
-    ]);
+    const waiting = h("p", { class: "ml-sc-hint ml-sc-model-wait" }, [""]);
     const toggle = h("button", { type: "button", class: "ml-sc-model-toggle", "aria-expanded": "false", "aria-controls": panelId });
     // No landmark role: the button that opens it (aria-controls, aria-expanded) already says what it is.
     const panel = h("div", { class: "ml-sc-model", id: panelId, hidden: true }, [
@@ -509,7 +515,10 @@ function render({ model, el }) {
     };
     toggle.addEventListener("click", () => setOpen(panel.hidden));
     const refresh = () => {
-      const written = area.value.trim().length > 0;
+      const count = wordCount(area.value);
+      const written = count >= MODEL_ANSWER_MIN_WORDS;
+      waiting.textContent = `Write your own answer first (at least ${MODEL_ANSWER_MIN_WORDS} words` +
+        (count ? `; you have ${count}` : "") + "); then you can compare it with a model answer.";
       waiting.hidden = written;
       toggle.hidden = !written;
       if (!written) setOpen(false);

@@ -35,7 +35,13 @@ OVERLAPS = """() => {
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++)
       if (clash(boxes[i][1], boxes[j][1])) found.push(`${where}: "${boxes[i][0].textContent}" / "${boxes[j][0].textContent}"`);
   };
-  document.querySelectorAll('svg').forEach((svg, i) => check([...svg.querySelectorAll('text')], `svg ${svg.id || i}`));
+  document.querySelectorAll('svg').forEach((svg, i) => {
+    const texts = [...svg.querySelectorAll('text')];
+    check(texts, `svg ${svg.id || i}`);
+    const frame = svg.getBoundingClientRect();  // and no label runs out of its chart (it would be cut off)
+    texts.map((t) => [t, visible(t)]).filter(([, r]) => r && (r.left < frame.left - 1 || r.right > frame.right + 1))
+      .forEach(([t]) => found.push(`svg ${svg.id || i}: "${t.textContent}" runs out of the chart`));
+  });
   document.querySelectorAll('.items > li').forEach((li, i) =>
     check([li.querySelector('.item-head'), li.querySelector('.bar'), ...li.querySelectorAll('.legend > span')], `item ${i}`));
   // A heatmap cell whose text does not fit would run into its neighbour.

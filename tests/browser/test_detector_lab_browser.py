@@ -34,8 +34,43 @@ def row(lab, pair: str) -> list[str]:
     return lab.locator(f'tr[data-pair="{pair}"] td').all_inner_texts()
 
 
+def check_one_word(lab, word: str = "proudly") -> None:
+    """Mark one word of paragraph 3 and press Check my marks: the real attempt that opens the key's rows."""
+    lab.locator(".ml-dl-text").nth(2).locator(".ml-dl-tok", has_text=re.compile(f"^{word}$")).click()
+    lab.get_by_role("button", name="Check my marks").click()
+
+
+def test_the_key_and_scores_against_it_wait_for_a_real_attempt(page: Page, site_url: str, page_watch, case):
+    lab = open_lab(page, site_url)
+    # Before any mark: no score against the key, and the key does not open.
+    assert row(lab, "machine-key") == ["—"] * 3 and row(lab, "you-key") == ["—"] * 3
+    expect(lab.locator(".ml-dl-locked")).to_be_visible()
+    key_button = lab.get_by_role("button", name="Show the key")
+    expect(key_button).to_have_attribute("aria-disabled", "true")
+    key_button.click(force=True)
+    expect(lab.locator(".ml-dl-status")).to_contain_text("the key opens after your first attempt")
+    expect(lab.locator(".ml-dl-tok.is-key")).to_have_count(0)
+    expect(lab.locator(".ml-dl-key-item")).to_have_count(0)
+    # Check with nothing marked is not an attempt.
+    lab.get_by_role("button", name="Check my marks").click()
+    expect(lab.locator(".ml-dl-status")).to_contain_text("Mark at least one word first")
+    assert row(lab, "you-key") == ["—"] * 3
+    # One mark, then Check: the rows open; the score against the key stays as checked while marks change.
+    check_one_word(lab)
+    expect(lab.locator(".ml-dl-locked")).to_be_hidden()
+    p3 = case.paragraph(3)
+    at = p3.start + p3.text.index("proudly")
+    you = span_prf([(at, at + len("proudly"))], [p.span for p in case.loaded_language])
+    assert row(lab, "you-key") == [f"{you.precision:.2f}", f"{you.recall:.2f}", f"{you.f1:.2f}"]
+    lab.locator(".ml-dl-text").nth(2).locator(".ml-dl-tok", has_text=re.compile("^claimed$")).first.click()
+    assert row(lab, "you-key") == [f"{you.precision:.2f}", f"{you.recall:.2f}", f"{you.f1:.2f}"]
+    expect(lab.locator('tr[data-pair="you-key"] th')).to_have_text("you against the key (your marks as checked)")
+    page_watch.assert_clean()
+
+
 def test_threshold_slider_by_keyboard_moves_the_machine(page: Page, site_url: str, page_watch, case):
     lab = open_lab(page, site_url)
+    check_one_word(lab)
     at_default = score_paragraphs(case)
     assert row(lab, "machine-key") == [f"{at_default.precision:.2f}", f"{at_default.recall:.2f}", f"{at_default.f1:.2f}"]
     slider = lab.get_by_label("Machine's threshold")
@@ -68,6 +103,8 @@ def test_three_way_comparison(page: Page, site_url: str, page_watch, case):
     machine = [m.span for m in detect_paragraphs(case, case.practice_paragraphs("loaded_language"))]
     you = span_prf(mine, key)
     versus = span_prf(machine, mine)
+    assert row(lab, "you-key") == ["—"] * 3  # no live score against the key before Check
+    lab.get_by_role("button", name="Check my marks").click()
     assert row(lab, "you-key") == [f"{you.precision:.2f}", f"{you.recall:.2f}", f"{you.f1:.2f}"]
     assert row(lab, "machine-you") == [f"{versus.precision:.2f}", f"{versus.recall:.2f}", f"{versus.f1:.2f}"]
     expect(lab.locator(".ml-dl-tok.is-mine")).to_have_count(4)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -162,6 +163,24 @@ def shoot(page: Page, widget: Locator, label: str) -> None:
     widget.locator(".ml-ck-results").screenshot(path=str(ROOT / "test-artifacts" / f"discernment-check-{label}-results.png"))
 
 
+def assert_no_overlap(widget: Locator) -> None:
+    """No value label of a bar chart overlaps a skill name, another label, or runs outside its picture."""
+    for svg in widget.locator("svg.ml-ck-dprime, svg.ml-ck-bias").all():
+        boxes = svg.evaluate("""svg => { const frame = svg.getBoundingClientRect();
+            const box = (t) => { const r = t.getBoundingClientRect();
+              return {text: t.textContent, cls: t.getAttribute('class'), x0: r.left, x1: r.right, y0: r.top, y1: r.bottom}; };
+            return {frame: {x0: frame.left, x1: frame.right},
+                    texts: [...svg.querySelectorAll('text.ml-ck-label, text.ml-ck-value')].map(box)}; }""")
+        texts = boxes["texts"]
+        assert any(t["cls"] == "ml-ck-value" for t in texts) and any(t["cls"] == "ml-ck-label" for t in texts)
+        for t in texts:
+            assert boxes["frame"]["x0"] - 0.5 <= t["x0"] and t["x1"] <= boxes["frame"]["x1"] + 0.5, f"{t} runs out of the picture"
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                apart = a["x1"] <= b["x0"] or b["x1"] <= a["x0"] or a["y1"] <= b["y0"] or b["y1"] <= a["y0"]
+                assert apart, f"{a['text']!r} overlaps {b['text']!r}"
+
+
 def test_answer_by_keyboard_and_mouse_reload_and_see_the_change(site: Path, serve, page: Page, page_watch) -> None:
     check = load_check(CASE)
     before = check.items("before")
@@ -174,7 +193,16 @@ def test_answer_by_keyboard_and_mouse_reload_and_see_the_change(site: Path, serv
         expect(widget.locator(".ml-ck-item")).to_have_count(len(before))
 
         # Keyboard: from the form chooser, Tab into item 1's answers, Space picks the first answer, Tab to the
-        # confidence scale, Right arrow three times from 50 % gives 80 %; then item 2 with its second answer.
+        # confidence scale, Right arrow three times from the lowest level; then item 2 with its second answer.
+        # The scale starts at a guess: 33 % for a question with three answers, 50 % for one with two.
+        def levels(item) -> list[float]:
+            n = len(check.questions[item.skill].options)
+            return [0.5, 0.6, 0.7, 0.8, 0.9, 1.0] if n == 2 else [round(100 / n) / 100, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+
+        assert {len(check.questions[i.skill].options) for i in before} == {2, 3}
+        for item in before[:2]:
+            shown = item_box(widget, item.id).locator(".ml-ck-confidence label").all_inner_texts()
+            assert shown == [f"{round(level * 100)} %" for level in levels(item)]
         answered: dict[str, dict] = {}
         widget.get_by_role("radio", name="Before the course").focus()
         for item, option_index in ((before[0], 0), (before[1], 1)):
@@ -187,11 +215,11 @@ def test_answer_by_keyboard_and_mouse_reload_and_see_the_change(site: Path, serv
             page.keyboard.press("Space")
             for _ in range(3):
                 page.keyboard.press("ArrowRight")
-            answered[item.id] = {"answer": options[option_index], "confidence": 0.8}
+            answered[item.id] = {"answer": options[option_index], "confidence": levels(item)[3]}
         for item in before[:2]:
             box = item_box(widget, item.id)
             expect(box.locator(f"input[value='{answered[item.id]['answer']}']")).to_be_checked()
-            expect(box.locator("input[value='0.8']")).to_be_checked()
+            expect(box.locator(f"input[value='{answered[item.id]['confidence']}']")).to_be_checked()
 
         # Handing in too early says what is missing and moves the focus there.
         widget.get_by_role("button", name="Finish and see my results").click()
@@ -214,6 +242,18 @@ def test_answer_by_keyboard_and_mouse_reload_and_see_the_change(site: Path, serv
         expect(widget.locator(".ml-ck-item[data-result]")).to_have_count(len(before))
         wrong = next(i for i in before if answered[i.id]["answer"] != i.answer)
         expect(item_box(widget, wrong.id).locator(".ml-ck-feedback")).to_contain_text(wrong.why)
+        # The chosen answer stays readable after finishing: in words, and drawn bold, not greyed out.
+        chosen = next(o for o in check.questions[wrong.skill].options if o.value == answered[wrong.id]["answer"])
+        expect(item_box(widget, wrong.id).locator(".ml-ck-yours")).to_have_text(
+            f"Your answer: “{chosen.label}”, {round(answered[wrong.id]['confidence'] * 100)} % sure. ")
+        label = item_box(widget, wrong.id).locator(f"label[for$='-a-{chosen.value}']")
+        assert int(label.evaluate("el => getComputedStyle(el).fontWeight")) >= 700
+        assert label.evaluate("el => getComputedStyle(el).opacity") == "1"
+        # Each skill's result as a sentence, before the numbers.
+        verdicts = widget.locator(".ml-ck-verdicts li")
+        expect(verdicts).to_have_count(len(check.skills))
+        expect(verdicts.first).to_contain_text(re.compile(r"you told \w.* texts from the others"))
+        assert_no_overlap(widget)
 
         # The pictures: three SVGs, each named and described in words with the numbers it shows.
         pictures = widget.locator(".ml-ck-results svg[role='img']")
@@ -254,6 +294,9 @@ def test_answer_by_keyboard_and_mouse_reload_and_see_the_change(site: Path, serv
         assert shown_table(widget) == expected_table(check, {"before": answered, "after": after})
         expect(widget.locator(".ml-ck-dprime .ml-ck-bar")).to_have_count(6)
         best = score_form(check, "after", after)["loaded_language"].d_prime
+        expect(widget.locator(".ml-ck-verdicts li").filter(has_text="Loaded language")).to_contain_text(
+            "you told loaded texts from the others better after the course than before the course")
+        assert_no_overlap(widget)
         expect(widget.locator(".ml-ck-change")).to_contain_text(
             f"Loaded language: d′ {scores['loaded_language'].d_prime:.2f} before, {best:.2f} after".replace("-", "\u2212"))
         shoot(page, widget, "1280-after")
@@ -290,14 +333,23 @@ def test_readable_at_390_px_with_no_serious_accessibility_violations(site: Path,
         radio.focus()
         page.keyboard.press("Space")
         assert radio.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+        # Every sourcing item wrong, so its d′ is negative: the case where a value label once ran into the names.
         for item in check.items("before"):
-            answer_by_mouse(widget, item.id, item.answer, 0.9)
+            options = [o.value for o in check.questions[item.skill].options]
+            wrong = next(o for o in options if o != item.answer)
+            answer_by_mouse(widget, item.id, wrong if item.skill == "claims" else item.answer, 0.9)
         widget.get_by_role("button", name="Finish and see my results").click()
+        scores = score_form(check, "before", {i.id: {"answer": (next(o.value for o in check.questions[i.skill].options
+                                                                     if o.value != i.answer) if i.skill == "claims"
+                                                                else i.answer), "confidence": 0.9}
+                                              for i in check.items("before")})
+        assert scores["claims"].d_prime < 0
         overflow = widget.evaluate("el => el.scrollWidth - el.clientWidth")
         assert overflow <= 1, f"the widget is {overflow}px wider than its box at 390 px"
         for svg in widget.locator(".ml-ck-results svg").all():
             box = svg.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert_no_overlap(widget)
         shoot(page, widget, "390")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(

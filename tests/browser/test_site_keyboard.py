@@ -16,7 +16,6 @@ from playwright.sync_api import Locator, Page, expect
 from medialit import CASE, load_case
 from medialit.scoring import span_prf
 from medialit.widgets import ClaimSorter, Highlighter
-from medialit.widgets.highlighter import tokenize
 
 pytestmark = pytest.mark.browser
 
@@ -84,23 +83,17 @@ def test_highlighter_by_keyboard(page: Page, page_watch, site_url: str, built_si
     open_from_top(page, site_url + "book/loaded-language.html", wait_for_widgets)
     widget = page.locator(".ml-hl").first
     expect(widget.locator(".ml-hl-number")).to_have_text([f"Paragraph {n}" for n in paragraphs])
-    presses = tab_until(page, "el => el.matches('.ml-hl-tok') && el.closest('.ml-hl') === document.querySelector('.ml-hl')",
-                        TAB_LIMIT, "the first Highlighter's text")
-    print(f"loaded-language: {presses} Tab presses from the top of the page to the Highlighter")
+    presses = tab_until(page, "el => el.matches('.ml-hl-find') && el.closest('.ml-hl') === document.querySelector('.ml-hl')",
+                        TAB_LIMIT, "the first Highlighter's box for typing words")
+    print(f"loaded-language: {presses} Tab presses from the top of the page to the Highlighter's box")
     assert_focus_visible(page)
-    expect(focused(page)).to_have_attribute("data-index", "0")  # the text is one tab stop, entered at its start
+    # The text itself holds no tab stops: it is read as prose, and marked by typing its words.
+    assert widget.locator(".ml-hl-text [tabindex]").count() == 0
 
-    # The first key phrase of the passage, as the widget tokenises it.
-    tokens = [span for n in paragraphs for span in tokenize(case.paragraph(n).text, case.paragraph(n).start)]
+    # The first key phrase of the passage, typed and marked with Enter.
     phrase = min((p for p in case.loaded_language if p.paragraph in paragraphs), key=lambda p: p.start)
-    first = next(i for i, (start, _) in enumerate(tokens) if start == phrase.start)
-    length = len(tokenize(phrase.text))
-    for _ in range(first):
-        page.keyboard.press("ArrowRight")
-    expect(focused(page)).to_have_attribute("data-index", str(first))
-    page.keyboard.press("Space")
-    for _ in range(length - 1):
-        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.type(phrase.text)
+    page.keyboard.press("Enter")
     expect(widget.locator(".ml-hl-status")).to_contain_text("1 phrase marked")
     expect(widget.locator(".ml-hl-marklist .ml-hl-quote")).to_have_text([f"“{phrase.text}”"])
 
@@ -111,16 +104,14 @@ def test_highlighter_by_keyboard(page: Page, page_watch, site_url: str, built_si
     expected = span_prf([(phrase.start, phrase.end)], key, text_length=len(case.text))
     assert expected.precision == 1.0, "the phrase marked is in the key, so precision must be 1"
     status = widget.locator(".ml-hl-status")
-    expect(status).to_contain_text(
-        f"Precision {expected.precision:.2f}, recall {expected.recall:.2f}, F1 {expected.f1:.2f}")
-    assert widget.locator(".ml-hl-explain p").all_inner_texts() == expected.summary().split("\n")
+    expect(status).to_contain_text(f"Checked: you found 1 of {len(key)} phrases (F1 {expected.f1:.2f})")
     item = widget.locator(f'.ml-hl-keyitem[data-key-id="{phrase.id}"]')
     expect(item.locator(".ml-hl-badge")).to_have_text("✓ Found")
-    # The reason behind the key opens from the keyboard too.
-    tab_until(page, f"el => el.matches('summary') && el.closest('[data-key-id=\"{phrase.id}\"]')", 30,
-              "the found phrase's explanation")
+    expect(item.locator(".ml-hl-reason")).to_have_text(f"Why: {phrase.reason}")
+    # The arithmetic opens from the keyboard, behind "How this is scored".
+    tab_until(page, "el => el.matches('summary') && el.textContent === 'How this is scored'", 40, "How this is scored")
     page.keyboard.press("Enter")
-    expect(item.get_by_text(phrase.reason)).to_be_visible()
+    assert widget.locator(".ml-hl-explain p").all_inner_texts() == expected.summary().split("\n")
     screenshot("highlighter-keyboard")
     audit_feedback(page, ".ml-hl")
     page_watch.assert_clean()

@@ -42,21 +42,22 @@ def test_the_skill_chapters_have_their_widgets() -> None:
 
 
 def exercise_highlighter(page: Page, widget: Locator) -> None:
-    tokens = widget.locator(".ml-hl-tok")
-    selected = widget.locator(".ml-hl-tok[aria-selected='true']")
-    expect(selected).to_have_count(0)
-    # Click: the first word is marked and listed.
-    tokens.nth(0).click()
-    expect(tokens.nth(0)).to_have_attribute("aria-selected", "true")
+    marked = widget.locator(".ml-hl-tok.ml-marked")
+    expect(marked).to_have_count(0)
+    # Select: the words a drag would select (Selection API), then the Mark button.
+    first = widget.locator(".ml-hl-text").first
+    first.evaluate("""(p) => { const range = document.createRange(); const words = p.querySelectorAll('.ml-hl-tok');
+        range.setStart(words[0].firstChild, 0); range.setEnd(words[1].firstChild, words[1].textContent.length);
+        getSelection().removeAllRanges(); getSelection().addRange(range); }""")
+    widget.get_by_role("button", name="Mark selected words").click()
     expect(widget.locator(".ml-hl-marklist .ml-hl-quote")).to_have_count(1)
-    # Keys: the roving focus moves two words on, and Space marks that word as a second phrase.
-    expect(tokens.nth(0)).to_be_focused()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    expect(tokens.nth(2)).to_be_focused()
-    page.keyboard.press("Space")
-    expect(tokens.nth(2)).to_have_attribute("aria-selected", "true")
-    expect(selected).to_have_count(2)
+    # Keys: type a word of the text into the box and press Enter.
+    words = widget.locator(".ml-hl-tok").all_inner_texts()
+    unique = next(w for w in words[3:] if len(w) > 3 and words.count(w) == 1)
+    box = widget.get_by_role("textbox", name="Type the words to mark:")
+    box.fill(unique)
+    box.press("Enter")
+    expect(widget.locator(".ml-hl-marklist .ml-hl-quote")).to_have_count(2)
     expect(widget.locator(".ml-hl-status")).to_contain_text("2 phrases marked")
 
 

@@ -446,7 +446,10 @@ def test_model_answers_appear_only_after_an_answer_is_written(site: Path, serve,
         area.click()
         page.keyboard.type("   ")
         expect(toggle).to_be_hidden()  # blank is not an answer
-        page.keyboard.type("Strike logs and witnesses on both sides.")
+        page.keyboard.type("Strike logs")
+        expect(toggle).to_be_hidden()  # nor are two words: a real attempt comes first
+        expect(prompt.locator(".ml-sc-model-wait")).to_contain_text("at least 6 words; you have 2")
+        page.keyboard.type(" and witnesses on both sides.")
         expect(toggle).to_be_visible()
         expect(prompt.locator(".ml-sc-model-wait")).to_be_hidden()
         expect(panel).to_be_hidden()

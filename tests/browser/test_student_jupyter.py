@@ -128,3 +128,29 @@ def test_a_chapter_opens_as_a_notebook_as_the_intro_says(lab: tuple[str, Server]
     expect(panel.locator(".jp-Cell.jp-MarkdownCell").first).to_be_visible(timeout=SLOW)
     expect(panel.locator(".jp-Cell.jp-CodeCell").first).to_be_visible(timeout=SLOW)
     expect(panel.locator(".jp-Toolbar-kernelName")).to_contain_text("Python 3", timeout=SLOW)
+
+
+def test_running_the_released_notebook_from_the_top_says_what_to_answer(lab: tuple[str, Server], page: Page) -> None:
+    """Kernel → Restart Kernel and Run All Cells… on an unanswered notebook: the first answer cell says it has no
+    answer yet; the check cell under it, run next, says "answer the cell above first"; no NameError anywhere."""
+    _kind, server = lab  # the same with the student settings and with the course's full install
+    _open(page, server)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Kernel$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Restart Kernel and Run All Cells…$")).click()
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():  # JupyterLab asks before restarting a running kernel
+        dialog.locator("button.jp-mod-accept").click()
+    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell.jp-CodeCell")
+    editors = cells.locator(".jp-InputArea-editor")
+    answer_at = next(i for i, text in enumerate(editors.all_inner_texts()) if text.startswith(ANSWER_CODE))
+    answer = cells.nth(answer_at)
+    expect(answer.locator(".jp-OutputArea-output")).to_contain_text("This task has no answer yet", timeout=SLOW)
+    check = cells.nth(answer_at + 1)
+    check.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+    output = check.locator(".jp-OutputArea-output")
+    expect(output).to_contain_text("answer the cell above first", timeout=SLOW)
+    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")).not_to_contain_text("NameError")
+    announcement = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell",
+                                has_text=re.compile(r"\[YOUR ANSWER\].*your answer goes in the next cell"))
+    expect(announcement.first).to_be_visible()

@@ -27,12 +27,19 @@ def test_task_report_renders_offline_and_fits_a_phone(browser: Browser, tmp_path
         page.on("request", lambda r: requests.append(r.url))
         page.goto(report.as_uri())
         assert requests == [report.as_uri()], "the report must load nothing but itself"
-        svgs = page.locator("svg[role='img']")
+        # The written answer's levels (an image) and the items' scatter (a group of focusable points); the spreads
+        # are HTML bars with their shares written beside them.
+        svgs = page.locator("svg[role='img'], svg[role='group']")
         assert svgs.count() == 2
         for svg in svgs.all():
             box = svg.bounding_box()
             assert box and box["width"] > 200 and box["height"] > 40
-            assert svg.locator("rect").count() > 0
+        assert page.locator("svg[role='img'] rect").count() > 0 and page.locator("svg.scatter g.pt").count() == 4
+        bars = page.locator(".items .bar")
+        assert bars.count() == 2 + 3  # two key phrases, three label items
+        for bar in bars.all():
+            box = bar.bounding_box()
+            assert box and box["width"] > 200 and bar.locator("span").count() > 0
         assert page.locator("mark").count() == 2
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
         page.screenshot(path=str(artifact_path(f"task-report-{width}")), full_page=True)
