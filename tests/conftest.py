@@ -79,6 +79,9 @@ def case_copy(tmp_path: Path) -> Callable[[str, Callable[[Any], None]], str]:
 
 LANES = ("fast", "slow", "browser", "notebooks")
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+# Fixtures that take a minute to set up (a planted class of 200 students autograded-like into a gradebook): a test
+# that uses one, directly or through another fixture, is slow.
+SLOW_FIXTURES = {"planted_class_200"}
 
 
 def lane_of(markers: set[str]) -> str:
@@ -99,6 +102,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.notebook)
             item.add_marker(pytest.mark.slow)
         elif item.get_closest_marker("browser") is not None or BROWSER_TESTS in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.slow)
+        elif SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 

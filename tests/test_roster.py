@@ -1,16 +1,17 @@
 """Roster import (nbgrader's CSV and Canvas's gradebook export) and the late-work commands, on the planted class.
 
-Fast: the planted course's gradebook is made with nbgrader's API (tests/planted_class.py); no autograding.
+Fast: the planted course's gradebook is made with nbgrader's API (tests/support/planted_class.py); no autograding.
 """
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-import planted_class as planted
 import pytest
 
 from medialit.grading import late, roster
+
+from support import planted_class as planted
 
 pytestmark = [pytest.mark.slow]  # each test builds the planted course (a gradebook through nbgrader's API)
 

@@ -689,7 +689,7 @@ def grade_class(
         raise ValueError(f"workers must be a whole number of at least 1, got {workers!r}")
     started = time.perf_counter()
     course = load_course(Path(course_dir))
-    from .report import check_gradebook
+    from .course import check_gradebook
 
     check_gradebook(course)  # a server that is down or a wrong password: one line (password masked), not a traceback
     pairs, skipped = find_pairs(course, assignments, force)

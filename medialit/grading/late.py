@@ -45,7 +45,7 @@ def extend(course_dir: str, assignment: str, student: str, hours: float) -> Any:
 
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .report import open_course
+    from .course import open_course
 
     if hours < 0:
         raise ValueError(f"an extension cannot be negative ({hours} h)")

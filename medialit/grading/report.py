@@ -40,7 +40,12 @@ from typing import Any, Iterator, Sequence
 
 from nbgrader.plugins import CsvExportPlugin
 
-from .course import Course, GradebookMissing, load_course, timestamp_of
+from .course import Course, open_course, redact, timestamp_of
+
+# The course-directory names callers know from here too (course.py defines them): explicit re-exports.
+from .course import GradebookMissing as GradebookMissing
+from .course import check_gradebook as check_gradebook
+from .course import load_course as load_course
 from .csv_cells import safe_row
 from .intake import UnsafeId, check_id, shown
 from .late import late_text
@@ -115,51 +120,6 @@ class Row:
         if self.incidents:
             text += f"  {len(self.incidents)} incident(s)"
         return text
-
-
-def redact(db_url: str) -> str:
-    """A database URL fit for a message: never print the password."""
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(db_url).render_as_string(hide_password=True)
-    except Exception:
-        return db_url.split("@")[-1]
-
-
-def check_gradebook(course: Course) -> None:
-    """Raise GradebookMissing unless the configured gradebook exists with nbgrader's tables; create nothing."""
-    if course.is_sqlite and not course.db_path.is_file():
-        # load_course already refuses this; kept so a Course built elsewhere gets the same answer.
-        raise GradebookMissing(f"no gradebook at {course.db_path} (db_url in {course.root / 'nbgrader_config.py'})")
-    from sqlalchemy import create_engine, inspect
-
-    url = course.db_url
-    if course.is_sqlite:
-        # Read-only: connecting to SQLite must never create or change the file.
-        url = f"sqlite:///file:{course.db_path}?mode=ro&uri=true"
-    engine = None
-    try:
-        engine = create_engine(url, future=True)
-        tables = set(inspect(engine).get_table_names())
-    except Exception as error:  # a driver that is not installed, a server that is down, a wrong password
-        raise GradebookMissing(f"cannot open the gradebook {redact(course.db_url)}: {error.__class__.__name__}: "
-                               f"{str(error).splitlines()[0] if str(error) else ''}; check db_url in "
-                               f"{course.root / 'nbgrader_config.py'} and that the database server is up") from None
-    finally:
-        if engine is not None:
-            engine.dispose()
-    if not {"assignment", "submitted_assignment", "student"} <= tables:
-        raise GradebookMissing(f"the gradebook {redact(course.db_url)} has no nbgrader tables: run "
-                               "`nbgrader generate_assignment <assignment>` in the course directory first, "
-                               "or point db_url in nbgrader_config.py at the course's gradebook")
-
-
-def open_course(course_dir: Path | str = ".") -> Course:
-    """The course and its configured gradebook, checked to exist (ValueError says what to fix)."""
-    course = load_course(Path(course_dir))  # GradebookMissing when a SQLite gradebook file is missing
-    check_gradebook(course)
-    return course
 
 
 def diagnose(folder: Path, notebooks: list[str]) -> str | None:

@@ -78,7 +78,7 @@ def import_roster(course_dir: Path | str, people: list[Person]) -> int:
     """Add or update each person in the course gradebook; returns how many. Never creates a gradebook."""
     from nbgrader.api import Gradebook
 
-    from .report import open_course
+    from .course import open_course
 
     ids = [p.id for p in people]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -84,7 +84,7 @@ def course_gradebook(root: Path | str) -> tuple[str, str] | None:
     config = root / "nbgrader_config.py"
     key = (str(root), config.stat().st_mtime if config.is_file() else 0.0)
     if key not in _COURSES:
-        from .class_runner import load_course
+        from .course import load_course
 
         try:
             course = load_course(root)
@@ -106,7 +106,7 @@ def _engine(db_url: str) -> Any:
         try:
             _table().create(bind=engine, checkfirst=True)
         except Exception as error:  # noqa: BLE001 - the server down, a wrong password, a missing driver
-            from .report import redact
+            from .course import redact
 
             first = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise StatusStoreUnavailable(f"cannot open the gradebook {redact(db_url)} for the status store: "

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from test_saved_work import NOTE, do_some_work, new_context, open_page
+from test_saved_work import NOTE, do_some_work
 
 from medialit import CASE
 from medialit.assessment.check import load_check
+
+from support.saved_work import new_context, open_page
 
 pytestmark = pytest.mark.browser
 
