@@ -116,7 +116,9 @@ def test_autograde_keeps_the_notebook_small_and_the_points(course: Course) -> No
     assert size < 1_000_000, f"autograded notebook is {size:,} bytes after a {HUGE_PRINT_CHARS:,}-character print"
     nb = nbformat.read(str(course.autograded), as_version=4)
     text = nbformat.writes(nb)
-    assert "characters were not kept" in text
+    # The 30 MB print is one message over the sandbox's size limit: the executor drops it (with the rest of that
+    # cell's outputs) and says so in the cell, and the cell's answer still counts (below).
+    assert "[medialit: output dropped" in text
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb:

@@ -19,11 +19,14 @@ status store (status.py), so the report says why.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import time
+from queue import Empty
 from typing import Any
 
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
@@ -31,12 +34,15 @@ from nbgrader.preprocessors import Execute
 from traitlets import Int
 
 from .kernel_log import install_terminal_filter
-from .sandbox import KernelStartError, SandboxedKernelManager
+from .sandbox import MAX_MESSAGE_BYTES, KernelStartError, SandboxedKernelManager
 
 OUTPUT_TYPES = ("stream", "display_data", "execute_result", "update_display_data", "error")
 MAX_ERROR_CHARS = 4000  # an error output kept past the budget: its name, value and last lines
 
 # What ends a cell badly enough that the kernel cannot be trusted any more.
+# nbclient's words when the kernel replied but its outputs did not all arrive (nbgrader raises on it).
+IOPUB_TIMEOUT = "Timeout waiting for IOPub output"
+RECONNECT_SECONDS = 10
 KERNEL_FAILURES = (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError)
 
 
@@ -157,28 +163,77 @@ class SandboxedExecute(Execute):
             cell.outputs = [_error("NotRun", f"this cell was not run: the notebook's {self.notebook_timeout} s "
                                              "time budget ran out before it")]
             return cell, resources
+        limit = self._get_timeout(cell)
+        started = time.monotonic()
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
             if self._deadline is not None and time.monotonic() >= self._deadline:
                 self._note_out_of_time(grade_id, index)
-        except KERNEL_FAILURES as error:
-            if self._deadline is not None and time.monotonic() >= self._deadline:
-                self._note_out_of_time(grade_id, index)
-                cell.outputs = [_error("CellTimeoutError", f"this cell was still running when the notebook's "
-                                                           f"{self.notebook_timeout} s time budget ran out")]
-                return cell, resources
-            kind = "timeout" if isinstance(error, (CellTimeoutError, TimeoutError)) else "kernel_died"
-            what = (f"this cell was still running after the {self.timeout} s limit and did not stop when "
-                    "interrupted" if kind == "timeout" else "the kernel stopped while running this cell")
-            cell.outputs = [_error("CellTimeoutError" if kind == "timeout" else "DeadKernelError",
-                                   f"{what}; it scores 0. The kernel was restarted and the cells before it "
-                                   "were run again, so the rest of the notebook was graded.")]
-            self._incidents.append({"cell": grade_id, "task": None, "kind": kind, "message": what})
-            self.log.warning("medialit: cell %s (%s): %s; restarting the kernel", index, grade_id, what)
-            self._restart_and_replay()
+        except CellTimeoutError as error:
+            # After a timeout nbclient makes up the kernel's reply and then waits for outputs too: the same words,
+            # but that cell is still running. Only a cell that ended within its limit has a real reply.
+            replied = limit is None or time.monotonic() - started < limit
+            if IOPUB_TIMEOUT not in str(error) or not replied:
+                return self._kernel_failure(cell, resources, index, grade_id, error)
+            # The kernel answered (the cell ran to its end, its variables are defined), but its outputs stopped
+            # arriving: one over the sandbox's message limit (sandbox.MAX_MESSAGE_BYTES) ends the output
+            # connection, which reconnects by itself. The cell keeps what arrived and says what was lost; no
+            # restart, so the answers it defined still count.
+            self._note_lost_outputs(cell, grade_id, index)
+            self._reconnect_channels()
             return cell, resources
+        except KERNEL_FAILURES as error:
+            return self._kernel_failure(cell, resources, index, grade_id, error)
         if not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             self._ran_cleanly.append(index)
+        return cell, resources
+
+    def _note_lost_outputs(self, cell: NotebookNode, grade_id: str | None, index: int) -> None:
+        what = ("this cell's outputs stopped arriving after it ran (an output over the sandbox's "
+                f"{MAX_MESSAGE_BYTES // 1024**2} MiB message limit is dropped with the rest of the cell's outputs)")
+        self._incidents.append({"cell": grade_id, "task": None, "kind": "output_dropped", "message": what})
+        self.log.warning("medialit: cell %s (%s): %s", index, grade_id, what)
+        cell.outputs.append(new_output("stream", name="stderr", text=f"[medialit: output dropped: {what}]\n"))
+
+    def _reconnect_channels(self) -> None:
+        # libzmq does not reconnect a socket it dropped for an oversized message: open the output channel
+        # again (the kernel, which binds it, keeps running with its state), and wait until it carries messages
+        # (a subscription takes a moment to reach the kernel; a kernel_info request's status messages show it).
+        kc = self.kc
+        if kc is None:
+            return
+        kc.iopub_channel.close()
+        kc._iopub_channel = None
+        get_iopub = run_sync(kc.get_iopub_msg)
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        while time.monotonic() < deadline:
+            run_sync(kc.get_shell_msg)(timeout=RECONNECT_SECONDS) if kc.kernel_info() else None
+            try:
+                get_iopub(timeout=0.5)
+            except Empty:
+                continue
+            with contextlib.suppress(Empty):
+                while True:  # what is left of the kernel_info request's messages
+                    get_iopub(timeout=0.2)
+            return
+        raise DeadKernelError(f"the kernel's output channel did not come back within {RECONNECT_SECONDS} s")
+
+    def _kernel_failure(self, cell: NotebookNode, resources: Any, index: int, grade_id: str | None,
+                        error: Exception) -> tuple[NotebookNode, Any]:
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            self._note_out_of_time(grade_id, index)
+            cell.outputs = [_error("CellTimeoutError", f"this cell was still running when the notebook's "
+                                                       f"{self.notebook_timeout} s time budget ran out")]
+            return cell, resources
+        kind = "timeout" if isinstance(error, (CellTimeoutError, TimeoutError)) else "kernel_died"
+        what = (f"this cell was still running after the {self.timeout} s limit and did not stop when "
+                "interrupted" if kind == "timeout" else "the kernel stopped while running this cell")
+        cell.outputs = [_error("CellTimeoutError" if kind == "timeout" else "DeadKernelError",
+                               f"{what}; it scores 0. The kernel was restarted and the cells before it "
+                               "were run again, so the rest of the notebook was graded.")]
+        self._incidents.append({"cell": grade_id, "task": None, "kind": kind, "message": what})
+        self.log.warning("medialit: cell %s (%s): %s; restarting the kernel", index, grade_id, what)
+        self._restart_and_replay()
         return cell, resources
 
     def _note_out_of_time(self, grade_id: str | None, index: int) -> None:

@@ -579,8 +579,10 @@ display(Latex(r'$\href{javascript:window.__pwned_tex=1}{LATEX-KEPT}$'))
 display({'application/vnd.jupyter.widget-view+json': {'model_id': 'x', 'version_major': 2, 'version_minor': 0},
          'text/plain': 'a widget'}, raw=True)
 display({'image/png': '"><img src=x onerror="window.__pwned_png=1">'}, raw=True)
-print("HUGE-PRINT-START" + "A" * (HUGE_PRINT_CHARS - 16))
 '''
+# In a cell of its own: the sandbox drops a message over its size limit together with the rest of that cell's
+# outputs (medialit/grading/execute.py), so the outputs above would not reach the pages these tests read.
+HUGE_PRINT = 'print("HUGE-PRINT-START" + "A" * (HUGE_PRINT_CHARS - 16))'
 
 
 def attack_html(name: str, course: Path) -> nbformat.NotebookNode:
@@ -590,7 +592,9 @@ def attack_html(name: str, course: Path) -> nbformat.NotebookNode:
     nb = right(name, course)
     find(nb, "ll-rewrite18").source = HOSTILE_MARKDOWN
     answer = find(nb, "ll-answer13")
-    answer.source = f"HUGE_PRINT_CHARS = {HUGE_PRINT_CHARS}\n{HOSTILE_OUTPUTS}\n{answer.source}"
+    answer.source = f"{HOSTILE_OUTPUTS}\n{answer.source}"
+    flood = find(nb, "ll-answer24")
+    flood.source = f"HUGE_PRINT_CHARS = {HUGE_PRINT_CHARS}\n{HUGE_PRINT}\n{flood.source}"
     nb.cells.append(nbformat.v4.new_raw_cell('<script>window.__pwned_raw=1</script>RAW-CELL-KEPT',
                                              metadata={"raw_mimetype": "text/html"}))
     return nb
