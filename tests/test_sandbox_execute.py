@@ -233,18 +233,23 @@ import json, resource, sys
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from test_sandbox_execute import run
 from pathlib import Path
+def peak():
+    return [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')][0] * 1024
+run(Path({str(tmp_path)!r}), "display({{'text/plain': 'warm-up'}}, raw=True)")
+before = peak()
 nb, resources = run(Path({str(tmp_path)!r}), "for i in range(200):\\n    display({{'text/plain': 'x' * 1_000_000}}, raw=True)",
                     notebook_output_chars=8_000_000)
 kept = sum(len(str(o.get('data', {{}}).get('text/plain', ''))) for o in nb.cells[0].outputs)
-peak = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')][0] * 1024
-print(json.dumps({{'kept': kept, 'peak': peak, 'incidents': resources['medialit']['incidents']}}))
+grown = peak() - before
+print(json.dumps({{'kept': kept, 'grown': grown, 'incidents': resources['medialit']['incidents']}}))
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=170)
     assert result.returncode == 0, result.stderr[-3000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["kept"] <= 8_000_000
     assert [i["kind"] for i in seen["incidents"]] == ["output_dropped"]
-    assert seen["peak"] < 200 * 1024**2, seen["peak"]
+    # The grader's peak grows by what one message and the kept budget take, not by the flood's 200 MB.
+    assert seen["grown"] < 100 * 1024**2, seen["grown"]
 
 
 def test_a_notebook_has_a_wall_clock_budget(tmp_path: Path) -> None:

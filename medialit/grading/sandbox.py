@@ -495,7 +495,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             self.ip = str(self._workspace / "kernel")
         await super()._async_cleanup_resources(restart=restart)
         if self.output is not None:
-            self.output.tail(wait=2)  # the kernel is gone: let its last words reach the log first
+            self.output.tail(wait=0.2)  # the kernel is gone: let its last words reach the log first (not longer:
+            # a process of the jail that still holds the pipe must not cost every notebook seconds)
         if not restart and self._workspace is not None:
             shutil.rmtree(self._workspace, ignore_errors=True)
             self._workspace = None

@@ -248,6 +248,17 @@ function signed(value) {
   return (value > 0 ? "+" : "") + fmt(value);
 }
 
+/** `text` in lines of at most `width` characters, broken between words (a longer word keeps its own line). */
+function wrapWords(text, width) {
+  const lines = [];
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length ? lines : [""];
+}
+
 let counter = 0;
 
 /** An SVG picture with a title and a text alternative (desc), named for assistive technology. */
@@ -264,10 +275,13 @@ function picture(uid, name, title, description, width, height) {
  */
 function barChart(uid, name, title, description, rows, { min, max, leftNote, rightNote, width }) {
   // Drawn at the width it is shown at (320-640 px), so its text stays readable on a phone.
-  const left = width < 480 ? 134 : 160;
+  const narrow = width < 480; // the two axis notes, and long skill names, go on two lines
+  const nameLines = (label) => wrapWords(label, narrow ? 12 : 24);
+  // The name column is as wide as the longest line of a skill name (13 px text is about 7.4 px a letter).
+  const longest = Math.max(...rows.flatMap((row) => nameLines(row.label)).map((line) => line.length), 1);
+  const left = Math.max(narrow ? 90 : 120, Math.ceil(longest * 7.4) + 14);
   const right = 78; // room for the "after 2.56" beside the longest bar
   const barHeight = 18;
-  const narrow = width < 480; // the two axis notes go on two lines
   const top = narrow ? 48 : 34;
   const groupGap = 14;
   const bars = rows.reduce((n, row) => n + Math.max(row.bars.length, 1), 0);
@@ -286,8 +300,11 @@ function barChart(uid, name, title, description, rows, { min, max, leftNote, rig
   let y = top;
   for (const row of rows) {
     const groupHeight = Math.max(row.bars.length, 1) * (barHeight + 4);
-    svg.append(s("text", { x: left - 8, y: y + groupHeight / 2 + 5, class: "ml-ck-label", "text-anchor": "end" },
-      row.label));
+    const lines = nameLines(row.label);
+    const name = s("text", { x: left - 8, y: y + groupHeight / 2 + 5 - (lines.length - 1) * 7.5, class: "ml-ck-label",
+      "text-anchor": "end" });
+    lines.forEach((line, i) => name.append(s("tspan", { x: left - 8, dy: i ? 15 : 0 }, line)));
+    svg.append(name);
     for (const bar of row.bars) {
       const from = x(Math.max(min, Math.min(0, max)));
       const to = x(bar.value);
