@@ -8,6 +8,7 @@ no process survives. Every subprocess has a timeout; each test has a pytest time
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -351,7 +352,13 @@ def test_sigkill_of_grade_class_takes_its_workers_and_the_next_run_cleans_up(tmp
     process = start_grade_class(course, tmp_path / "tmp")
     try:
         def workers() -> list[psutil.Process]:
-            return [p for p in psutil.Process(process.pid).children() if "batch_worker" in " ".join(p.cmdline())]
+            found = []
+            for child in psutil.Process(process.pid).children():
+                # A child that exits between the listing and cmdline() is no running worker (a race seen under xdist).
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    if "batch_worker" in " ".join(child.cmdline()):
+                        found.append(child)
+            return found
 
         wait_for(lambda: len(workers()) == 2, 300, "two workers")
         family = {p.pid for p in psutil.Process(process.pid).children(recursive=True)}

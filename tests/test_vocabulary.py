@@ -43,6 +43,6 @@ def test_no_retired_name_is_used() -> None:
 
 
 def test_the_writer_is_the_writer_in_the_widgets() -> None:
-    from medialit.widgets.highlighter import _speaker_name
+    from medialit.widgets.highlighter import speaker_name
 
-    assert _speaker_name(load_case(CASE), "author") == VOCABULARY["roles"]["author"]
+    assert speaker_name(load_case(CASE), "author") == VOCABULARY["roles"]["author"]
