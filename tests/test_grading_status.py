@@ -378,3 +378,22 @@ def test_sigkill_of_grade_class_takes_its_workers_and_the_next_run_cleans_up(tmp
     every = sorted((a, s) for s in SIGNAL_STUDENTS for a in (ATTACKED, "sourcing"))
     assert merged(course) == every
     assert submissions_in_gradebook(course) == set(every)
+
+
+def test_a_huge_answer_is_not_kept_for_the_report(tmp_path: Path) -> None:
+    """A student's answer is stored for the class report only up to status.ANSWER_CHARS: a flood in an answer
+    cell cannot make a status record the size of the flood (issue 23: a 50 MB grading-status file)."""
+    from medialit.grading.status import ANSWER_CHARS, read_answers, record_notebook
+
+    huge = ["word"] * (ANSWER_CHARS // 2)  # about 4 x the limit as JSON, well under a megabyte
+    small = ["proudly claimed"]
+    record_notebook(tmp_path, "loaded-language", "s1", "loaded-language", "autograde", [], [],
+                    {"ll/13": {"answer": huge, "points": 0, "max_points": 3},
+                     "ll/24": {"answer": small, "points": 2, "max_points": 4}})
+    stored = read_answers(tmp_path)[("loaded-language", "s1")]
+    assert stored["ll/24"]["answer"] == small, "an answer under the limit is kept as it was"
+    assert stored["ll/13"]["answer"] is None
+    assert "characters" in stored["ll/13"]["answer_not_kept"]
+    assert stored["ll/13"]["points"] == 0.0, "the points are kept even when the answer is not"
+    size = sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
+    assert size < 4 * ANSWER_CHARS, f"the status files hold {size:,} bytes for an answer that was not kept"

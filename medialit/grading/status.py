@@ -49,6 +49,9 @@ STATUS_DIR = "grading-status"
 # Marks which records this process started, so the second notebook of a submission adds to the
 # record the first one started instead of replacing it (one nbgrader process grades a submission once).
 RUN_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+# An answer kept for the class report is a student's value: one larger than this (as JSON) is not stored, so a
+# 50 MB list in an answer cell cannot make a 50 MB status record; the report counts it as unreadable.
+ANSWER_CHARS = 64 * 1024
 EXPORT_PLUGIN = "medialit.grading.report.StatusExportPlugin"
 
 
@@ -266,9 +269,13 @@ def _clean_answers(answers: Any) -> dict[str, dict[str, Any]]:
     for task, entry in answers.items():
         if not isinstance(entry, dict) or not {"answer", "points", "max_points"} <= set(entry):
             raise ValueError(f"answer record of task {task!r} needs answer, points and max_points: {entry!r}")
-        cleaned[str(task)] = json.loads(json.dumps(
-            {"answer": entry["answer"], "points": float(entry["points"]), "max_points": float(entry["max_points"])},
-            default=repr))
+        answer = json.dumps(entry["answer"], default=repr)
+        kept: dict[str, Any] = {"answer": json.loads(answer), "points": float(entry["points"]),
+                                "max_points": float(entry["max_points"])}
+        if len(answer) > ANSWER_CHARS:
+            kept["answer"] = None
+            kept["answer_not_kept"] = f"an answer of {len(answer):,} characters (the limit is {ANSWER_CHARS:,})"
+        cleaned[str(task)] = kept
     return cleaned
 
 
