@@ -335,7 +335,7 @@ def test_mouse_selection_check_feedback_answers_and_reset(page: Page, page_watch
 def test_a_word_more_or_less_at_the_edge_is_found(page: Page, page_watch, site_url: str, case) -> None:
     # The book's own model span for "proudly claimed to have" is "proudly claimed": the feedback agrees with the
     # credit rule and calls it found, never "you left out part of it".
-    widget = open_widget(page, site_url + "book/saved.html")
+    widget = open_widget(page, site_url + "book/highlighter-saved.html")
     widget.get_by_role("button", name="Remove mark “proudly claimed to have”").click()
     mark_by_typing(widget, "proudly claimed")
     widget.get_by_role("button", name="Check").click()

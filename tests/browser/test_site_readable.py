@@ -54,7 +54,7 @@ PHONE = {"width": 390, "height": 844}
 # first header cell).
 KEY_TABLES = [("book/loaded-language.html", "The practice key for paragraph 3"),
               ("book/statements.html", "Casualty figures in the article"),
-              ("book/sourcing.html", "verb in the article")]
+              ("book/sourcing.html", "in an invented sentence")]
 
 # Visible elements of the chapter text that reach past the viewport's edges, except those clipped by a box that
 # scrolls or clips them (a code block's lines, the visually hidden header row of a stacked table), and except the
